@@ -1,0 +1,9 @@
+// Every CLI command, registered in one list.
+import type { Command } from '../command.js';
+import { doctorCommand } from './doctor.js';
+import { startCommand } from './start.js';
+
+export const commands: readonly Command[] = [
+  startCommand,
+  doctorCommand,
+];
