@@ -5,3 +5,5 @@ extern crate alloc;
 extern crate std;
 
 pub fn version() -> u32 { 1 }
+
+pub mod json;

@@ -1,0 +1,213 @@
+//! Canonical emission from the tape, plus the event filters (redaction, dropped keys).
+
+use alloc::vec::Vec;
+
+use super::parse::*;
+use super::redact::RedactionRules;
+use super::{ErrorCode, JsonError};
+
+impl<'a> Document<'a> {
+    /// Canonical JSON of the whole document, appended to `out`.
+    pub fn emit(&self, out: &mut Vec<u8>) {
+        out.reserve(self.input.len());
+        self.value(0, out);
+    }
+
+    /// Canonical JSON of the root object after optional redaction, then without the
+    /// top-level keys in `drop_top_level`. The root must be an object, else `Syntax`
+    /// at the root's first byte.
+    pub fn emit_event(
+        &self,
+        redaction: Option<&RedactionRules>,
+        drop_top_level: &[&[u8]],
+        out: &mut Vec<u8>,
+    ) -> Result<(), JsonError> {
+        if self.nodes[0].kind != K_OBJECT {
+            return Err(JsonError::new(ErrorCode::Syntax, self.root_offset));
+        }
+        out.reserve(self.input.len());
+        let dropped = |k: &[u8]| drop_top_level.iter().any(|d| *d == k);
+        out.push(b'{');
+        let mut first = true;
+        let Some(rules) = redaction else {
+            for &k in self.sorted_keys(0) {
+                let k = k as usize;
+                if dropped(self.str_bytes(k)) {
+                    continue;
+                }
+                self.member(k, &mut first, out);
+                self.value(k + 1, out);
+            }
+            out.push(b'}');
+            return Ok(());
+        };
+        // Redaction: `content` is always present (maybe `{}`), filtered by the event type.
+        let keep = match self.lookup(0, b"type") {
+            Some(t) if matches!(self.nodes[t].kind, K_STR_RAW | K_STR_ARENA) => rules.content_rules(self.str_bytes(t)),
+            _ => None,
+        };
+        let want_content = !dropped(b"content");
+        let mut content_done = !want_content;
+        for &k in self.sorted_keys(0) {
+            let k = k as usize;
+            let key = self.str_bytes(k);
+            if !content_done && key >= &b"content"[..] {
+                if key == b"content" {
+                    self.member(k, &mut first, out);
+                    self.redacted_content(Some(k + 1), keep, out);
+                    content_done = true;
+                    continue;
+                }
+                self.literal_member(b"content", &mut first, out);
+                self.redacted_content(None, keep, out);
+                content_done = true;
+            }
+            if key == b"content" || !rules.keeps_top_level(key) || dropped(key) {
+                continue;
+            }
+            self.member(k, &mut first, out);
+            self.value(k + 1, out);
+        }
+        if !content_done {
+            self.literal_member(b"content", &mut first, out);
+            self.redacted_content(None, keep, out);
+        }
+        out.push(b'}');
+        Ok(())
+    }
+
+    /// `content` of a redacted event: `entries` are the kept paths for its type.
+    fn redacted_content(&self, content: Option<usize>, entries: Option<&[Vec<u8>]>, out: &mut Vec<u8>) {
+        let (Some(c), Some(entries)) = (content, entries) else {
+            out.extend_from_slice(b"{}");
+            return;
+        };
+        if self.nodes[c].kind != K_OBJECT {
+            out.extend_from_slice(b"{}");
+            return;
+        }
+        if entries.iter().any(|e| e.as_slice() == b"*") {
+            self.value(c, out);
+            return;
+        }
+        out.push(b'{');
+        let mut first = true;
+        for &k in self.sorted_keys(c) {
+            let k = k as usize;
+            let key = self.str_bytes(k);
+            if entries.iter().any(|e| e.as_slice() == key) {
+                self.member(k, &mut first, out);
+                self.value(k + 1, out);
+                continue;
+            }
+            // "key.sub" entries keep `key` only if it is an object, with only those subkeys
+            let v = k + 1;
+            let subs = || {
+                entries.iter().filter_map(move |e| {
+                    (e.len() > key.len() && e.starts_with(key) && e[key.len()] == b'.').then(|| &e[key.len() + 1..])
+                })
+            };
+            if subs().next().is_none() || self.nodes[v].kind != K_OBJECT {
+                continue;
+            }
+            self.member(k, &mut first, out);
+            out.push(b'{');
+            let mut inner_first = true;
+            for &sk in self.sorted_keys(v) {
+                let sk = sk as usize;
+                let skey = self.str_bytes(sk);
+                if subs().any(|s| s == skey) {
+                    self.member(sk, &mut inner_first, out);
+                    self.value(sk + 1, out);
+                }
+            }
+            out.push(b'}');
+        }
+        out.push(b'}');
+    }
+
+    /// `,` if needed, then the key node `k` and `:`.
+    #[inline(always)]
+    fn member(&self, k: usize, first: &mut bool, out: &mut Vec<u8>) {
+        if !*first {
+            out.push(b',');
+        }
+        *first = false;
+        self.value(k, out);
+        out.push(b':');
+    }
+
+    fn literal_member(&self, key: &[u8], first: &mut bool, out: &mut Vec<u8>) {
+        if !*first {
+            out.push(b',');
+        }
+        *first = false;
+        escape_string(key, out);
+        out.push(b':');
+    }
+
+    /// Canonical JSON of the subtree at `idx`. Recursion depth is bounded by MAX_DEPTH.
+    fn value(&self, idx: usize, out: &mut Vec<u8>) {
+        let n = self.nodes[idx];
+        let (a, b) = (n.a as usize, n.b as usize);
+        match n.kind {
+            K_STR_RAW => out.extend_from_slice(&self.input[a - 1..a + b + 1]),
+            K_STR_ARENA => escape_string(&self.arena[a..a + b], out),
+            K_NUM_RAW => out.extend_from_slice(&self.input[a..a + b]),
+            K_NUM_ARENA => out.extend_from_slice(&self.arena[a..a + b]),
+            K_NULL => out.extend_from_slice(b"null"),
+            K_TRUE => out.extend_from_slice(b"true"),
+            K_FALSE => out.extend_from_slice(b"false"),
+            K_ARRAY => {
+                out.push(b'[');
+                let mut i = idx + 1;
+                let end = b;
+                if i < end {
+                    self.value(i, out);
+                    i = self.next(i);
+                    while i < end {
+                        out.push(b',');
+                        self.value(i, out);
+                        i = self.next(i);
+                    }
+                }
+                out.push(b']');
+            }
+            _ => {
+                out.push(b'{');
+                let mut first = true;
+                for &k in self.sorted_keys(idx) {
+                    self.member(k as usize, &mut first, out);
+                    self.value(k as usize + 1, out);
+                }
+                out.push(b'}');
+            }
+        }
+    }
+}
+
+/// A decoded string as a canonical JSON string literal.
+pub(crate) fn escape_string(s: &[u8], out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let mut last = 0;
+    for (i, &c) in s.iter().enumerate() {
+        if c >= 0x20 && c != b'"' && c != b'\\' {
+            continue;
+        }
+        out.extend_from_slice(&s[last..i]);
+        last = i + 1;
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]),
+        }
+    }
+    out.extend_from_slice(&s[last..]);
+    out.push(b'"');
+}

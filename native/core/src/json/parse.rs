@@ -1,0 +1,690 @@
+//! The one-pass validating parser: JSON text → tape (`Document`).
+
+use alloc::borrow::Cow;
+use alloc::vec::Vec;
+
+use super::number;
+use super::scan;
+use super::{ErrorCode, JsonError, Mode, MAX_DEPTH};
+
+pub(crate) const K_NULL: u8 = 0;
+pub(crate) const K_FALSE: u8 = 1;
+pub(crate) const K_TRUE: u8 = 2;
+/// number: `a..a+b` of the input
+pub(crate) const K_NUM_RAW: u8 = 3;
+/// number: `a..a+b` of the arena (a compat float rendered as Python repr)
+pub(crate) const K_NUM_ARENA: u8 = 4;
+/// string without escapes: value is `a..a+b` of the input (quotes at a-1 and a+b); c = quote offset
+pub(crate) const K_STR_RAW: u8 = 5;
+/// string with escapes: decoded value is `a..a+b` of the arena; c = opening quote offset
+pub(crate) const K_STR_ARENA: u8 = 6;
+/// array: children follow; b = index one past the subtree
+pub(crate) const K_ARRAY: u8 = 7;
+/// object: key/value node pairs follow; members[a..a+c] = key node indices sorted by key; b = end
+pub(crate) const K_OBJECT: u8 = 8;
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Node {
+    pub kind: u8,
+    pub a: u32,
+    pub b: u32,
+    pub c: u32,
+}
+
+/// A parsed, validated JSON document borrowing its input.
+pub struct Document<'a> {
+    pub(crate) input: &'a [u8],
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) members: Vec<u32>,
+    pub(crate) arena: Vec<u8>,
+    /// offset of the root value's first byte
+    pub(crate) root_offset: usize,
+}
+
+impl<'a> Document<'a> {
+    /// Decoded bytes of a string node (key or value).
+    #[inline(always)]
+    pub(crate) fn str_bytes(&self, idx: usize) -> &[u8] {
+        let n = self.nodes[idx];
+        let (a, b) = (n.a as usize, n.b as usize);
+        if n.kind == K_STR_RAW {
+            &self.input[a..a + b]
+        } else {
+            &self.arena[a..a + b]
+        }
+    }
+
+    /// Index of the node after the subtree rooted at `idx`.
+    #[inline(always)]
+    pub(crate) fn next(&self, idx: usize) -> usize {
+        let n = self.nodes[idx];
+        if n.kind >= K_ARRAY {
+            n.b as usize
+        } else {
+            idx + 1
+        }
+    }
+
+    /// Sorted key node indices of an object node.
+    #[inline(always)]
+    pub(crate) fn sorted_keys(&self, idx: usize) -> &[u32] {
+        let n = self.nodes[idx];
+        &self.members[n.a as usize..(n.a + n.c) as usize]
+    }
+
+    /// Value node index of `key` in the object `obj` (binary search on the sorted keys).
+    pub(crate) fn lookup(&self, obj: usize, key: &[u8]) -> Option<usize> {
+        if self.nodes[obj].kind != K_OBJECT {
+            return None;
+        }
+        let keys = self.sorted_keys(obj);
+        keys.binary_search_by(|&k| self.str_bytes(k as usize).cmp(key))
+            .ok()
+            .map(|i| keys[i] as usize + 1)
+    }
+
+    /// Node index reached by following object keys from the root.
+    pub(crate) fn find(&self, path: &[&[u8]]) -> Option<usize> {
+        let mut idx = 0usize;
+        for key in path {
+            idx = self.lookup(idx, key)?;
+        }
+        Some(idx)
+    }
+
+    /// The decoded value of the string at `path` (object keys from the root); `None`
+    /// if absent or not a string.
+    pub fn get_str(&self, path: &[&[u8]]) -> Option<Cow<'a, [u8]>> {
+        let idx = self.find(path)?;
+        let n = self.nodes[idx];
+        let (a, b) = (n.a as usize, n.b as usize);
+        match n.kind {
+            K_STR_RAW => Some(Cow::Borrowed(&self.input[a..a + b])),
+            K_STR_ARENA => Some(Cow::Owned(self.arena[a..a + b].to_vec())),
+            _ => None,
+        }
+    }
+
+    /// True when the root value is an object.
+    pub fn root_is_object(&self) -> bool {
+        self.nodes[0].kind == K_OBJECT
+    }
+
+    /// Offset of the root value's first byte in the input.
+    pub fn root_offset(&self) -> usize {
+        self.root_offset
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Frame {
+    node: u32,
+    /// start of this object's keys in `Parser::keys` (arrays: unused)
+    keys_start: u32,
+    is_object: bool,
+}
+
+struct Parser<'a> {
+    input: &'a [u8],
+    mode: Mode,
+    nodes: Vec<Node>,
+    members: Vec<u32>,
+    arena: Vec<u8>,
+    /// key node indices of the open objects, innermost last
+    keys: Vec<u32>,
+    stack: Vec<Frame>,
+    long: scan::LongScan,
+}
+
+pub(crate) fn parse(input: &[u8], mode: Mode) -> Result<Document<'_>, JsonError> {
+    // Offsets are stored as u32: inputs of 4 GiB or more are refused (Node buffers and
+    // wasm memory cannot hold them anyway).
+    if input.len() >= u32::MAX as usize {
+        return Err(JsonError::new(ErrorCode::Syntax, u32::MAX as usize));
+    }
+    let mut p = Parser {
+        input,
+        mode,
+        nodes: Vec::with_capacity(input.len() / 8 + 4),
+        members: Vec::new(),
+        arena: Vec::new(),
+        keys: Vec::new(),
+        stack: Vec::new(),
+        long: scan::LongScan::detect(),
+    };
+    match p.run() {
+        Ok(root_offset) => Ok(Document {
+            input,
+            nodes: p.nodes,
+            members: p.members,
+            arena: p.arena,
+            root_offset,
+        }),
+        Err(e) => Err(p.fail(e)),
+    }
+}
+
+#[inline(always)]
+fn is_ws(b: u8) -> bool {
+    b == b' ' || b == b'\n' || b == b'\r' || b == b'\t'
+}
+
+#[inline(always)]
+fn err<T>(code: ErrorCode, offset: usize) -> Result<T, JsonError> {
+    Err(JsonError::new(code, offset))
+}
+
+impl<'a> Parser<'a> {
+    #[inline(always)]
+    fn skip_ws(&self, mut i: usize) -> usize {
+        let s = self.input;
+        while i < s.len() && is_ws(s[i]) {
+            i += 1;
+        }
+        i
+    }
+
+    /// The error to report: an earlier duplicate key in a still-open object wins,
+    /// because it was met first (its key string completed before this error).
+    #[cold]
+    fn fail(&self, e: JsonError) -> JsonError {
+        // An open object's direct keys are `keys[its keys_start .. the next open object's]`.
+        let objects: Vec<Frame> = self.stack.iter().copied().filter(|f| f.is_object).collect();
+        for (k, f) in objects.iter().enumerate() {
+            let end = objects.get(k + 1).map_or(self.keys.len(), |g| g.keys_start as usize);
+            let mut seg: Vec<u32> = self.keys[f.keys_start as usize..end].to_vec();
+            if let Some(q) = self.first_duplicate(&mut seg) {
+                return JsonError::new(ErrorCode::DuplicateKey, q);
+            }
+        }
+        e
+    }
+
+    #[inline(always)]
+    fn key_bytes(&self, idx: usize) -> &[u8] {
+        let n = self.nodes[idx];
+        let (a, b) = (n.a as usize, n.b as usize);
+        if n.kind == K_STR_RAW {
+            &self.input[a..a + b]
+        } else {
+            &self.arena[a..a + b]
+        }
+    }
+
+    /// Sort key node indices by (key bytes, position); return the opening-quote offset
+    /// of the earliest second occurrence of any key, if there is one.
+    fn first_duplicate(&self, seg: &mut [u32]) -> Option<usize> {
+        sort_keys(seg, |a, b| {
+            self.key_bytes(a as usize).cmp(self.key_bytes(b as usize)).then(a.cmp(&b))
+        });
+        let mut best: Option<u32> = None;
+        for w in seg.windows(2) {
+            if self.key_bytes(w[0] as usize) == self.key_bytes(w[1] as usize) {
+                best = Some(match best {
+                    Some(b) if b < w[1] => b,
+                    _ => w[1],
+                });
+            }
+        }
+        best.map(|k| self.nodes[k as usize].c as usize)
+    }
+
+    #[inline(always)]
+    fn push(&mut self, kind: u8, a: usize, b: usize, c: usize) {
+        self.nodes.push(Node { kind, a: a as u32, b: b as u32, c: c as u32 });
+    }
+
+    /// Parse the whole text; returns the root's offset.
+    fn run(&mut self) -> Result<usize, JsonError> {
+        let input = self.input;
+        let n = input.len();
+        let root_offset = self.skip_ws(0);
+        let mut i = root_offset;
+        'value: loop {
+            // ---- a value starts at (or after whitespace from) i ----
+            i = self.skip_ws(i);
+            if i >= n {
+                return err(ErrorCode::Syntax, n);
+            }
+            match input[i] {
+                b'"' => {
+                    i = self.string(i)?;
+                }
+                b'{' | b'[' => {
+                    if self.stack.len() >= MAX_DEPTH {
+                        return err(ErrorCode::TooDeep, i);
+                    }
+                    let is_object = input[i] == b'{';
+                    let node = self.nodes.len();
+                    // b = 0 marks "still open" until the close sets the subtree end
+                    self.push(if is_object { K_OBJECT } else { K_ARRAY }, 0, 0, 0);
+                    self.stack.push(Frame { node: node as u32, keys_start: self.keys.len() as u32, is_object });
+                    i = self.skip_ws(i + 1);
+                    if i >= n {
+                        return err(ErrorCode::Syntax, n);
+                    }
+                    if is_object {
+                        if input[i] == b'}' {
+                            self.close(i)?;
+                            i += 1;
+                        } else {
+                            i = self.key(i)?;
+                            continue 'value;
+                        }
+                    } else if input[i] == b']' {
+                        self.close(i)?;
+                        i += 1;
+                    } else {
+                        continue 'value;
+                    }
+                }
+                b'-' | b'0'..=b'9' => {
+                    i = self.number(i)?;
+                }
+                b't' => i = self.literal(i, b"true", K_TRUE)?,
+                b'f' => i = self.literal(i, b"false", K_FALSE)?,
+                b'n' => i = self.literal(i, b"null", K_NULL)?,
+                _ => return err(ErrorCode::Syntax, i),
+            }
+            // ---- after a value: a separator, a closer, or the end ----
+            loop {
+                i = self.skip_ws(i);
+                let Some(top) = self.stack.last().copied() else {
+                    if i != n {
+                        return err(ErrorCode::Syntax, i);
+                    }
+                    return Ok(root_offset);
+                };
+                if i >= n {
+                    return err(ErrorCode::Syntax, n);
+                }
+                let b = input[i];
+                if b == b',' {
+                    i += 1;
+                    if top.is_object {
+                        i = self.skip_ws(i);
+                        i = self.key(i)?;
+                    }
+                    continue 'value;
+                }
+                if b == (if top.is_object { b'}' } else { b']' }) {
+                    self.close(i)?;
+                    i += 1;
+                    continue;
+                }
+                return err(ErrorCode::Syntax, i);
+            }
+        }
+    }
+
+    /// An object key at `i` (expected `"`), then `:`; returns the offset after the colon.
+    #[inline(always)]
+    fn key(&mut self, i: usize) -> Result<usize, JsonError> {
+        let n = self.input.len();
+        if i >= n {
+            return err(ErrorCode::Syntax, n);
+        }
+        if self.input[i] != b'"' {
+            return err(ErrorCode::Syntax, i);
+        }
+        let k = self.nodes.len();
+        let mut j = self.string(i)?;
+        self.keys.push(k as u32);
+        j = self.skip_ws(j);
+        if j >= n {
+            return err(ErrorCode::Syntax, n);
+        }
+        if self.input[j] != b':' {
+            return err(ErrorCode::Syntax, j);
+        }
+        Ok(j + 1)
+    }
+
+    /// Close the innermost container (its closer is at `i`).
+    #[inline(always)]
+    fn close(&mut self, _i: usize) -> Result<(), JsonError> {
+        let f = *self.stack.last().unwrap();
+        let end = self.nodes.len() as u32;
+        if f.is_object {
+            let ks = f.keys_start as usize;
+            let count = self.keys.len() - ks;
+            if count > 1 {
+                let mut keys = core::mem::take(&mut self.keys);
+                let dup = self.sort_members(&mut keys[ks..]);
+                self.keys = keys;
+                if let Some(q) = dup {
+                    // the object stays open: `fail` reports an enclosing object's earlier duplicate first
+                    return err(ErrorCode::DuplicateKey, q);
+                }
+            }
+            let start = self.members.len();
+            self.members.extend_from_slice(&self.keys[ks..]);
+            self.keys.truncate(ks);
+            let node = &mut self.nodes[f.node as usize];
+            node.a = start as u32;
+            node.c = count as u32;
+            node.b = end;
+        } else {
+            self.nodes[f.node as usize].b = end;
+        }
+        self.stack.pop();
+        Ok(())
+    }
+
+    /// Sort one object's keys by their bytes; report a duplicate (opening-quote offset
+    /// of the earliest second occurrence).
+    #[inline(always)]
+    fn sort_members(&self, seg: &mut [u32]) -> Option<usize> {
+        sort_keys(seg, |a, b| self.key_bytes(a as usize).cmp(self.key_bytes(b as usize)));
+        let mut dup = false;
+        for w in seg.windows(2) {
+            if self.key_bytes(w[0] as usize) == self.key_bytes(w[1] as usize) {
+                dup = true;
+                break;
+            }
+        }
+        if dup {
+            let mut v = seg.to_vec();
+            return self.first_duplicate(&mut v);
+        }
+        None
+    }
+
+    fn literal(&mut self, i: usize, word: &[u8], kind: u8) -> Result<usize, JsonError> {
+        let s = self.input;
+        for (k, &w) in word.iter().enumerate() {
+            if i + k >= s.len() {
+                return err(ErrorCode::Syntax, s.len());
+            }
+            if s[i + k] != w {
+                return err(ErrorCode::Syntax, i + k);
+            }
+        }
+        self.push(kind, i, word.len(), 0);
+        Ok(i + word.len())
+    }
+
+    fn number(&mut self, s0: usize) -> Result<usize, JsonError> {
+        let s = self.input;
+        let n = s.len();
+        let mut i = s0;
+        let neg = s[i] == b'-';
+        if neg {
+            i += 1;
+        }
+        let digits_start = i;
+        if i >= n {
+            return err(ErrorCode::Syntax, n);
+        }
+        match s[i] {
+            b'0' => i += 1,
+            b'1'..=b'9' => {
+                i += 1;
+                while i < n && s[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+            _ => return err(ErrorCode::Syntax, i),
+        }
+        let int_end = i;
+        let mut integer = true;
+        if i < n && s[i] == b'.' {
+            i += 1;
+            if i >= n {
+                return err(ErrorCode::Syntax, n);
+            }
+            if !s[i].is_ascii_digit() {
+                return err(ErrorCode::Syntax, i);
+            }
+            while i < n && s[i].is_ascii_digit() {
+                i += 1;
+            }
+            integer = false;
+        }
+        if i < n && (s[i] == b'e' || s[i] == b'E') {
+            i += 1;
+            if i < n && (s[i] == b'+' || s[i] == b'-') {
+                i += 1;
+            }
+            if i >= n {
+                return err(ErrorCode::Syntax, n);
+            }
+            if !s[i].is_ascii_digit() {
+                return err(ErrorCode::Syntax, i);
+            }
+            while i < n && s[i].is_ascii_digit() {
+                i += 1;
+            }
+            integer = false;
+        }
+        let digits = int_end - digits_start;
+        if integer {
+            // `-0` is emitted `0`: point at the digit
+            let start = if neg && digits == 1 && s[digits_start] == b'0' { digits_start } else { s0 };
+            match self.mode {
+                Mode::Strict => {
+                    if digits > 16 || number::parse_u64(&s[digits_start..int_end]) > number::MAX_SAFE {
+                        return err(ErrorCode::IntegerRange, s0);
+                    }
+                }
+                Mode::Compat => {
+                    if digits > number::MAX_PY_INT_DIGITS {
+                        return err(ErrorCode::NumberRange, s0);
+                    }
+                }
+            }
+            self.push(K_NUM_RAW, start, i - start, 0);
+        } else {
+            if self.mode == Mode::Strict {
+                return err(ErrorCode::NotInteger, s0);
+            }
+            let a = self.arena.len();
+            if !number::python_float_repr(&s[s0..i], &mut self.arena) {
+                return err(ErrorCode::NumberRange, s0);
+            }
+            let len = self.arena.len() - a;
+            self.push(K_NUM_ARENA, a, len, 0);
+        }
+        Ok(i)
+    }
+
+    /// A string whose opening quote is at `q`; pushes its node; returns the offset after
+    /// the closing quote.
+    #[inline(always)]
+    fn string(&mut self, q: usize) -> Result<usize, JsonError> {
+        let s = self.input;
+        let start = q + 1;
+        let mut i = start;
+        loop {
+            i = scan::find_special(s, i, self.long);
+            if i >= s.len() {
+                return err(ErrorCode::Syntax, s.len());
+            }
+            let b = s[i];
+            if b == b'"' {
+                self.push(K_STR_RAW, start, i - start, q);
+                return Ok(i + 1);
+            }
+            if b >= 0x80 {
+                i = utf8_sequence(s, i)?;
+                continue;
+            }
+            if b == b'\\' {
+                return self.string_escaped(q, i);
+            }
+            return err(ErrorCode::Syntax, i);
+        }
+    }
+
+    /// The rest of a string from its first backslash at `i`, decoded into the arena.
+    fn string_escaped(&mut self, q: usize, mut i: usize) -> Result<usize, JsonError> {
+        let s = self.input;
+        let n = s.len();
+        let a = self.arena.len();
+        self.arena.extend_from_slice(&s[q + 1..i]);
+        loop {
+            // s[i] == '\\'
+            if i + 1 >= n {
+                return err(ErrorCode::Syntax, i);
+            }
+            let e = s[i + 1];
+            let simple = match e {
+                b'"' => b'"',
+                b'\\' => b'\\',
+                b'/' => b'/',
+                b'b' => 0x08,
+                b'f' => 0x0c,
+                b'n' => b'\n',
+                b'r' => b'\r',
+                b't' => b'\t',
+                b'u' => 0,
+                _ => return err(ErrorCode::Syntax, i),
+            };
+            if e != b'u' {
+                self.arena.push(simple);
+                i += 2;
+            } else {
+                let Some(cp) = hex4(s, i + 2) else {
+                    return err(ErrorCode::Syntax, i);
+                };
+                let cp = if (0xD800..0xDC00).contains(&cp) {
+                    // must be immediately followed by a low-surrogate escape
+                    let low = if i + 7 < n && s[i + 6] == b'\\' && s[i + 7] == b'u' { hex4(s, i + 8) } else { None };
+                    match low {
+                        Some(lo) if (0xDC00..0xE000).contains(&lo) => {
+                            let c = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                            i += 12;
+                            c
+                        }
+                        _ => return err(ErrorCode::LoneSurrogate, i),
+                    }
+                } else if (0xDC00..0xE000).contains(&cp) {
+                    return err(ErrorCode::LoneSurrogate, i);
+                } else {
+                    i += 6;
+                    cp
+                };
+                push_utf8(&mut self.arena, cp);
+            }
+            // copy the run up to the next special byte
+            loop {
+                let j = scan::find_special(s, i, self.long);
+                self.arena.extend_from_slice(&s[i..j.min(n)]);
+                if j >= n {
+                    return err(ErrorCode::Syntax, n);
+                }
+                let b = s[j];
+                if b == b'"' {
+                    let len = self.arena.len() - a;
+                    self.push(K_STR_ARENA, a, len, q);
+                    return Ok(j + 1);
+                }
+                if b >= 0x80 {
+                    let k = utf8_sequence(s, j)?;
+                    self.arena.extend_from_slice(&s[j..k]);
+                    i = k;
+                    continue;
+                }
+                if b == b'\\' {
+                    i = j;
+                    break;
+                }
+                return err(ErrorCode::Syntax, j);
+            }
+        }
+    }
+}
+
+/// Sort key indices; insertion sort for the small objects events are made of.
+#[inline(always)]
+fn sort_keys<F: FnMut(u32, u32) -> core::cmp::Ordering>(seg: &mut [u32], mut cmp: F) {
+    if seg.len() <= 20 {
+        for i in 1..seg.len() {
+            let x = seg[i];
+            let mut j = i;
+            while j > 0 && cmp(seg[j - 1], x) == core::cmp::Ordering::Greater {
+                seg[j] = seg[j - 1];
+                j -= 1;
+            }
+            seg[j] = x;
+        }
+    } else {
+        seg.sort_unstable_by(|&a, &b| cmp(a, b));
+    }
+}
+
+#[inline]
+fn hex4(s: &[u8], i: usize) -> Option<u32> {
+    if i + 4 > s.len() {
+        return None;
+    }
+    let mut v = 0u32;
+    for &b in &s[i..i + 4] {
+        let d = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | d as u32;
+    }
+    Some(v)
+}
+
+#[inline]
+fn push_utf8(out: &mut Vec<u8>, cp: u32) {
+    if cp < 0x80 {
+        out.push(cp as u8);
+    } else if cp < 0x800 {
+        out.extend_from_slice(&[0xC0 | (cp >> 6) as u8, 0x80 | (cp & 0x3F) as u8]);
+    } else if cp < 0x10000 {
+        out.extend_from_slice(&[0xE0 | (cp >> 12) as u8, 0x80 | ((cp >> 6) & 0x3F) as u8, 0x80 | (cp & 0x3F) as u8]);
+    } else {
+        out.extend_from_slice(&[
+            0xF0 | (cp >> 18) as u8,
+            0x80 | ((cp >> 12) & 0x3F) as u8,
+            0x80 | ((cp >> 6) & 0x3F) as u8,
+            0x80 | (cp & 0x3F) as u8,
+        ]);
+    }
+}
+
+/// Validate the UTF-8 sequence whose lead byte (≥ 0x80) is at `i`; return the offset
+/// after it. Errors are reported at the lead byte: `InvalidUtf8` for anything RFC 3629
+/// forbids, `LoneSurrogate` for a well-formed encoding of U+D800–U+DFFF (ED A0..BF xx).
+#[inline]
+pub(crate) fn utf8_sequence(s: &[u8], i: usize) -> Result<usize, JsonError> {
+    let bad = || JsonError::new(ErrorCode::InvalidUtf8, i);
+    let cont = |k: usize| k < s.len() && (s[k] & 0xC0) == 0x80;
+    let b0 = s[i];
+    if b0 < 0xC2 {
+        return Err(bad());
+    }
+    if b0 < 0xE0 {
+        return if cont(i + 1) { Ok(i + 2) } else { Err(bad()) };
+    }
+    if b0 < 0xF0 {
+        if !cont(i + 1) || !cont(i + 2) {
+            return Err(bad());
+        }
+        let b1 = s[i + 1];
+        if b0 == 0xE0 && b1 < 0xA0 {
+            return Err(bad());
+        }
+        if b0 == 0xED && b1 >= 0xA0 {
+            return Err(JsonError::new(ErrorCode::LoneSurrogate, i));
+        }
+        return Ok(i + 3);
+    }
+    if b0 < 0xF5 {
+        if !cont(i + 1) || !cont(i + 2) || !cont(i + 3) {
+            return Err(bad());
+        }
+        let b1 = s[i + 1];
+        if (b0 == 0xF0 && b1 < 0x90) || (b0 == 0xF4 && b1 >= 0x90) {
+            return Err(bad());
+        }
+        return Ok(i + 4);
+    }
+    Err(bad())
+}
