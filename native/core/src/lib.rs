@@ -5,5 +5,8 @@ extern crate alloc;
 extern crate std;
 
 pub fn version() -> u32 { 1 }
+pub mod base64;
+pub mod simd;
+pub mod utf16;
 
 pub mod json;
