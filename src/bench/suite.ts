@@ -111,6 +111,17 @@ export interface CompareOptions {
   readonly params?: Record<string, string | number>;
 }
 
+export interface OnceOptions extends Pick<CompareOptions, 'group' | 'x' | 'xLabel' | 'params'> {
+  /** bytes processed by one call, for bytes/s */
+  readonly bytes?: number;
+  /** items processed by one call, for items/s */
+  readonly items?: number;
+  /** how many times to repeat (default 3; quick: 1); the median is reported */
+  readonly runs?: number;
+  /** name of the single arm (default "run") */
+  readonly arm?: string;
+}
+
 /** Measured numbers of one arm in one case. Times are nanoseconds per call. */
 export interface ArmResult {
   readonly name: string;
@@ -190,7 +201,7 @@ export interface SuiteContext extends SuiteEnvironment {
   /** warm up, then interleave repeated samples of every arm; median, p99, spread, ratios */
   compare(caseName: string, arms: readonly Arm[], options?: CompareOptions): Promise<CaseResult>;
   /** one heavy call: wall time, CPU time and peak RSS growth */
-  measureOnce(caseName: string, fn: () => unknown, options?: Pick<CompareOptions, 'group' | 'x' | 'xLabel' | 'params'> & { bytes?: number; items?: number }): Promise<CaseResult>;
+  measureOnce(caseName: string, fn: () => unknown, options?: OnceOptions): Promise<CaseResult>;
   /** record per-operation latencies collected by the suite (macro suites) */
   latency(caseName: string, records: readonly LatencyRecord[], options?: Pick<CompareOptions, 'group' | 'x' | 'xLabel' | 'params' | 'baseline'> & { notes?: string[] }): CaseResult;
   /** add a note to the results (e.g. which load generator was used) */
