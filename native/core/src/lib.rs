@@ -10,3 +10,4 @@ pub mod simd;
 pub mod utf16;
 
 pub mod json;
+pub mod verify;

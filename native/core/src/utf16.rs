@@ -9,6 +9,8 @@
 //! `to_utf8`; other blocks take the scalar path one unit at a time.
 use alloc::vec::Vec;
 
+use crate::json::{self, ErrorCode, JsonError};
+
 /// Index (in code units) of the first unpaired surrogate, if any.
 pub fn find_lone_surrogate(units: &[u16]) -> Option<usize> {
     let mut i = 0;
@@ -73,6 +75,50 @@ pub fn to_utf8(units: &[u16], out: &mut Vec<u8>) -> Result<(), usize> {
         out.set_len(start + o);
     }
     Ok(())
+}
+
+/// The body of a JSON string literal (the bytes between its quotes) → its decoded
+/// UTF-8 value, appended to `out`. Errors carry offsets relative to the body: an
+/// unescaped `"` is `Syntax` at it, a trailing lone `\\` is `Syntax` at it, and
+/// escapes, control bytes, UTF-8 and surrogates are judged by the JSON parser.
+pub fn decode_json_string(body: &[u8], out: &mut Vec<u8>) -> Result<(), JsonError> {
+    // Where the literal would end early: the first unescaped quote, or a final
+    // backslash that would escape the closing quote we add.
+    let mut stop = None;
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'"' => {
+                stop = Some(i);
+                break;
+            }
+            b'\\' if i + 1 == body.len() => {
+                stop = Some(i);
+                break;
+            }
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    let mut literal = Vec::with_capacity(body.len() + 2);
+    literal.push(b'"');
+    literal.extend_from_slice(body);
+    literal.push(b'"');
+    match json::parse(&literal, json::Mode::Strict) {
+        Ok(doc) => {
+            // parsed whole, so no early stop; the root is the string
+            out.extend_from_slice(&doc.get_str(&[]).unwrap_or_default());
+            Ok(())
+        }
+        Err(e) => {
+            let offset = e.offset.saturating_sub(1);
+            match stop {
+                // the parser got past the stop: what it found is after the real problem
+                Some(at) if offset >= at => Err(JsonError { code: ErrorCode::Syntax, offset: at }),
+                _ => Err(JsonError { code: e.code, offset }),
+            }
+        }
+    }
 }
 
 /// The SIMD level the UTF-16 kernels use on this CPU.
@@ -336,5 +382,33 @@ mod tests {
                 assert!(out.iter().zip(b).all(|(&o, u)| o as u16 == u));
             }
         }
+    }
+
+    fn decode(body: &str) -> Result<Vec<u8>, (ErrorCode, usize)> {
+        let mut out = Vec::new();
+        decode_json_string(body.as_bytes(), &mut out).map(|_| out).map_err(|e| (e.code, e.offset))
+    }
+
+    #[test]
+    fn json_string_bodies_decode_with_body_relative_offsets() {
+        assert_eq!(decode("").unwrap(), b"");
+        assert_eq!(decode("plain").unwrap(), b"plain");
+        assert_eq!(decode(r"a\n\u00e9\ud83d\ude00\\\/").unwrap(), "a\né😀\\/".as_bytes());
+        assert_eq!(decode(r#"ab"cd"#), Err((ErrorCode::Syntax, 2)));
+        assert_eq!(decode(r#"a\"b"#).unwrap(), b"a\"b");
+        assert_eq!(decode(r"ab\"), Err((ErrorCode::Syntax, 2)));
+        assert_eq!(decode(r"ab\\").unwrap(), b"ab\\");
+        assert_eq!(decode(r"x\q"), Err((ErrorCode::Syntax, 1)));
+        assert_eq!(decode(r"x\u12"), Err((ErrorCode::Syntax, 1)));
+        assert_eq!(decode(r"xy\ud800"), Err((ErrorCode::LoneSurrogate, 2)));
+        assert_eq!(decode(r"\udc00"), Err((ErrorCode::LoneSurrogate, 0)));
+        assert_eq!(decode("a\tb"), Err((ErrorCode::Syntax, 1)));
+        assert_eq!(decode(r#"\q""#), Err((ErrorCode::Syntax, 0)));
+        let mut bad = b"ab".to_vec();
+        bad.push(0xc0);
+        bad.push(0x80);
+        let mut out = Vec::new();
+        let e = decode_json_string(&bad, &mut out).unwrap_err();
+        assert_eq!((e.code, e.offset), (ErrorCode::InvalidUtf8, 2));
     }
 }
