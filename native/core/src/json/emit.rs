@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 use super::parse::*;
-use super::redact::RedactionRules;
+use super::redact::{ContentRule, RedactionRules};
 use super::{ErrorCode, JsonError};
 
 impl<'a> Document<'a> {
@@ -43,7 +43,7 @@ impl<'a> Document<'a> {
         };
         // Redaction: `content` is always present (maybe `{}`), filtered by the event type.
         let keep = match self.lookup(0, b"type") {
-            Some(t) if matches!(self.nodes[t].kind, K_STR_RAW | K_STR_ARENA) => rules.content_rules(self.str_bytes(t)),
+            Some(t) if matches!(self.nodes[t].kind, K_STR_RAW | K_STR_ARENA) => rules.content_rule(self.str_bytes(t)),
             _ => None,
         };
         let want_content = !dropped(b"content");
@@ -76,9 +76,9 @@ impl<'a> Document<'a> {
         Ok(())
     }
 
-    /// `content` of a redacted event: `entries` are the kept paths for its type.
-    fn redacted_content(&self, content: Option<usize>, entries: Option<&[Vec<u8>]>, out: &mut Vec<u8>) {
-        let (Some(c), Some(entries)) = (content, entries) else {
+    /// `content` of a redacted event, filtered by the rule for the event's type.
+    fn redacted_content(&self, content: Option<usize>, rule: Option<&ContentRule>, out: &mut Vec<u8>) {
+        let (Some(c), Some(rule)) = (content, rule) else {
             out.extend_from_slice(b"{}");
             return;
         };
@@ -86,7 +86,7 @@ impl<'a> Document<'a> {
             out.extend_from_slice(b"{}");
             return;
         }
-        if entries.iter().any(|e| e.as_slice() == b"*") {
+        if rule.all {
             self.value(c, out);
             return;
         }
@@ -95,19 +95,14 @@ impl<'a> Document<'a> {
         for &k in self.sorted_keys(c) {
             let k = k as usize;
             let key = self.str_bytes(k);
-            if entries.iter().any(|e| e.as_slice() == key) {
+            if rule.keeps(key) {
                 self.member(k, &mut first, out);
                 self.value(k + 1, out);
                 continue;
             }
-            // "key.sub" entries keep `key` only if it is an object, with only those subkeys
             let v = k + 1;
-            let subs = || {
-                entries.iter().filter_map(move |e| {
-                    (e.len() > key.len() && e.starts_with(key) && e[key.len()] == b'.').then(|| &e[key.len() + 1..])
-                })
-            };
-            if subs().next().is_none() || self.nodes[v].kind != K_OBJECT {
+            let Some(subs) = rule.nested_keys(key) else { continue };
+            if self.nodes[v].kind != K_OBJECT {
                 continue;
             }
             self.member(k, &mut first, out);
@@ -116,7 +111,7 @@ impl<'a> Document<'a> {
             for &sk in self.sorted_keys(v) {
                 let sk = sk as usize;
                 let skey = self.str_bytes(sk);
-                if subs().any(|s| s == skey) {
+                if subs.iter().any(|s| s.as_slice() == skey) {
                     self.member(sk, &mut inner_first, out);
                     self.value(sk + 1, out);
                 }
@@ -147,7 +142,7 @@ impl<'a> Document<'a> {
     }
 
     /// Canonical JSON of the subtree at `idx`. Recursion depth is bounded by MAX_DEPTH.
-    fn value(&self, idx: usize, out: &mut Vec<u8>) {
+    pub(crate) fn value(&self, idx: usize, out: &mut Vec<u8>) {
         let n = self.nodes[idx];
         let (a, b) = (n.a as usize, n.b as usize);
         match n.kind {

@@ -651,7 +651,8 @@ fn push_utf8(out: &mut Vec<u8>, cp: u32) {
 
 /// Validate the UTF-8 sequence whose lead byte (≥ 0x80) is at `i`; return the offset
 /// after it. Errors are reported at the lead byte: `InvalidUtf8` for anything RFC 3629
-/// forbids, `LoneSurrogate` for a well-formed encoding of U+D800–U+DFFF (ED A0..BF xx).
+/// forbids, `LoneSurrogate` for an encoded U+D800–U+DFFF (ED A0..BF, even if the
+/// third byte is bad or missing: as the TypeScript reader decides it).
 #[inline]
 pub(crate) fn utf8_sequence(s: &[u8], i: usize) -> Result<usize, JsonError> {
     let bad = || JsonError::new(ErrorCode::InvalidUtf8, i);
@@ -664,15 +665,12 @@ pub(crate) fn utf8_sequence(s: &[u8], i: usize) -> Result<usize, JsonError> {
         return if cont(i + 1) { Ok(i + 2) } else { Err(bad()) };
     }
     if b0 < 0xF0 {
-        if !cont(i + 1) || !cont(i + 2) {
-            return Err(bad());
-        }
-        let b1 = s[i + 1];
-        if b0 == 0xE0 && b1 < 0xA0 {
-            return Err(bad());
-        }
-        if b0 == 0xED && b1 >= 0xA0 {
+        // a surrogate is recognised from its first two bytes, whatever follows
+        if b0 == 0xED && i + 1 < s.len() && (0xA0..=0xBF).contains(&s[i + 1]) {
             return Err(JsonError::new(ErrorCode::LoneSurrogate, i));
+        }
+        if !cont(i + 1) || !cont(i + 2) || (b0 == 0xE0 && s[i + 1] < 0xA0) {
+            return Err(bad());
         }
         return Ok(i + 3);
     }

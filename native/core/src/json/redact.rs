@@ -11,14 +11,60 @@ use super::Mode;
 pub struct RedactionRules {
     /// top-level keys kept (`content` is always kept, maybe emptied)
     keep_top_level: Vec<Vec<u8>>,
-    /// (event type, kept content paths: `"*"`, `"key"` or `"key.sub"`)
-    keep_content: Vec<(Vec<u8>, Vec<Vec<u8>>)>,
+    /// per event type, what its content keeps
+    keep_content: Vec<(Vec<u8>, ContentRule)>,
+}
+
+/// The kept content of one event type, entries split at their first dot.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ContentRule {
+    /// `"*"`: the whole content
+    pub all: bool,
+    /// `"k"`: content.k
+    pub keys: Vec<Vec<u8>>,
+    /// `"a.b"`: content.a (if an object) reduced to its keys b
+    pub nested: Vec<(Vec<u8>, Vec<Vec<u8>>)>,
+}
+
+impl ContentRule {
+    fn from_entries(entries: Vec<Vec<u8>>) -> ContentRule {
+        let mut rule = ContentRule::default();
+        for e in entries {
+            if e.as_slice() == b"*" {
+                rule.all = true;
+            } else if let Some(dot) = e.iter().position(|&c| c == b'.') {
+                let (outer, inner) = (&e[..dot], &e[dot + 1..]);
+                match rule.nested.iter_mut().find(|(o, _)| o.as_slice() == outer) {
+                    Some((_, list)) => list.push(inner.to_vec()),
+                    None => rule.nested.push((outer.to_vec(), alloc::vec![inner.to_vec()])),
+                }
+            } else {
+                rule.keys.push(e);
+            }
+        }
+        rule
+    }
+
+    #[inline]
+    pub(crate) fn keeps(&self, key: &[u8]) -> bool {
+        self.keys.iter().any(|k| k.as_slice() == key)
+    }
+
+    /// The inner keys kept of `content[key]` when it is an object, if `key` has `"key.x"` entries.
+    #[inline]
+    pub(crate) fn nested_keys(&self, key: &[u8]) -> Option<&[Vec<u8>]> {
+        self.nested.iter().find(|(o, _)| o.as_slice() == key).map(|(_, v)| v.as_slice())
+    }
 }
 
 impl RedactionRules {
-    /// Build rules directly (UTF-8 byte strings).
+    /// Build rules directly: top-level keys, and per event type its content entries
+    /// (`"*"`, `"key"` or `"key.sub"`, split at the first dot), all UTF-8 bytes.
     pub fn new(keep_top_level: Vec<Vec<u8>>, keep_content: Vec<(Vec<u8>, Vec<Vec<u8>>)>) -> RedactionRules {
-        RedactionRules { keep_top_level, keep_content }
+        RedactionRules {
+            keep_top_level,
+            keep_content: keep_content.into_iter().map(|(t, e)| (t, ContentRule::from_entries(e))).collect(),
+        }
     }
 
     /// Parse the JSON form; `None` if it is not that shape.
@@ -38,7 +84,7 @@ impl RedactionRules {
             let k = k as usize;
             keep_content.push((doc.str_bytes(k).to_vec(), string_list(&doc, k + 1)?));
         }
-        Some(RedactionRules { keep_top_level, keep_content })
+        Some(RedactionRules::new(keep_top_level, keep_content))
     }
 
     #[inline]
@@ -46,10 +92,10 @@ impl RedactionRules {
         self.keep_top_level.iter().any(|k| k.as_slice() == key)
     }
 
-    /// The kept content paths for an event type (`None`: keep no content keys).
+    /// What the content of an event of this type keeps (`None`: no content keys).
     #[inline]
-    pub(crate) fn content_rules(&self, event_type: &[u8]) -> Option<&[Vec<u8>]> {
-        self.keep_content.iter().find(|(t, _)| t.as_slice() == event_type).map(|(_, v)| v.as_slice())
+    pub(crate) fn content_rule(&self, event_type: &[u8]) -> Option<&ContentRule> {
+        self.keep_content.iter().find(|(t, _)| t.as_slice() == event_type).map(|(_, r)| r)
     }
 }
 
