@@ -42,6 +42,13 @@ export function authorizeMember(rules: RoomVersionRules, event: Pdu, authState: 
   }
 
   const sender = event.sender;
+  // A room that does not federate takes no membership for users of other
+  // servers either (Synapse does this for the target, beyond the spec's sender
+  // rule; matching it keeps our verdicts identical to the network's).
+  const create = authState('m.room.create', '');
+  if (create !== undefined && create.content['m.federate'] === false && domainOf(target) !== domainOf(create.sender)) {
+    return reject(`the room does not federate (m.federate is false) and ${target} is not on ${domainOf(create.sender) ?? '?'}`);
+  }
   const senderMembership = membershipOf(authState, sender);
   const targetMembership = membershipOf(authState, target);
   const levels = PowerLevels.from(rules, authState);
@@ -51,7 +58,6 @@ export function authorizeMember(rules: RoomVersionRules, event: Pdu, authState: 
   switch (membership) {
     case 'join': {
       // The creator's own first join, straight after the create event.
-      const create = authState('m.room.create', '');
       if (create !== undefined && event.prevEvents.length === 1 && event.prevEvents[0] === create.eventId) {
         const creator = rules.creatorFromSender ? create.sender : roomCreators(rules, create)[0];
         if (creator === target) return allow;
