@@ -42,7 +42,7 @@ export function toByteString(text: string): string {
   return text;
 }
 
-const utf8Decoder = new TextDecoder('utf-8');
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true }); // a leading U+FEFF is content, not a BOM
 
 /** A string value's JS string. */
 export function stringValue(s: JsonString): string {

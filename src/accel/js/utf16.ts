@@ -22,7 +22,7 @@ export function findLoneSurrogate(text: string): number {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8');
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true }); // a leading U+FEFF is content, not a BOM
 
 export function utf8Encode(text: string): Uint8Array {
   const lone = findLoneSurrogate(text);
