@@ -1,0 +1,132 @@
+// Interning: every string id used as a key (event ids, room ids, user ids,
+// state keys, event types) is stored once and replaced by a short integer
+// ("nid") everywhere else. Keys shrink from ~44–80 bytes to 2–4, and compare
+// faster. Mappings never change once committed, so a process-local cache is
+// always valid; it is filled from committed reads and, for new mappings,
+// only after the creating transaction is durably committed (an aborted
+// transaction must not leave a stale nid in the cache).
+
+import { createHash } from 'node:crypto';
+import { TREES, type NidKind } from '../catalogue.js';
+import { ByteWriter, readUint, uintKey } from '../keys.js';
+import { WriteTx, type Op, type ReadTx } from '../trees.js';
+import { allocate } from './counters.js';
+
+/** Strings longer than this (UTF-8 bytes) are keyed by their SHA-256 (LMDB keys are ≤ 511 bytes). */
+const MAX_INLINE = 400;
+const CACHE_LIMIT = 1 << 20;
+
+export interface InternRepository {
+  /** The nid of `s`, or undefined when it was never interned (so nothing is stored under it). */
+  nid(tx: ReadTx, kind: NidKind, s: string): Op<number | undefined>;
+  nids(tx: ReadTx, kind: NidKind, strings: readonly string[]): Op<(number | undefined)[]>;
+  /** The nid of `s`, allocating one if needed. */
+  intern(tx: WriteTx, kind: NidKind, s: string): Op<number>;
+  /** The string of a nid (throws on an unknown nid: that is corruption). */
+  string(tx: ReadTx, kind: NidKind, nid: number): Op<string>;
+  strings(tx: ReadTx, kind: NidKind, nids: readonly number[]): Op<string[]>;
+}
+
+function byStringKey(kind: NidKind, s: string): Buffer {
+  const raw = Buffer.from(s, 'utf8');
+  const w = new ByteWriter(raw.length + 2).u8(kind);
+  if (raw.length <= MAX_INLINE) return w.bytes(raw).done();
+  // 0xFF never starts a UTF-8 sequence, so hashed keys cannot collide with inline ones.
+  return w.u8(0xff).bytes(createHash('sha256').update(raw).digest()).done();
+}
+
+function byIdKey(kind: NidKind, nid: number): Buffer {
+  return new ByteWriter(10).u8(kind).uint(nid).done();
+}
+
+export class Interner implements InternRepository {
+  private readonly toNid = new Map<string, number>();
+  private readonly toStr = new Map<number, string>();
+
+  // Cache keys are prefixed with the kind so kinds share two maps.
+  private remember(kind: NidKind, s: string, nid: number): void {
+    if (this.toNid.size >= CACHE_LIMIT) {
+      this.toNid.clear();
+      this.toStr.clear();
+    }
+    this.toNid.set(`${kind}:${s}`, nid);
+    this.toStr.set(nid * 8 + kind, s);
+  }
+
+  private cached(kind: NidKind, s: string): number | undefined {
+    return this.toNid.get(`${kind}:${s}`);
+  }
+
+  *nid(tx: ReadTx, kind: NidKind, s: string): Op<number | undefined> {
+    const hit = this.cached(kind, s);
+    if (hit !== undefined) return hit;
+    const v = yield* tx.get(TREES.internByString, byStringKey(kind, s));
+    if (v === undefined) return undefined;
+    const nid = readUint(v);
+    this.learn(tx, kind, s, nid);
+    return nid;
+  }
+
+  *nids(tx: ReadTx, kind: NidKind, strings: readonly string[]): Op<(number | undefined)[]> {
+    const out: (number | undefined)[] = strings.map((s) => this.cached(kind, s));
+    const missing: number[] = [];
+    for (let i = 0; i < out.length; i++) if (out[i] === undefined) missing.push(i);
+    if (missing.length === 0) return out;
+    const found = yield* tx.getMany(
+      TREES.internByString,
+      missing.map((i) => byStringKey(kind, strings[i]!)),
+    );
+    missing.forEach((i, j) => {
+      const v = found[j];
+      if (v === undefined) return;
+      out[i] = readUint(v);
+      this.learn(tx, kind, strings[i]!, out[i]!);
+    });
+    return out;
+  }
+
+  *intern(tx: WriteTx, kind: NidKind, s: string): Op<number> {
+    const existing = yield* this.nid(tx, kind, s);
+    if (existing !== undefined) return existing;
+    const nid = yield* allocate(tx, `nid.${kind}`);
+    tx.put(TREES.internByString, byStringKey(kind, s), uintKey(nid));
+    tx.put(TREES.internById, byIdKey(kind, nid), Buffer.from(s, 'utf8'));
+    tx.afterCommit(() => this.remember(kind, s, nid));
+    return nid;
+  }
+
+  *string(tx: ReadTx, kind: NidKind, nid: number): Op<string> {
+    const hit = this.toStr.get(nid * 8 + kind);
+    if (hit !== undefined) return hit;
+    const v = yield* tx.get(TREES.internById, byIdKey(kind, nid));
+    if (v === undefined) throw new Error(`store: unknown interned id ${kind}/${nid} (corrupt store?)`);
+    const s = Buffer.from(v).toString('utf8');
+    this.learn(tx, kind, s, nid);
+    return s;
+  }
+
+  *strings(tx: ReadTx, kind: NidKind, nids: readonly number[]): Op<string[]> {
+    const out: (string | undefined)[] = nids.map((n) => this.toStr.get(n * 8 + kind));
+    const missing: number[] = [];
+    for (let i = 0; i < out.length; i++) if (out[i] === undefined) missing.push(i);
+    if (missing.length > 0) {
+      const found = yield* tx.getMany(
+        TREES.internById,
+        missing.map((i) => byIdKey(kind, nids[i]!)),
+      );
+      missing.forEach((i, j) => {
+        const v = found[j];
+        if (v === undefined) throw new Error(`store: unknown interned id ${kind}/${nids[i]} (corrupt store?)`);
+        out[i] = Buffer.from(v).toString('utf8');
+        this.learn(tx, kind, out[i]!, nids[i]!);
+      });
+    }
+    return out as string[];
+  }
+
+  /** Cache a mapping read from the store: at once if committed, after commit if read inside a write. */
+  private learn(tx: ReadTx, kind: NidKind, s: string, nid: number): void {
+    if (tx instanceof WriteTx) tx.afterCommit(() => this.remember(kind, s, nid));
+    else this.remember(kind, s, nid);
+  }
+}

@@ -1,0 +1,335 @@
+// Room state snapshots, stored as deltas, plus each room's current state.
+//
+// A snapshot is its parent snapshot plus the changes the caller made (the
+// state entries an event or a resolution set or removed). Storing only that
+// per-parent delta makes every lookup walk the whole ancestry; storing full
+// copies makes a 20,000-member room copy its state per event. We store a
+// skip delta instead: snapshots on a lineage carry an ordinal n (parent's + 1)
+// and snapshot n keeps its net changes against its *base*, the ancestor at
+// ordinal n − lowbit(n) (n with its lowest set bit cleared, as in a Fenwick
+// tree). Hence:
+// - a lookup (one key, or the whole state) walks at most popcount(n) ≤ log2(n)
+//   deltas: ≤ 18 gets for a key in a room with 200,000 state changes;
+// - a snapshot stores at most min(lowbit(n), keys changed) entries, so storage
+//   grows by about ½·log2(n) small entries per state change amortised (a few
+//   hundred bytes at 200k), never by copies of the state;
+// - forks are free: a snapshot's ancestry is a path, whatever the DAG does.
+// Non-state events reuse their predecessor's snapshot (no new id). A snapshot
+// derived from the empty state (a join's initial state, a room's create)
+// starts at ordinal = next power of two ≥ its size, so its copies are paid
+// for by that many later changes.
+
+import { NidKind, TREES } from '../catalogue.js';
+import { ByteReader, ByteWriter, readUint, uintKey } from '../keys.js';
+import type { StateKey, StateMap } from '../../matrix/pdu.js';
+import { WriteTx, type Op, type ReadTx } from '../trees.js';
+import { allocate } from './counters.js';
+import type { Interner } from './intern.js';
+
+export type SnapshotId = number;
+/** The empty state; also the parent of a room's first snapshot. */
+export const EMPTY_SNAPSHOT: SnapshotId = 0;
+
+/** How a caller describes a state to store. */
+export type StateInput =
+  /** an existing snapshot, unchanged */
+  | { readonly snapshot: SnapshotId }
+  /** a parent snapshot plus changes (event id, or null to remove the entry) */
+  | { readonly parent: SnapshotId; readonly changes: Iterable<readonly [StateKey, string | null]> }
+  /** a whole state (e.g. after resolving a fork), stored as a delta against `parentHint` */
+  | { readonly full: StateMap; readonly parentHint?: SnapshotId };
+
+export interface SnapshotInfo {
+  readonly id: SnapshotId;
+  readonly roomNid: number;
+  readonly parent: SnapshotId;
+  readonly ordinal: number;
+  readonly base: SnapshotId;
+}
+
+/** nid-level changes: state key nid → event nid (0 = removed). */
+export type NidChanges = Map<number, number>;
+
+export interface StateRepository {
+  /** Store a state for `roomId`; returns its snapshot (the parent itself when nothing changed). */
+  derive(tx: WriteTx, roomId: string, input: StateInput): Op<SnapshotId>;
+  /** The whole state of a snapshot. */
+  at(tx: ReadTx, snapshot: SnapshotId): Op<StateMap>;
+  /** One entry of a snapshot. */
+  get(tx: ReadTx, snapshot: SnapshotId, type: string, stateKey: string): Op<string | undefined>;
+  /** Several entries of a snapshot (missing keys are absent from the result). */
+  getMany(tx: ReadTx, snapshot: SnapshotId, keys: readonly StateKey[]): Op<Map<StateKey, string>>;
+  info(tx: ReadTx, snapshot: SnapshotId): Op<SnapshotInfo | undefined>;
+  /** The room's current state snapshot (EMPTY_SNAPSHOT for an unknown room). */
+  currentSnapshot(tx: ReadTx, roomId: string): Op<SnapshotId>;
+  /** The room's current state, read from its materialised copy. */
+  current(tx: ReadTx, roomId: string): Op<StateMap>;
+  currentEntry(tx: ReadTx, roomId: string, type: string, stateKey: string): Op<string | undefined>;
+}
+
+/** Receives current-state changes (membership keeps its tables in step). */
+export type CurrentStateListener = (tx: WriteTx, roomNid: number, changes: NidChanges) => Op<void>;
+
+function lowbit(n: number): number {
+  // n < 2^53: use arithmetic, not 32-bit bit operations.
+  let b = 1;
+  while (n % (b * 2) === 0) b *= 2;
+  return b;
+}
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+function deltaKey(snapshot: SnapshotId, stateKeyNid: number): Buffer {
+  return new ByteWriter(12).uint(snapshot).uint(stateKeyNid).done();
+}
+
+function currentKey(roomNid: number, stateKeyNid: number): Buffer {
+  return new ByteWriter(12).uint(roomNid).uint(stateKeyNid).done();
+}
+
+function encodeInfo(s: SnapshotInfo): Buffer {
+  return new ByteWriter(16).vuint(1).vuint(s.roomNid).vuint(s.parent).vuint(s.ordinal).vuint(s.base).done();
+}
+
+function decodeInfo(id: SnapshotId, b: Uint8Array): SnapshotInfo {
+  const r = new ByteReader(b);
+  const version = r.vuint();
+  if (version !== 1) throw new Error(`store: unknown snapshot record version ${version}`);
+  return { id, roomNid: r.vuint(), parent: r.vuint(), ordinal: r.vuint(), base: r.vuint() };
+}
+
+const INFO_CACHE_LIMIT = 1 << 18;
+
+export class StateSnapshots implements StateRepository {
+  private readonly infoCache = new Map<SnapshotId, SnapshotInfo>();
+  private readonly listeners: CurrentStateListener[] = [];
+
+  constructor(private readonly intern: Interner) {}
+
+  onCurrentStateChange(listener: CurrentStateListener): void {
+    this.listeners.push(listener);
+  }
+
+  *info(tx: ReadTx, snapshot: SnapshotId): Op<SnapshotInfo | undefined> {
+    if (snapshot === EMPTY_SNAPSHOT) return { id: 0, roomNid: 0, parent: 0, ordinal: 0, base: 0 };
+    const hit = this.infoCache.get(snapshot);
+    if (hit !== undefined) return hit;
+    const v = yield* tx.get(TREES.snapshots, uintKey(snapshot));
+    if (v === undefined) return undefined;
+    const info = decodeInfo(snapshot, v);
+    const remember = (): void => {
+      if (this.infoCache.size >= INFO_CACHE_LIMIT) this.infoCache.clear();
+      this.infoCache.set(snapshot, info);
+    };
+    if (tx instanceof WriteTx) tx.afterCommit(remember);
+    else remember();
+    return info;
+  }
+
+  private *mustInfo(tx: ReadTx, snapshot: SnapshotId): Op<SnapshotInfo> {
+    const info = yield* this.info(tx, snapshot);
+    if (info === undefined) throw new Error(`store: unknown state snapshot ${snapshot}`);
+    return info;
+  }
+
+  /** The delta entries of one snapshot (against its base). */
+  private *delta(tx: ReadTx, snapshot: SnapshotId): Op<[number, number][]> {
+    const entries = yield* tx.prefix(TREES.snapshotDeltas, uintKey(snapshot));
+    return entries.map((e) => {
+      const r = new ByteReader(e.key);
+      r.uint();
+      return [r.uint(), readUint(e.value)];
+    });
+  }
+
+  /** The whole state of a snapshot as nids (state key nid → event nid). */
+  *atNids(tx: ReadTx, snapshot: SnapshotId): Op<Map<number, number>> {
+    const out = new Map<number, number>();
+    const seen = new Set<number>();
+    for (let s = snapshot; s !== EMPTY_SNAPSHOT; ) {
+      for (const [k, v] of yield* this.delta(tx, s)) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+        if (v !== 0) out.set(k, v);
+      }
+      s = (yield* this.mustInfo(tx, s)).base;
+    }
+    return out;
+  }
+
+  /** One entry as nids (0 when absent). */
+  *getNid(tx: ReadTx, snapshot: SnapshotId, stateKeyNid: number): Op<number> {
+    for (let s = snapshot; s !== EMPTY_SNAPSHOT; ) {
+      const v = yield* tx.get(TREES.snapshotDeltas, deltaKey(s, stateKeyNid));
+      if (v !== undefined) return readUint(v);
+      s = (yield* this.mustInfo(tx, s)).base;
+    }
+    return 0;
+  }
+
+  *at(tx: ReadTx, snapshot: SnapshotId): Op<StateMap> {
+    const nids = yield* this.atNids(tx, snapshot);
+    return yield* this.toStrings(tx, nids);
+  }
+
+  *get(tx: ReadTx, snapshot: SnapshotId, type: string, stateKey: string): Op<string | undefined> {
+    const k = yield* this.intern.nid(tx, NidKind.stateKey, `${type}\u0000${stateKey}`);
+    if (k === undefined) return undefined;
+    const e = yield* this.getNid(tx, snapshot, k);
+    return e === 0 ? undefined : yield* this.intern.string(tx, NidKind.event, e);
+  }
+
+  *getMany(tx: ReadTx, snapshot: SnapshotId, keys: readonly StateKey[]): Op<Map<StateKey, string>> {
+    const nids = yield* this.intern.nids(tx, NidKind.stateKey, keys);
+    const out = new Map<StateKey, string>();
+    for (let i = 0; i < keys.length; i++) {
+      const k = nids[i];
+      if (k === undefined) continue;
+      const e = yield* this.getNid(tx, snapshot, k);
+      if (e !== 0) out.set(keys[i]!, yield* this.intern.string(tx, NidKind.event, e));
+    }
+    return out;
+  }
+
+  *derive(tx: WriteTx, roomId: string, input: StateInput): Op<SnapshotId> {
+    const roomNid = yield* this.intern.intern(tx, NidKind.room, roomId);
+    return (yield* this.deriveNids(tx, roomNid, input)).snapshot;
+  }
+
+  /** Store a state; also returns the nid-level changes against the parent (for current-state updates). */
+  *deriveNids(tx: WriteTx, roomNid: number, input: StateInput): Op<{ snapshot: SnapshotId; parent: SnapshotId; changes: NidChanges }> {
+    if ('snapshot' in input) {
+      yield* this.mustInfo(tx, input.snapshot);
+      return { snapshot: input.snapshot, parent: input.snapshot, changes: new Map() };
+    }
+    let parent: SnapshotId;
+    const changes: NidChanges = new Map();
+    if ('full' in input) {
+      parent = input.parentHint ?? EMPTY_SNAPSHOT;
+      const before = yield* this.atNids(tx, parent);
+      const seen = new Set<number>();
+      for (const [k, eventId] of input.full) {
+        const kn = yield* this.intern.intern(tx, NidKind.stateKey, k);
+        const en = yield* this.intern.intern(tx, NidKind.event, eventId);
+        seen.add(kn);
+        if (before.get(kn) !== en) changes.set(kn, en);
+      }
+      for (const kn of before.keys()) if (!seen.has(kn)) changes.set(kn, 0);
+    } else {
+      parent = input.parent;
+      for (const [k, eventId] of input.changes) {
+        const kn = yield* this.intern.intern(tx, NidKind.stateKey, k);
+        changes.set(kn, eventId === null ? 0 : yield* this.intern.intern(tx, NidKind.event, eventId));
+      }
+    }
+    const parentInfo = yield* this.mustInfo(tx, parent);
+    if (parent !== EMPTY_SNAPSHOT && parentInfo.roomNid !== roomNid) {
+      throw new Error(`store: state snapshot ${parent} belongs to another room`);
+    }
+    // Drop no-op changes so an unchanged state reuses the parent snapshot.
+    for (const [k, v] of changes) if ((yield* this.getNid(tx, parent, k)) === v) changes.delete(k);
+    if (changes.size === 0) return { snapshot: parent, parent, changes };
+
+    let ordinal: number;
+    let base: SnapshotId;
+    const delta = new Map<number, number>();
+    if (parent === EMPTY_SNAPSHOT) {
+      ordinal = nextPow2(changes.size);
+      base = EMPTY_SNAPSHOT;
+    } else {
+      ordinal = parentInfo.ordinal + 1;
+      const target = ordinal - lowbit(ordinal);
+      // Fold the parent's skip deltas down to the base (newest first wins).
+      let s = parent;
+      let info = parentInfo;
+      while (s !== EMPTY_SNAPSHOT && info.ordinal > target) {
+        for (const [k, v] of yield* this.delta(tx, s)) if (!delta.has(k)) delta.set(k, v);
+        s = info.base;
+        info = yield* this.mustInfo(tx, s);
+      }
+      base = s;
+    }
+    for (const [k, v] of changes) delta.set(k, v);
+
+    const id = yield* allocate(tx, 'snapshot');
+    tx.put(TREES.snapshots, uintKey(id), encodeInfo({ id, roomNid, parent, ordinal, base }));
+    for (const [k, v] of delta) {
+      if (v === 0 && base === EMPTY_SNAPSHOT) continue; // nothing to remove from the empty state
+      tx.put(TREES.snapshotDeltas, deltaKey(id, k), uintKey(v));
+    }
+    return { snapshot: id, parent, changes };
+  }
+
+  *currentSnapshot(tx: ReadTx, roomId: string): Op<SnapshotId> {
+    const roomNid = yield* this.intern.nid(tx, NidKind.room, roomId);
+    return roomNid === undefined ? EMPTY_SNAPSHOT : yield* this.currentSnapshotOf(tx, roomNid);
+  }
+
+  *currentSnapshotOf(tx: ReadTx, roomNid: number): Op<SnapshotId> {
+    const v = yield* tx.get(TREES.rooms, uintKey(roomNid));
+    if (v === undefined) return EMPTY_SNAPSHOT;
+    const r = new ByteReader(v);
+    r.vuint(); // record version
+    return r.vuint();
+  }
+
+  *current(tx: ReadTx, roomId: string): Op<StateMap> {
+    const roomNid = yield* this.intern.nid(tx, NidKind.room, roomId);
+    if (roomNid === undefined) return new Map();
+    const entries = yield* tx.prefix(TREES.currentState, uintKey(roomNid));
+    const nids = new Map<number, number>();
+    for (const e of entries) {
+      const r = new ByteReader(e.key);
+      r.uint();
+      nids.set(r.uint(), readUint(e.value));
+    }
+    return yield* this.toStrings(tx, nids);
+  }
+
+  *currentEntry(tx: ReadTx, roomId: string, type: string, stateKey: string): Op<string | undefined> {
+    const roomNid = yield* this.intern.nid(tx, NidKind.room, roomId);
+    const k = yield* this.intern.nid(tx, NidKind.stateKey, `${type}\u0000${stateKey}`);
+    if (roomNid === undefined || k === undefined) return undefined;
+    const v = yield* tx.get(TREES.currentState, currentKey(roomNid, k));
+    return v === undefined ? undefined : yield* this.intern.string(tx, NidKind.event, readUint(v));
+  }
+
+  /**
+   * Make `snapshot` the room's current state. `known` are the changes from the
+   * old current snapshot when the caller knows them (the new snapshot derives
+   * from the old one); otherwise both states are compared.
+   */
+  *setCurrent(tx: WriteTx, roomNid: number, snapshot: SnapshotId, known?: { from: SnapshotId; changes: NidChanges }): Op<void> {
+    const old = yield* this.currentSnapshotOf(tx, roomNid);
+    if (old === snapshot) return;
+    let changes: NidChanges;
+    if (known !== undefined && known.from === old) {
+      changes = known.changes;
+    } else {
+      const [a, b] = [yield* this.atNids(tx, old), yield* this.atNids(tx, snapshot)];
+      changes = new Map();
+      for (const [k, v] of b) if (a.get(k) !== v) changes.set(k, v);
+      for (const k of a.keys()) if (!b.has(k)) changes.set(k, 0);
+    }
+    tx.put(TREES.rooms, uintKey(roomNid), new ByteWriter(8).vuint(1).vuint(snapshot).done());
+    for (const [k, v] of changes) {
+      if (v === 0) tx.delete(TREES.currentState, currentKey(roomNid, k));
+      else tx.put(TREES.currentState, currentKey(roomNid, k), uintKey(v));
+    }
+    for (const listener of this.listeners) yield* listener(tx, roomNid, changes);
+  }
+
+  private *toStrings(tx: ReadTx, nids: Map<number, number>): Op<StateMap> {
+    const keys = [...nids.keys()];
+    const values = [...nids.values()];
+    const ks = yield* this.intern.strings(tx, NidKind.stateKey, keys);
+    const vs = yield* this.intern.strings(tx, NidKind.event, values);
+    const out = new Map<StateKey, string>();
+    for (let i = 0; i < ks.length; i++) out.set(ks[i]!, vs[i]!);
+    return out;
+  }
+}
