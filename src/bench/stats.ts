@@ -80,7 +80,7 @@ export function formatBytes(n: number | undefined): string {
 
 export function formatRatio(r: number | undefined): string {
   if (r === undefined || !Number.isFinite(r)) return '–';
-  return `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`;
+  return `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}×`;
 }
 
 export function formatPercent(f: number | undefined): string {

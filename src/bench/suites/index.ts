@@ -3,6 +3,16 @@
 // whose fits() says yes. To add a suite: one import, one entry (keep the list
 // ordered micro, core, macro). See ../suite.ts for the interface.
 import type { Suite } from '../suite.js';
+import { microBase64Suite } from './micro-base64.js';
+import { microCanonicalJsonSuite } from './micro-canonical-json.js';
+import { microEd25519Suite } from './micro-ed25519.js';
+import { microHashesSuite } from './micro-hashes.js';
+import { microUtf16Suite } from './micro-utf16.js';
 
 export const suites: readonly Suite[] = [
+  microCanonicalJsonSuite,
+  microBase64Suite,
+  microUtf16Suite,
+  microHashesSuite,
+  microEd25519Suite,
 ];
