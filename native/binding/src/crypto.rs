@@ -1,0 +1,173 @@
+//! SHA-256 (sha2, SHA-NI at run time) and Ed25519 (ed25519-dalek) with the
+//! libsodium/Synapse acceptance policy, plus whole-batch verification on every core.
+use std::collections::HashMap;
+
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use myelin_core::json::{self, RedactionRules};
+use myelin_core::verify::{signature_of, signing_message, VerifyCode};
+use napi::bindgen_prelude::{Buffer, Uint32Array};
+use napi_derive::napi;
+use sha2::{Digest, Sha256};
+
+use crate::parallel;
+
+pub(crate) fn sha256_vec(bytes: &[u8]) -> Vec<u8> {
+    Sha256::digest(bytes).to_vec()
+}
+
+pub(crate) fn sha256_level() -> &'static str {
+    if std::is_x86_feature_detected!("sha") { "sha2 crate (sha-ni)" } else { "sha2 crate (portable)" }
+}
+
+pub(crate) fn ed25519_level() -> &'static str {
+    // curve25519-dalek's simd backend picks AVX2 at run time on x86_64 (its
+    // AVX-512 IFMA backend needs a nightly compiler, which the shipped build does not use).
+    if std::is_x86_feature_detected!("avx2") { "ed25519-dalek (avx2)" } else { "ed25519-dalek (serial)" }
+}
+
+#[napi]
+pub fn sha256(bytes: &[u8]) -> Buffer {
+    sha256_vec(bytes).into()
+}
+
+fn seed(bytes: &[u8]) -> napi::Result<SigningKey> {
+    let seed: &[u8; 32] = bytes
+        .try_into()
+        .map_err(|_| napi::Error::from_reason(format!("an Ed25519 seed is 32 bytes, not {}", bytes.len())))?;
+    Ok(SigningKey::from_bytes(seed))
+}
+
+#[napi]
+pub fn ed25519_public_key(seed_bytes: &[u8]) -> napi::Result<Buffer> {
+    Ok(seed(seed_bytes)?.verifying_key().to_bytes().to_vec().into())
+}
+
+#[napi]
+pub fn ed25519_sign(seed_bytes: &[u8], message: &[u8]) -> napi::Result<Buffer> {
+    Ok(seed(seed_bytes)?.sign(message).to_bytes().to_vec().into())
+}
+
+/// y < p = 2^255 − 19 (sign bit ignored): libsodium refuses non-canonical public
+/// keys, dalek's decompression reduces them silently.
+fn is_canonical_point(p: &[u8; 32]) -> bool {
+    if p[31] & 0x7f != 0x7f || p[1..31].iter().any(|&b| b != 0xff) {
+        return true;
+    }
+    p[0] < 0xed
+}
+
+/// A public key as verification will use it: `None` if it cannot verify anything
+/// (wrong length, non-canonical, not a point). Small-order keys are refused by
+/// `verify_strict` itself.
+fn verifying_key(bytes: &[u8]) -> Option<VerifyingKey> {
+    let bytes: &[u8; 32] = bytes.try_into().ok()?;
+    if !is_canonical_point(bytes) {
+        return None;
+    }
+    VerifyingKey::from_bytes(bytes).ok()
+}
+
+/// libsodium semantics: S < L, A canonical and not of small order, R not of small
+/// order, and the cofactorless equation with R compared byte for byte.
+fn verify(key: &VerifyingKey, message: &[u8], signature: &[u8; 64]) -> bool {
+    key.verify_strict(message, &Signature::from_bytes(signature)).is_ok()
+}
+
+#[napi]
+pub fn ed25519_verify(public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    let (Some(key), Ok(sig)) = (verifying_key(public_key), <&[u8; 64]>::try_from(signature)) else {
+        return false;
+    };
+    verify(&key, message, sig)
+}
+
+/// Verifies every object of a batch in one call, spread over the cores.
+///
+/// - `objects`: the JSON texts back to back; `object_ends[i]` = end of object i
+/// - `required_ends[i]` = end (exclusive) of object i's requirements in the lists below
+/// - requirement j: server = `names[name_ends[2j-1]..name_ends[2j]]`, key id =
+///   `names[name_ends[2j]..name_ends[2j+1]]`, public key = `keys[key_ends[j-1]..key_ends[j]]`
+///   (previous end 0 for the first)
+/// - `rules_json`: redaction rules (PDUs are signed in redacted form), or absent
+///
+/// Returns two numbers per object: a `VerifyCode` (0 ok, 1 bad_json,
+/// 2 missing_signature, 3 bad_signature_encoding, 4 invalid_signature) and the index
+/// of the failing requirement (0xffffffff when none).
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn verify_batch(
+    objects: &[u8],
+    object_ends: &[u32],
+    required_ends: &[u32],
+    names: &[u8],
+    name_ends: &[u32],
+    keys: &[u8],
+    key_ends: &[u32],
+    rules_json: Option<&[u8]>,
+    compat: bool,
+) -> napi::Result<Uint32Array> {
+    let n = object_ends.len();
+    let m = key_ends.len();
+    let ordered = |ends: &[u32], limit: usize| {
+        ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().is_none_or(|&e| e as usize <= limit)
+    };
+    if required_ends.len() != n
+        || name_ends.len() != 2 * m
+        || !ordered(object_ends, objects.len())
+        || !ordered(required_ends, m)
+        || !ordered(name_ends, names.len())
+        || !ordered(key_ends, keys.len())
+    {
+        return Err(napi::Error::from_reason("myelin: verifyBatch offsets are inconsistent"));
+    }
+    let rules: Option<RedactionRules> = rules_json.map(crate::json::rules).transpose()?;
+    let mode = crate::json::mode(compat);
+    let prev = |ends: &[u32], i: usize| if i == 0 { 0 } else { ends[i - 1] as usize };
+    let name = |k: usize| &names[prev(name_ends, k)..name_ends[k] as usize];
+
+    let parts = parallel::chunked(n, n >= 8, |range| {
+        // Public keys repeat across a batch (one per origin server): decompress each once.
+        let mut key_cache: HashMap<&[u8], Option<VerifyingKey>> = HashMap::new();
+        let mut message = Vec::new();
+        let mut out = Vec::with_capacity(range.len() * 2);
+        for i in range {
+            let object = &objects[prev(object_ends, i)..object_ends[i] as usize];
+            let (code, failed) = verify_object(object, prev(required_ends, i)..required_ends[i] as usize, |j| {
+                let key = &keys[prev(key_ends, j)..key_ends[j] as usize];
+                (name(2 * j), name(2 * j + 1), *key_cache.entry(key).or_insert_with(|| verifying_key(key)))
+            }, rules.as_ref(), mode, &mut message);
+            out.extend_from_slice(&[code as u32, failed.map_or(u32::MAX, |j| j as u32)]);
+        }
+        out
+    });
+    Ok(parts.concat().into())
+}
+
+fn verify_object<'k>(
+    object: &[u8],
+    required: std::ops::Range<usize>,
+    mut requirement: impl FnMut(usize) -> (&'k [u8], &'k [u8], Option<VerifyingKey>),
+    rules: Option<&RedactionRules>,
+    mode: json::Mode,
+    message: &mut Vec<u8>,
+) -> (VerifyCode, Option<usize>) {
+    let Ok(doc) = json::parse(object, mode) else {
+        return (VerifyCode::BadJson, None);
+    };
+    message.clear();
+    if let Err(code) = signing_message(&doc, rules, message) {
+        return (code, None);
+    }
+    for j in required {
+        let (server, key_id, key) = requirement(j);
+        let signature = match signature_of(&doc, server, key_id) {
+            Ok(s) => s,
+            Err(code) => return (code, Some(j)),
+        };
+        match key {
+            Some(key) if verify(&key, message, &signature) => {}
+            _ => return (VerifyCode::InvalidSignature, Some(j)),
+        }
+    }
+    (VerifyCode::Ok, None)
+}
