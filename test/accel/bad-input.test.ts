@@ -93,6 +93,9 @@ describe('bad input: UTF-8', () => {
     ['truncated 3-byte sequence before the quote', s(0xe6, 0x97), err('invalid_utf8', 1)],
     ['truncated 4-byte sequence before the quote', s(0xf0, 0x9f, 0x98), err('invalid_utf8', 1)],
     ['truncated 2-byte sequence before the quote', s(0xc3), err('invalid_utf8', 1)],
+    ['multibyte cut by the end of input', bytes('"ab', [0xe6, 0x97]), err('invalid_utf8', 3)],
+    ['ED A0 cut by the end of input', bytes('"', [0xed, 0xa0]), err('lone_surrogate', 1)],
+    ['ED A0 then a bad byte', bytes('"', [0xed, 0xa0, 0x41], '"'), err('lone_surrogate', 1)],
     ['truncated sequence mid-string', bytes('"ab', [0xe6], 'cd"'), err('invalid_utf8', 3)],
     ['bad continuation E6 41 41', s(0xe6, 0x41, 0x41), err('invalid_utf8', 1)],
     ['lead byte as continuation C3 C3 A9', s(0xc3, 0xc3, 0xa9), err('invalid_utf8', 1)],
@@ -122,6 +125,10 @@ describe('bad input: escaped surrogates', () => {
     ['high, high, low', utf8('"\\uD83D\\uD83D\\uDE00"'), err('lone_surrogate', 1)],
     ['low then high', utf8('"a\\uDE00\\uD83D"'), err('lone_surrogate', 2)],
     ['lone surrogate in a key', utf8('{"\\uDBFF":1}'), err('lone_surrogate', 2)],
+    ['high then a malformed escape', utf8('"\\uD800\\u12G4"'), err('lone_surrogate', 1)],
+    ['high then a truncated low escape', utf8('"\\uD83D\\uDE0"'), err('lone_surrogate', 1)],
+    ['high then the end of input', utf8('"\\uD800'), err('lone_surrogate', 1)],
+    ['backslash at the end of input', utf8('"ab\\'), err('syntax', 3)],
     ['lone surrogate after multibyte text', utf8('["日", "\\udfff"]'), err('lone_surrogate', 9)],
     ['lower-case pair is fine', utf8('"\\ud83d\\ude00"'), ok('"😀"')],
     ['mixed-case pair is fine', utf8('"\\uD83D\\uDe00"'), ok('"😀"')],
@@ -186,6 +193,8 @@ describe('bad input: numbers', () => {
     ['exponent with a huge exponent', utf8('1e99999999999999999999'), err('not_integer', 0)],
     ['-0 becomes 0', utf8('[-0]'), ok('[0]')],
     ['-0.0', utf8('-0.0'), err('not_integer', 0)],
+    ['number check before the next byte', utf8('1.5x'), err('not_integer', 0)],
+    ['range check before the next byte', utf8('99999999999999999]'), err('integer_range', 0)],
   ];
   const compat: Case[] = [
     ['1e400 overflows', utf8('{"a":1e400}'), err('number_range', 5)],
@@ -259,16 +268,13 @@ describe('bad input: truncated events', () => {
         const prefix = doc.subarray(0, end);
         const cut = cutKind(doc, end);
         const label = `event ${n} cut at ${end} (${cut.kind})`;
-        if (cut.kind === 'plain') {
-          expectOnEveryPath(paths, label, prefix, (k) => k.canonicalJson(prefix), err('syntax', end));
-        } else if (cut.kind === 'escape' && !cut.afterHigh) {
-          // a truncated escape is a bad escape: syntax at its backslash
-          expectOnEveryPath(paths, label, prefix, (k) => k.canonicalJson(prefix), err('syntax', cut.at));
-        } else {
-          // inside a multibyte character, or after a high-surrogate escape: JSON-SEMANTICS.md does not
-          // say which problem is met first, so the paths must only agree (and refuse).
-          expectAgreement(paths, label, prefix, (k) => k.canonicalJson(prefix), (o) => ('ok' in o ? 'accepted a truncated event' : undefined));
-        }
+        // JSON-SEMANTICS.md (incl. its clarifications): a plain cut is syntax at the end; a cut escape is
+        // syntax at its backslash, except after a high surrogate (lone_surrogate at the high one's
+        // backslash); a cut multibyte character is invalid_utf8 at its first byte.
+        const expected = cut.kind === 'plain' ? err('syntax', end)
+          : cut.kind === 'multibyte' ? err('invalid_utf8', cut.at)
+            : err(cut.afterHigh ? 'lone_surrogate' : 'syntax', cut.at);
+        expectOnEveryPath(paths, label, prefix, (k) => k.canonicalJson(prefix), expected);
       }
     }
   });
@@ -286,6 +292,9 @@ describe('bad input: the JSON string kernel', () => {
     ['overlong UTF-8', bytes('a', [0xc0, 0x80]), err('invalid_utf8', 1)],
     ['encoded surrogate', bytes([0xed, 0xa0, 0x80]), err('lone_surrogate', 0)],
     ['raw control character', bytes('a', [0x01]), err('syntax', 1)],
+    ['unescaped quote', utf8('ab"c'), err('syntax', 2)],
+    ['trailing lone backslash', utf8('ab\\'), err('syntax', 2)],
+    ['cut multibyte at the end', bytes('a', [0xe6, 0x97]), err('invalid_utf8', 1)],
   ];
   it(`${cases.length} string bodies`, () => {
     for (const [label, body, expected] of cases) {
@@ -339,10 +348,9 @@ describe('bad input: JS strings with lone surrogates', () => {
     }
     expectOnEveryPath(paths, 'findLoneSurrogate pair', '😀', (k) => k.findLoneSurrogate('a😀b'), { ok: '-1' });
   });
-  it('canonicalJson of a JS string holding a raw lone surrogate is lone_surrogate on every path', () => {
-    for (const s of ['{"a":"\uD800"}', '["x\uDC00"]', '{"\uD83D":1}']) {
-      expectAgreement(paths, `canonicalJson(string) ${JSON.stringify(s)}`, s, (k) => k.canonicalJson(s),
-        (o) => ('error' in o && o.error === 'lone_surrogate' ? undefined : 'expected lone_surrogate'));
+  it('canonicalJson of a JS string holding a raw lone surrogate: lone_surrogate at its UTF-8 offset, before any parse', () => {
+    for (const [s, at] of [['{"a":"\uD800"}', 6], ['["x\uDC00"]', 3], ['{"\uD83D":1}', 2], ['{"日":"\uDC00"}', 8], ['{ bad json \uD800', 11]] as const) {
+      expectOnEveryPath(paths, `canonicalJson(string) ${JSON.stringify(s)}`, s, (k) => k.canonicalJson(s), err('lone_surrogate', at));
     }
   });
 });
@@ -353,6 +361,7 @@ describe('bad input: event kernels', () => {
     for (const [input, expected] of [
       ['  [1,2]', err('syntax', 2)], ['"x"', err('syntax', 0)], ['12', err('syntax', 0)],
       ['{"a":1,"a":2}', err('duplicate_key', 7)], ['{"a":1.5}', err('not_integer', 5)], ['{"a":', err('syntax', 5)],
+      ['[1,x', err('syntax', 3)], ['[1]', err('syntax', 0)], ['  "s"', err('syntax', 2)],
     ] as const) {
       expectOnEveryPath(paths, `contentHash ${input}`, input, (k) => k.contentHash(utf8(input)), expected);
       expectOnEveryPath(paths, `redact ${input}`, input, (k) => k.redact(utf8(input), rules), expected);

@@ -297,6 +297,32 @@ describe('verifyBatch agreement over 200 events (every path)', () => {
     }
   });
 
+  it('edge rules: empty required list, absent or non-object signatures, short keys, first failing requirement reported', () => {
+    const good = cases[0]!;
+    const event = JSON.parse(Buffer.from(good.object).toString('utf8')) as Record<string, unknown>;
+    const req = good.required[0]!;
+    const stranger = { server: 'z.example', keyId: 'ed25519:z', publicKey: req.publicKey };
+    const variants: [string, Record<string, unknown> | string, RequiredSignature[], string][] = [
+      ['no required signatures', event, [], 'ok'],
+      ['no required signatures, not an object', '[1]', [], 'bad_json'],
+      ['signatures absent', { ...event, signatures: undefined }, [req], 'missing_signature'],
+      ['signatures not an object', { ...event, signatures: 'x' }, [req], 'missing_signature'],
+      ['signatures[server] not an object', { ...event, signatures: { [req.server]: ['x'] } }, [req], 'missing_signature'],
+      ['31-byte public key', event, [{ ...req, publicKey: req.publicKey.subarray(0, 31) }], 'invalid_signature'],
+      ['first of two failures is reported (missing, then invalid)', event, [stranger, { ...req, publicKey: opensslPublicKey(Buffer.alloc(32, 9)) }], 'missing_signature z.example ed25519:z'],
+      ['first of two failures is reported (invalid, then missing)', event, [{ ...req, publicKey: opensslPublicKey(Buffer.alloc(32, 9)) }, stranger], `invalid_signature ${req.server} ${req.keyId}`],
+    ];
+    const objects = variants.map(([, o]) => utf8(typeof o === 'string' ? o : JSON.stringify(o)));
+    for (const k of paths) {
+      const results = k.verifyBatch({ objects, required: variants.map(([, , r]) => r), rules, mode: 'strict' });
+      for (const [i, [name, , , expected]] of variants.entries()) {
+        const r = results[i]!;
+        const got = r.ok ? 'ok' : expected.includes(' ') ? `${r.reason} ${r.server} ${r.keyId}` : r.reason;
+        assert.equal(got, expected, `${k.path}: verifyBatch ${name}`);
+      }
+    }
+  });
+
   it('an empty batch is an empty result', () => {
     for (const k of paths) assert.deepEqual(k.verifyBatch({ objects: [], required: [], mode: 'strict' }), []);
   });

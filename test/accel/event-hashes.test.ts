@@ -145,6 +145,9 @@ describe('event kernels on hand-made events (every path)', () => {
       [{ type: 'm.nested', content: { third_party_invite: { display_name: 'd' } } }, '{"content":{"third_party_invite":{}},"type":"m.nested"}'],
       [{ type: 'm.nested', content: { third_party_invite: 'string' } }, '{"content":{},"type":"m.nested"}'],
       [{ type: 'm.nested', sender: '@a:b', content: {} }, '{"content":{},"type":"m.nested"}'],
+      [{ type: 'm.both', content: { a: { b: 1, c: 2 }, d: 3 } }, '{"content":{"a":{"b":1,"c":2}},"type":"m.both"}'],
+      [{ type: 'constructor', content: { a: 1 } }, '{"content":{},"type":"constructor"}'],
+      [{ type: '__proto__', content: { a: 1 } }, '{"content":{},"type":"__proto__"}'],
     ];
     for (const [event, expected] of cases) {
       const text = JSON.stringify(event);

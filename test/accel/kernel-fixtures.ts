@@ -195,6 +195,7 @@ export function expectOnEveryPath(
   call: (k: Kernels) => Uint8Array | string | boolean | number,
   expected: Outcome,
 ): void {
+  assert.ok(paths.length > 0, 'no kernel path loaded');
   const got = paths.map((k) => [k.path, outcomeOf(() => call(k))] as const);
   const wrong = got.filter(([, o]) => !sameOutcome(o, expected));
   if (wrong.length > 0) {
@@ -211,6 +212,7 @@ export function expectAgreement(
   call: (k: Kernels) => Uint8Array | string | boolean | number,
   check?: (o: Outcome) => string | undefined,
 ): Outcome | undefined {
+  assert.ok(paths.length > 0, 'no kernel path loaded');
   const got = paths.map((k) => [k.path, outcomeOf(() => call(k))] as const);
   const first = got[0]?.[1];
   const problems: string[] = [];
