@@ -43,7 +43,7 @@ impl<'a> Document<'a> {
         };
         // Redaction: `content` is always present (maybe `{}`), filtered by the event type.
         let keep = match self.lookup(0, b"type") {
-            Some(t) if matches!(self.nodes[t].kind, K_STR_RAW | K_STR_ARENA) => rules.content_rule(self.str_bytes(t)),
+            Some(t) if self.is_string(t) => rules.content_rule(&self.string_value(t)),
             _ => None,
         };
         let want_content = !dropped(b"content");
@@ -147,6 +147,11 @@ impl<'a> Document<'a> {
         let (a, b) = (n.a as usize, n.b as usize);
         match n.kind {
             K_STR_RAW => out.extend_from_slice(&self.input[a - 1..a + b + 1]),
+            K_STR_CANON => {
+                out.push(b'"');
+                out.extend_from_slice(&self.arena[a..a + b]);
+                out.push(b'"');
+            }
             K_STR_ARENA => escape_string(&self.arena[a..a + b], out),
             K_NUM_RAW => out.extend_from_slice(&self.input[a..a + b]),
             K_NUM_ARENA => out.extend_from_slice(&self.arena[a..a + b]),

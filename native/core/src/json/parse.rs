@@ -16,12 +16,15 @@ pub(crate) const K_NUM_RAW: u8 = 3;
 pub(crate) const K_NUM_ARENA: u8 = 4;
 /// string without escapes: value is `a..a+b` of the input (quotes at a-1 and a+b); c = quote offset
 pub(crate) const K_STR_RAW: u8 = 5;
-/// string with escapes: decoded value is `a..a+b` of the arena; c = opening quote offset
+/// key string with escapes: decoded value is `a..a+b` of the arena; c = opening quote offset
 pub(crate) const K_STR_ARENA: u8 = 6;
+/// value string with escapes: its canonical body (escapes already rewritten to their
+/// canonical form, so emission is a copy) is `a..a+b` of the arena; c = opening quote offset
+pub(crate) const K_STR_CANON: u8 = 7;
 /// array: children follow; b = index one past the subtree
-pub(crate) const K_ARRAY: u8 = 7;
+pub(crate) const K_ARRAY: u8 = 8;
 /// object: key/value node pairs follow; members[a..a+c] = key node indices sorted by key; b = end
-pub(crate) const K_OBJECT: u8 = 8;
+pub(crate) const K_OBJECT: u8 = 9;
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Node {
@@ -42,15 +45,32 @@ pub struct Document<'a> {
 }
 
 impl<'a> Document<'a> {
-    /// Decoded bytes of a string node (key or value).
+    /// Decoded bytes of a key (or of a value string without escapes).
     #[inline(always)]
     pub(crate) fn str_bytes(&self, idx: usize) -> &[u8] {
+        debug_assert!(self.nodes[idx].kind != K_STR_CANON);
         let n = self.nodes[idx];
         let (a, b) = (n.a as usize, n.b as usize);
         if n.kind == K_STR_RAW {
             &self.input[a..a + b]
         } else {
             &self.arena[a..a + b]
+        }
+    }
+
+    #[inline]
+    pub(crate) fn is_string(&self, idx: usize) -> bool {
+        matches!(self.nodes[idx].kind, K_STR_RAW | K_STR_ARENA | K_STR_CANON)
+    }
+
+    /// The decoded value of any string node (keys are decoded already; escaped values
+    /// are kept in canonical form and decoded here, off the hot path).
+    pub(crate) fn string_value(&self, idx: usize) -> Cow<'_, [u8]> {
+        let n = self.nodes[idx];
+        if n.kind == K_STR_CANON {
+            Cow::Owned(unescape_canonical(&self.arena[n.a as usize..(n.a + n.b) as usize]))
+        } else {
+            Cow::Borrowed(self.str_bytes(idx))
         }
     }
 
@@ -100,7 +120,7 @@ impl<'a> Document<'a> {
         let (a, b) = (n.a as usize, n.b as usize);
         match n.kind {
             K_STR_RAW => Some(Cow::Borrowed(&self.input[a..a + b])),
-            K_STR_ARENA => Some(Cow::Owned(self.arena[a..a + b].to_vec())),
+            K_STR_ARENA | K_STR_CANON => Some(Cow::Owned(self.string_value(idx).into_owned())),
             _ => None,
         }
     }
@@ -133,6 +153,8 @@ struct Parser<'a> {
     /// key node indices of the open objects, innermost last
     keys: Vec<u32>,
     stack: Vec<Frame>,
+    /// scratch for sorting one object's keys: (key prefix, key node index)
+    sort_buf: Vec<(u64, u32)>,
     long: scan::LongScan,
 }
 
@@ -150,6 +172,7 @@ pub(crate) fn parse(input: &[u8], mode: Mode) -> Result<Document<'_>, JsonError>
         arena: Vec::new(),
         keys: Vec::new(),
         stack: Vec::new(),
+        sort_buf: Vec::new(),
         long: scan::LongScan::detect(),
     };
     match p.run() {
@@ -248,7 +271,7 @@ impl<'a> Parser<'a> {
             }
             match input[i] {
                 b'"' => {
-                    i = self.string(i)?;
+                    i = self.string::<false>(i)?;
                 }
                 b'{' | b'[' => {
                     if self.stack.len() >= MAX_DEPTH {
@@ -328,7 +351,7 @@ impl<'a> Parser<'a> {
             return err(ErrorCode::Syntax, i);
         }
         let k = self.nodes.len();
-        let mut j = self.string(i)?;
+        let mut j = self.string::<true>(i)?;
         self.keys.push(k as u32);
         j = self.skip_ws(j);
         if j >= n {
@@ -349,10 +372,7 @@ impl<'a> Parser<'a> {
             let ks = f.keys_start as usize;
             let count = self.keys.len() - ks;
             if count > 1 {
-                let mut keys = core::mem::take(&mut self.keys);
-                let dup = self.sort_members(&mut keys[ks..]);
-                self.keys = keys;
-                if let Some(q) = dup {
+                if let Some(q) = self.sort_object_keys(ks) {
                     // the object stays open: `fail` reports an enclosing object's earlier duplicate first
                     return err(ErrorCode::DuplicateKey, q);
                 }
@@ -371,23 +391,69 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Sort one object's keys by their bytes; report a duplicate (opening-quote offset
-    /// of the earliest second occurrence).
+    /// The first 8 bytes of a key, big-endian and zero-padded: comparing these orders most
+    /// keys without touching their bytes again (ties fall back to a full comparison).
     #[inline(always)]
-    fn sort_members(&self, seg: &mut [u32]) -> Option<usize> {
-        sort_keys(seg, |a, b| self.key_bytes(a as usize).cmp(self.key_bytes(b as usize)));
-        let mut dup = false;
-        for w in seg.windows(2) {
-            if self.key_bytes(w[0] as usize) == self.key_bytes(w[1] as usize) {
-                dup = true;
-                break;
+    fn key_prefix(&self, idx: usize) -> u64 {
+        let n = self.nodes[idx];
+        let (a, len) = (n.a as usize, n.b as usize);
+        let src: &[u8] = if n.kind == K_STR_RAW { self.input } else { &self.arena };
+        let w = if a + 8 <= src.len() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&src[a..a + 8]);
+            u64::from_be_bytes(w)
+        } else {
+            let mut w = [0u8; 8];
+            let m = (src.len() - a).min(8);
+            w[..m].copy_from_slice(&src[a..a + m]);
+            u64::from_be_bytes(w)
+        };
+        if len >= 8 {
+            w
+        } else {
+            w & !(u64::MAX >> (len * 8))
+        }
+    }
+
+    /// Sort the keys of the object whose keys start at `keys[ks]`, in place; report a
+    /// duplicate (opening-quote offset of the earliest second occurrence).
+    #[inline(always)]
+    fn sort_object_keys(&mut self, ks: usize) -> Option<usize> {
+        let mut buf = core::mem::take(&mut self.sort_buf);
+        buf.clear();
+        for &k in &self.keys[ks..] {
+            buf.push((self.key_prefix(k as usize), k));
+        }
+        let cmp = |x: &(u64, u32), y: &(u64, u32)| {
+            x.0.cmp(&y.0).then_with(|| self.key_bytes(x.1 as usize).cmp(self.key_bytes(y.1 as usize)))
+        };
+        if buf.len() <= 16 {
+            for i in 1..buf.len() {
+                let x = buf[i];
+                let mut j = i;
+                while j > 0 && cmp(&buf[j - 1], &x) == core::cmp::Ordering::Greater {
+                    buf[j] = buf[j - 1];
+                    j -= 1;
+                }
+                buf[j] = x;
             }
+        } else {
+            buf.sort_unstable_by(cmp);
         }
-        if dup {
-            let mut v = seg.to_vec();
-            return self.first_duplicate(&mut v);
-        }
-        None
+        let dup = buf
+            .windows(2)
+            .any(|w| w[0].0 == w[1].0 && self.key_bytes(w[0].1 as usize) == self.key_bytes(w[1].1 as usize));
+        let result = if dup {
+            let mut seg: Vec<u32> = self.keys[ks..].to_vec();
+            self.first_duplicate(&mut seg)
+        } else {
+            for (slot, e) in self.keys[ks..].iter_mut().zip(buf.iter()) {
+                *slot = e.1;
+            }
+            None
+        };
+        self.sort_buf = buf;
+        result
     }
 
     fn literal(&mut self, i: usize, word: &[u8], kind: u8) -> Result<usize, JsonError> {
@@ -491,7 +557,7 @@ impl<'a> Parser<'a> {
     /// A string whose opening quote is at `q`; pushes its node; returns the offset after
     /// the closing quote.
     #[inline(always)]
-    fn string(&mut self, q: usize) -> Result<usize, JsonError> {
+    fn string<const KEY: bool>(&mut self, q: usize) -> Result<usize, JsonError> {
         let s = self.input;
         let start = q + 1;
         let mut i = start;
@@ -510,14 +576,15 @@ impl<'a> Parser<'a> {
                 continue;
             }
             if b == b'\\' {
-                return self.string_escaped(q, i);
+                return self.string_escaped::<KEY>(q, i);
             }
             return err(ErrorCode::Syntax, i);
         }
     }
 
-    /// The rest of a string from its first backslash at `i`, decoded into the arena.
-    fn string_escaped(&mut self, q: usize, mut i: usize) -> Result<usize, JsonError> {
+    /// The rest of a string from its first backslash at `i`, into the arena: decoded for a
+    /// key (keys are compared), in canonical form for a value (values are only emitted).
+    fn string_escaped<const KEY: bool>(&mut self, q: usize, mut i: usize) -> Result<usize, JsonError> {
         let s = self.input;
         let n = s.len();
         let a = self.arena.len();
@@ -541,7 +608,11 @@ impl<'a> Parser<'a> {
                 _ => return err(ErrorCode::Syntax, i),
             };
             if e != b'u' {
-                self.arena.push(simple);
+                if KEY {
+                    self.arena.push(simple);
+                } else {
+                    push_canonical_char(&mut self.arena, simple as u32);
+                }
                 i += 2;
             } else {
                 let Some(cp) = hex4(s, i + 2) else {
@@ -564,7 +635,11 @@ impl<'a> Parser<'a> {
                     i += 6;
                     cp
                 };
-                push_utf8(&mut self.arena, cp);
+                if KEY {
+                    push_utf8(&mut self.arena, cp);
+                } else {
+                    push_canonical_char(&mut self.arena, cp);
+                }
             }
             // copy the run up to the next special byte
             loop {
@@ -576,7 +651,7 @@ impl<'a> Parser<'a> {
                 let b = s[j];
                 if b == b'"' {
                     let len = self.arena.len() - a;
-                    self.push(K_STR_ARENA, a, len, q);
+                    self.push(if KEY { K_STR_ARENA } else { K_STR_CANON }, a, len, q);
                     return Ok(j + 1);
                 }
                 if b >= 0x80 {
@@ -629,6 +704,51 @@ fn hex4(s: &[u8], i: usize) -> Option<u32> {
         v = (v << 4) | d as u32;
     }
     Some(v)
+}
+
+/// One decoded character as canonical JSON string content.
+#[inline]
+fn push_canonical_char(out: &mut Vec<u8>, cp: u32) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match cp {
+        0x22 => out.extend_from_slice(b"\\\""),
+        0x5C => out.extend_from_slice(b"\\\\"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0C => out.extend_from_slice(b"\\f"),
+        0x0A => out.extend_from_slice(b"\\n"),
+        0x0D => out.extend_from_slice(b"\\r"),
+        0x09 => out.extend_from_slice(b"\\t"),
+        0..=0x1F => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(cp >> 4) as usize], HEX[(cp & 15) as usize]]),
+        _ => push_utf8(out, cp),
+    }
+}
+
+/// Canonical string content (as `push_canonical_char` writes it) → the decoded bytes.
+pub(crate) fn unescape_canonical(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] != b'\\' {
+            out.push(s[i]);
+            i += 1;
+            continue;
+        }
+        match s[i + 1] {
+            b'u' => {
+                out.push(hex4(s, i + 2).unwrap_or(0) as u8);
+                i += 6;
+                continue;
+            }
+            b'b' => out.push(0x08),
+            b'f' => out.push(0x0C),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            c => out.push(c),
+        }
+        i += 2;
+    }
+    out
 }
 
 #[inline]

@@ -4,7 +4,7 @@
 
 use alloc::vec::Vec;
 
-use super::parse::{Document, K_ARRAY, K_OBJECT, K_STR_ARENA, K_STR_RAW};
+use super::parse::{Document, K_ARRAY, K_OBJECT};
 use super::Mode;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -107,10 +107,10 @@ fn string_list(doc: &Document<'_>, idx: usize) -> Option<Vec<Vec<u8>>> {
     let mut out = Vec::new();
     let mut i = idx + 1;
     while i < end {
-        if !matches!(doc.nodes[i].kind, K_STR_RAW | K_STR_ARENA) {
+        if !doc.is_string(i) {
             return None;
         }
-        out.push(doc.str_bytes(i).to_vec());
+        out.push(doc.string_value(i).into_owned());
         i += 1;
     }
     Some(out)

@@ -3,7 +3,7 @@
 //! redaction, and the size/depth cases that must stay linear and never overflow a stack.
 extern crate std;
 
-use super::parse::{Document, K_ARRAY, K_STR_ARENA, K_STR_RAW};
+use super::parse::{Document, K_ARRAY};
 use super::*;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -43,8 +43,8 @@ fn items(doc: &Document<'_>, idx: usize) -> Vec<usize> {
 }
 
 fn text(doc: &Document<'_>, idx: usize) -> Vec<u8> {
-    assert!(matches!(doc.nodes[idx].kind, K_STR_RAW | K_STR_ARENA));
-    doc.str_bytes(idx).to_vec()
+    assert!(doc.is_string(idx));
+    doc.string_value(idx).into_owned()
 }
 
 fn field(doc: &Document<'_>, obj: usize, key: &str) -> usize {
@@ -568,6 +568,8 @@ fn get_str_reads_decoded_strings_by_path() {
     assert_eq!(doc.get_str(&[b"signatures", b"example.org", b"ed25519:a"]).as_deref(), Some(&b"c2ln"[..]));
     assert_eq!(doc.get_str(&[b"signatures", b"example.org", b"ed25519:b"]).as_deref(), Some(&b"xy"[..]));
     assert_eq!(doc.get_str(&[b"signatures", b"example.org", b"ed25519:c"]), None);
+    let doc2 = parse(br#"{"q":"a\"b\\c\/d\u0001\n\u00e9\ud83d\ude00\u0022"}"#, Mode::Strict).unwrap();
+    assert_eq!(doc2.get_str(&[b"q"]).as_deref(), Some("a\"b\\c/d\u{1}\né😀\"".as_bytes()));
     assert_eq!(doc.get_str(&[b"n"]), None);
     assert_eq!(doc.get_str(&[b"n", b"x"]), None);
     assert_eq!(doc.get_str(&[b"signatures"]), None);
@@ -665,4 +667,130 @@ fn test_sha256_and_base64_helpers_are_right() {
     // FIPS 180-2 "abc" vector, and the empty string
     assert_eq!(base64(&sha256(b"abc")), "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0");
     assert_eq!(base64(&sha256(b"")), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU");
+}
+
+// ---------- throughput (run: cargo test --release -p myelin-core --lib json_throughput -- --ignored --nocapture) ----------
+
+/// Python-`json.dumps`-style text of a subtree: `", "` and `": "` separators and keys
+/// in reverse order, so canonicalising it has real work to do.
+fn loose_json(doc: &Document<'_>, idx: usize, out: &mut Vec<u8>) {
+    let n = doc.nodes[idx];
+    match n.kind {
+        K_ARRAY => {
+            out.push(b'[');
+            let mut i = idx + 1;
+            let mut first = true;
+            while i < n.b as usize {
+                if !first {
+                    out.extend_from_slice(b", ");
+                }
+                first = false;
+                loose_json(doc, i, out);
+                i = doc.next(i);
+            }
+            out.push(b']');
+        }
+        super::parse::K_OBJECT => {
+            out.push(b'{');
+            for (j, &k) in doc.sorted_keys(idx).iter().rev().enumerate() {
+                if j > 0 {
+                    out.extend_from_slice(b", ");
+                }
+                doc.value(k as usize, out);
+                out.extend_from_slice(b": ");
+                loose_json(doc, k as usize + 1, out);
+            }
+            out.push(b'}');
+        }
+        _ => doc.value(idx, out),
+    }
+}
+
+fn synthetic_events() -> Vec<(&'static str, Vec<u8>)> {
+    let mut out = Vec::new();
+    // ~64 KB message with a long formatted body (some escapes and non-ASCII)
+    let mut body = String::new();
+    while body.len() < 60_000 {
+        body.push_str("Lorem ipsum dolor sit amet, consectetur adipiscing elit. \\\"quoted\\\" caf\u{e9} \\n");
+    }
+    let msg = format!(
+        r#"{{"type": "m.room.message", "room_id": "!abcdefghijkl:example.org", "sender": "@alice:example.org", "origin_server_ts": 1700000000000, "depth": 12345, "prev_events": ["$Xk1dW8Yb3vQ0qg4M5x7d9mL2pS6tE1rH0aZcVbNnMoP"], "auth_events": ["$a1", "$b2", "$c3"], "hashes": {{"sha256": "QwErTyUiOpAsDfGhJkLzXcVbNm1234567890qwertyu"}}, "signatures": {{"example.org": {{"ed25519:a_AbCd": "ZmFrZXNpZ25hdHVyZWZha2VzaWduYXR1cmVmYWtlc2lnbmF0dXJlZmFrZXNpZ25hdHVyZWZha2VzaWduYXR1cmVmYWtl"}}}}, "content": {{"msgtype": "m.text", "body": "{body}", "format": "org.matrix.custom.html", "formatted_body": "<p>{body}</p>"}}}}"#
+    );
+    out.push(("64KB m.room.message", msg.into_bytes()));
+    // ~64 KB power levels: 1,300 users (a wide object to sort)
+    let mut users = String::new();
+    for i in 0..1300 {
+        if i > 0 {
+            users.push_str(", ");
+        }
+        users.push_str(&format!("\"@user{}:server{}.example.org\": {}", (i * 7919) % 100_000, i % 37, i % 101));
+    }
+    let pl = format!(
+        r#"{{"type": "m.room.power_levels", "state_key": "", "room_id": "!abcdefghijkl:example.org", "sender": "@alice:example.org", "origin_server_ts": 1700000000000, "depth": 7, "prev_events": ["$p"], "auth_events": ["$a", "$b"], "hashes": {{"sha256": "QwErTyUiOpAsDfGhJkLzXcVbNm1234567890qwertyu"}}, "signatures": {{"example.org": {{"ed25519:a_AbCd": "ZmFrZXNpZ25hdHVyZWZha2VzaWduYXR1cmU"}}}}, "content": {{"ban": 50, "events": {{"m.room.name": 50, "m.room.power_levels": 100}}, "events_default": 0, "invite": 0, "kick": 50, "redact": 50, "state_default": 50, "users_default": 0, "users": {{{users}}}}}}}"#
+    );
+    out.push(("64KB m.room.power_levels", pl.into_bytes()));
+    out
+}
+
+#[test]
+#[ignore]
+fn json_throughput() {
+    // CPU time of this thread (the machine is shared: wall time would measure the neighbours)
+    fn cpu_seconds() -> f64 {
+        let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+        s.split_whitespace().next().and_then(|x| x.parse::<f64>().ok()).map_or(0.0, |ns| ns / 1e9)
+    }
+    fn measure(label: &str, inputs: &[Vec<u8>], f: &dyn Fn(&[u8], &mut Vec<u8>)) {
+        let total: usize = inputs.iter().map(|v| v.len()).sum();
+        let mut out = Vec::new();
+        let mut reps = 1usize;
+        loop {
+            let t = cpu_seconds();
+            for _ in 0..reps {
+                for input in inputs {
+                    out.clear();
+                    f(input, &mut out);
+                }
+            }
+            let dt = cpu_seconds() - t;
+            if dt > 0.3 {
+                let bytes = (total * reps) as f64;
+                println!(
+                    "{label:<46} {:>8.0} MB/s  {:>8.2} µs/input  ({} inputs, avg {} B)",
+                    bytes / dt / 1e6,
+                    dt * 1e6 / (reps * inputs.len()) as f64,
+                    inputs.len(),
+                    total / inputs.len()
+                );
+                return;
+            }
+            reps *= 2;
+        }
+    }
+    println!("json simd level: {}", json_simd_level());
+    let canon_strict = |i: &[u8], o: &mut Vec<u8>| canonicalize(i, Mode::Strict, o).unwrap();
+    let mut room_events: Vec<Vec<u8>> = Vec::new();
+    let mut room_loose: Vec<Vec<u8>> = Vec::new();
+    if let Some(dir) = vectors_dir() {
+        for v in 6..=10 {
+            let bytes = read(dir.join("rooms").join(format!("auth-v{v}.json")));
+            let doc = parse(&bytes, Mode::Strict).unwrap();
+            for ev in items(&doc, field(&doc, 0, "events")) {
+                room_events.push(subtree_json(&doc, ev));
+                let mut l = Vec::new();
+                loose_json(&doc, ev, &mut l);
+                room_loose.push(l);
+            }
+        }
+        measure("room events, canonical input", &room_events, &canon_strict);
+        measure("room events, python-style input", &room_loose, &canon_strict);
+        let rules = room_rules(10);
+        measure("room events, reference hash input", &room_loose, &|i, o| {
+            reference_hash_input(i, &rules, Mode::Strict, o).unwrap()
+        });
+    }
+    for (label, input) in synthetic_events() {
+        let inputs = alloc::vec![input];
+        measure(label, &inputs, &canon_strict);
+    }
 }
