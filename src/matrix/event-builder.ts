@@ -1,0 +1,94 @@
+// Building and signing our own events (spec: server-server "Auth events
+// selection", "Adding hashes and signatures to outgoing events"; the room
+// version's event format).
+import { randomBytes } from 'node:crypto';
+import type { Kernels } from '../accel/types.js';
+import { kernels as defaultKernels } from '../accel/index.js';
+import type { Pdu } from './pdu.js';
+import type { RoomVersionRules } from './room-versions.js';
+import type { AuthState } from './auth/index.js';
+import { authEventTypes } from './auth/selection.js';
+import { computeEventId, referenceHash } from './event-format/event-id.js';
+import { parsePdu } from './event-format/parse.js';
+import { hashAndSignEvent, type SigningKey } from './signing.js';
+
+export interface BuildEventInput {
+  readonly rules: RoomVersionRules;
+  /** absent only for a v12 create event, whose room id is derived from it */
+  readonly roomId?: string;
+  readonly sender: string;
+  readonly type: string;
+  readonly stateKey?: string;
+  readonly content: Readonly<Record<string, unknown>>;
+  /** the forward extremities the event follows (events, so v1–v2 can cite their reference hashes) */
+  readonly prevEvents: readonly Pdu[];
+  /** default: one more than the deepest prev event (1 for the create event) */
+  readonly depth?: number;
+  /** the state before the event, from which auth_events are selected */
+  readonly authState: AuthState;
+  /** `origin` field (dropped by redaction from v11; Synapse still sends it) */
+  readonly origin?: string;
+  readonly originServerTs: number;
+  /** for m.room.redaction: the event redacted (top level up to v10, in content from v11) */
+  readonly redacts?: string;
+  readonly signingKey: SigningKey;
+  readonly kernels?: Kernels;
+  /** v1–v2 only: the opaque part of the event id (default: random) */
+  readonly eventIdLocalpart?: string;
+}
+
+export interface BuiltEvent {
+  /** the signed PDU as sent over federation */
+  readonly json: Record<string, unknown>;
+  readonly eventId: string;
+  readonly roomId: string;
+  readonly pdu: Pdu;
+}
+
+/** Builds, hashes and signs an event. The auth events are the spec's selection from `authState`. */
+export function buildEvent(input: BuildEventInput): BuiltEvent {
+  const { rules } = input;
+  const k = input.kernels ?? defaultKernels();
+  const isCreate = input.type === 'm.room.create' && input.stateKey === '';
+  const v1Format = rules.eventFormat === 'v1';
+  const cite = (e: Pdu): unknown => (v1Format ? [e.eventId, { sha256: k.base64Encode(referenceHash(rules, e.json, k)) }] : e.eventId);
+
+  const authEvents: Pdu[] = [];
+  if (!isCreate) {
+    for (const [type, stateKey] of authEventTypes(rules, input)) {
+      const e = input.authState(type, stateKey);
+      if (e !== undefined && !authEvents.includes(e)) authEvents.push(e);
+    }
+  }
+  const depth = input.depth ?? input.prevEvents.reduce((d, e) => Math.max(d, e.depth + 1), 1);
+
+  const content: Record<string, unknown> = { ...input.content };
+  const json: Record<string, unknown> = {
+    type: input.type,
+    sender: input.sender,
+    content,
+    prev_events: input.prevEvents.map(cite),
+    auth_events: authEvents.map(cite),
+    depth,
+    origin_server_ts: input.originServerTs,
+  };
+  if (input.stateKey !== undefined) json.state_key = input.stateKey;
+  if (input.origin !== undefined) json.origin = input.origin;
+  if (input.redacts !== undefined) {
+    if (rules.redactsInContent) content.redacts = input.redacts;
+    else json.redacts = input.redacts;
+  }
+  if (!(rules.roomIdFromCreateEvent && isCreate)) {
+    if (input.roomId === undefined) throw new Error('roomId is required (only a v12+ create event derives its own)');
+    json.room_id = input.roomId;
+  }
+  if (v1Format) {
+    const local = input.eventIdLocalpart ?? randomBytes(12).toString('base64url');
+    json.event_id = `$${local}:${input.signingKey.serverName}`;
+  }
+
+  const signed = hashAndSignEvent(rules, json, input.signingKey, k);
+  const eventId = computeEventId(rules, signed, k);
+  const pdu = parsePdu(rules, signed, eventId, { kernels: k });
+  return { json: signed, eventId, roomId: pdu.roomId, pdu };
+}
