@@ -14,6 +14,7 @@ Run (python canonicaljson is not a project dependency, so use a throwaway venv):
     /tmp/cj/bin/python scripts/gen-compat-vectors.py
 The output is deterministic (fixed random seed).
 """
+import decimal
 import json
 import os
 import random
@@ -176,6 +177,13 @@ def random_inputs(rng: random.Random):
         elif not frac:
             text += ".0"
         out.append(text)
+    for _ in range(300):  # doubles with short mantissas, written exactly: shortest-digit ties (python rounds half-even)
+        x = rng.randrange(1, 1 << rng.choice([3, 8, 12, 20, 53])) * 2.0 ** rng.randrange(-1074, 960)
+        if x != float("inf"):
+            exact = str(decimal.Decimal(x))
+            out.append(exact if any(ch in exact for ch in ".eE") else exact + ".0")
+    for _ in range(100):  # X.25 / X.75 where the spacing of doubles is 1/8: two shortest candidates, equally near
+        out.append("%d.%s" % (rng.randrange(2**49, 2**50), rng.choice(["25", "75"])))
     for _ in range(60):  # integers around the strict limits
         base = rng.choice([MAX_SAFE, 2**63, 2**64, 10**30])
         v = base + rng.randrange(-3, 4)

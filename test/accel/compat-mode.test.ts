@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { kernelsUnderTest } from '../helpers/kernels.js';
-import { expectOnEveryPath, jsonError, okBytes, readTestData, utf8, type Outcome } from './kernel-fixtures.js';
+import { checkAll, expectOnEveryPath, jsonError, okBytes, readTestData, utf8, type Outcome } from './kernel-fixtures.js';
 
 interface CompatCase {
   input: string;
@@ -33,15 +33,15 @@ function expectedStrict(c: CompatCase): Outcome {
 
 describe(`compat mode matches python canonicaljson (${data.source})`, () => {
   it(`all ${data.cases.length} cases, compat mode`, () => {
-    for (const [i, c] of data.cases.entries()) {
+    checkAll(data.cases, (c, i) => {
       expectOnEveryPath(paths, `compat case ${i}`, c.input, (k) => k.canonicalJson(utf8(c.input), 'compat'), expectedCompat(c));
-    }
+    });
   });
 
   it('the same texts in strict mode: not_integer / integer_range at the first offending number', () => {
-    for (const [i, c] of data.cases.entries()) {
+    checkAll(data.cases, (c, i) => {
       expectOnEveryPath(paths, `strict case ${i}`, c.input, (k) => k.canonicalJson(utf8(c.input), 'strict'), expectedStrict(c));
-    }
+    });
   });
 
   it('strict is the default mode', () => {

@@ -236,3 +236,21 @@ export function sameOutcome(a: Outcome, b: Outcome): boolean {
 export const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
 export const bytes = (...parts: (string | number[])[]): Buffer =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
+
+/**
+ * Runs many checks and fails once at the end, listing the first `limit`
+ * failures and the total, so one run shows the whole extent of a disagreement.
+ */
+export function checkAll<T>(items: readonly T[], check: (item: T, index: number) => void, limit = 8): void {
+  const failures: string[] = [];
+  for (const [i, item] of items.entries()) {
+    try {
+      check(item, i);
+    } catch (err) {
+      failures.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  if (failures.length > 0) {
+    assert.fail(`${failures.length} of ${items.length} checks failed; the first ${Math.min(limit, failures.length)}:\n\n${failures.slice(0, limit).join('\n\n')}`);
+  }
+}
