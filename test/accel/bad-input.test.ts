@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAX_JSON_DEPTH } from '../../src/accel/index.js';
 import { kernelsUnderTest } from '../helpers/kernels.js';
-import { bytes, expectAgreement, expectOnEveryPath, jsonError, okBytes, utf8, type Outcome } from './kernel-fixtures.js';
+import { bytes, checkAll, expectAgreement, expectOnEveryPath, jsonError, okBytes, utf8, type Outcome } from './kernel-fixtures.js';
 
 const paths = kernelsUnderTest();
 const TIMEOUT = { timeout: 60_000 };
@@ -15,9 +15,9 @@ const ok = (canonical: string | Buffer): Outcome => okBytes(canonical);
 const err = jsonError;
 
 function run(cases: readonly Case[], mode: 'strict' | 'compat' = 'strict'): void {
-  for (const [label, input, expected] of cases) {
+  checkAll(cases, ([label, input, expected]) => {
     expectOnEveryPath(paths, `${label} (${mode})`, input, (k) => k.canonicalJson(input, mode), expected);
-  }
+  });
 }
 
 describe('bad input: JSON syntax', () => {
@@ -264,7 +264,7 @@ describe('bad input: truncated events', () => {
     for (const [n, text] of EVENTS.entries()) {
       const doc = utf8(text);
       assert.doesNotThrow(() => JSON.parse(text), 'the whole event is valid JSON');
-      for (let end = 0; end < doc.length; end++) {
+      checkAll(Array.from({ length: doc.length }, (_, end) => end), (end) => {
         const prefix = doc.subarray(0, end);
         const cut = cutKind(doc, end);
         const label = `event ${n} cut at ${end} (${cut.kind})`;
@@ -275,7 +275,7 @@ describe('bad input: truncated events', () => {
           : cut.kind === 'multibyte' ? err('invalid_utf8', cut.at)
             : err(cut.afterHigh ? 'lone_surrogate' : 'syntax', cut.at);
         expectOnEveryPath(paths, label, prefix, (k) => k.canonicalJson(prefix), expected);
-      }
+      });
     }
   });
 });

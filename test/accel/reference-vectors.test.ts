@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import { kernelsUnderTest } from '../helpers/kernels.js';
 import {
-  b64decode, b64std, expectOnEveryPath, okBytes, opensslPublicKey, readVectors, signingInputModel, utf8,
+  b64decode, b64std, checkAll, expectOnEveryPath, okBytes, opensslPublicKey, readVectors, signingInputModel, utf8,
 } from './kernel-fixtures.js';
 
 interface ReferenceVectors {
@@ -18,10 +18,10 @@ const paths = kernelsUnderTest();
 
 describe('reference vectors: canonical JSON', () => {
   it(`all ${vectors.canonical_json.length} inputs give the reference bytes, as bytes and as a string, one by one and in a batch`, () => {
-    for (const [i, v] of vectors.canonical_json.entries()) {
+    checkAll(vectors.canonical_json, (v, i) => {
       expectOnEveryPath(paths, `canonical_json[${i}] (bytes)`, v.input, (k) => k.canonicalJson(utf8(v.input)), okBytes(v.canonical));
       expectOnEveryPath(paths, `canonical_json[${i}] (string)`, v.input, (k) => k.canonicalJson(v.input), okBytes(v.canonical));
-    }
+    });
     for (const k of paths) {
       const out = k.canonicalJsonBatch(vectors.canonical_json.map((v) => utf8(v.input)));
       for (const [i, v] of vectors.canonical_json.entries()) {
@@ -37,7 +37,7 @@ describe('reference vectors: canonical JSON', () => {
 
 describe('reference vectors: signing', () => {
   it(`all ${vectors.signing.length} cases: public key from seed, signature, and verification`, () => {
-    for (const [i, v] of vectors.signing.entries()) {
+    checkAll(vectors.signing, (v, i) => {
       const seed = b64decode(v.seed);
       const publicKey = b64decode(v.public_key);
       const signature = b64decode(v.signature);
@@ -47,7 +47,7 @@ describe('reference vectors: signing', () => {
         (k) => k.ed25519Sign(seed, k.canonicalJson(utf8(v.unsigned_input))), okBytes(signature));
       expectOnEveryPath(paths, `signing[${i}] verify`, v.unsigned_input,
         (k) => k.ed25519Verify(publicKey, k.canonicalJson(utf8(v.unsigned_input)), signature), { ok: 'true' });
-    }
+    });
   });
 
   it('verifyBatch accepts every signed object and rejects each under another key', () => {
@@ -78,7 +78,7 @@ describe('reference vectors: signing', () => {
 
 describe('reference vectors: sha256', () => {
   it(`all ${vectors.sha256.length} inputs hash (after canonicalization) to the reference, standard and URL-safe base64`, () => {
-    for (const [i, v] of vectors.sha256.entries()) {
+    checkAll(vectors.sha256, (v, i) => {
       expectOnEveryPath(paths, `sha256[${i}] std`, v.input, (k) => k.base64Encode(k.sha256(k.canonicalJson(utf8(v.input)))), { ok: v.sha256_unpadded_b64 });
       expectOnEveryPath(paths, `sha256[${i}] url`, v.input, (k) => k.base64Encode(k.sha256(k.canonicalJson(utf8(v.input))), true), { ok: v.sha256_urlsafe_unpadded_b64 });
       // hashing an object with no signatures/unsigned/hashes is its content hash
@@ -86,13 +86,13 @@ describe('reference vectors: sha256', () => {
       if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !['signatures', 'unsigned', 'hashes', 'age_ts', 'outlier', 'destinations'].some((key) => key in parsed)) {
         expectOnEveryPath(paths, `sha256[${i}] contentHash`, v.input, (k) => b64std(k.contentHash(utf8(v.input))), { ok: v.sha256_unpadded_b64 });
       }
-    }
+    });
   });
 });
 
 describe('reference vectors: base64', () => {
   it(`all ${vectors.base64.length} byte strings encode and decode in both alphabets`, () => {
-    for (const [i, v] of vectors.base64.entries()) {
+    checkAll(vectors.base64, (v, i) => {
       const raw = Buffer.from(v.hex, 'hex');
       expectOnEveryPath(paths, `base64[${i}] encode std`, raw, (k) => k.base64Encode(raw), { ok: v.std_unpadded });
       expectOnEveryPath(paths, `base64[${i}] encode url`, raw, (k) => k.base64Encode(raw, true), { ok: v.urlsafe_unpadded });
@@ -100,6 +100,6 @@ describe('reference vectors: base64', () => {
       expectOnEveryPath(paths, `base64[${i}] decode url`, v.urlsafe_unpadded, (k) => k.base64Decode(v.urlsafe_unpadded, true), okBytes(raw));
       const padded = v.std_unpadded + '='.repeat((4 - (v.std_unpadded.length % 4)) % 4);
       expectOnEveryPath(paths, `base64[${i}] decode padded`, padded, (k) => k.base64Decode(padded), okBytes(raw));
-    }
+    });
   });
 });
