@@ -51,6 +51,10 @@ SIMPLE_ESCAPE[0x74] = 0x09; // \t
 
 const EMPTY = new Uint8Array(0);
 
+/** 1 for the bytes a string literal carries as they are: ASCII from 0x20, except `"` and `\\`. */
+const PLAIN_STRING_BYTE = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) PLAIN_STRING_BYTE[c] = c === 0x22 || c === 0x5c ? 0 : 1;
+
 function fail(code: CanonicalJsonErrorCode, offset: number): never {
   throw new CanonicalJsonError(code, offset);
 }
@@ -74,15 +78,17 @@ export function parseJson(bytes: Uint8Array, mode: JsonMode): ParsedJson {
 export function decodeStringBody(body: Uint8Array): Uint8Array {
   const reader = new JsonReader(body, 'strict');
   reader.scanString(0, true);
-  return reader.str;
+  return reader.str.subarray(reader.strStart, reader.strEnd);
 }
 
 class JsonReader {
   private pos = 0;
   private depth = 0;
   private readonly end: number;
-  /** the string most recently scanned: its unescaped bytes, and whether it had no escapes */
+  /** the string most recently scanned: its unescaped bytes str[strStart..strEnd), and whether it had no escapes */
   str: Uint8Array = EMPTY;
+  strStart = 0;
+  strEnd = 0;
   private strPlain = true;
 
   constructor(
@@ -123,7 +129,7 @@ class JsonReader {
         return this.array();
       case 0x22: // "
         this.pos = this.scanString(i + 1, false);
-        return new JsonString(this.str, this.strPlain);
+        return new JsonString(this.str, this.strStart, this.strEnd, this.strPlain);
       case 0x74:
         this.literal('true');
         return true;
@@ -167,7 +173,7 @@ class JsonReader {
       const keyStart = this.pos;
       if (keyStart >= this.end || b[keyStart] !== 0x22) fail('syntax', keyStart);
       this.pos = this.scanString(keyStart + 1, false);
-      const key = bytesToByteString(this.str);
+      const key = bytesToByteString(this.str, this.strStart, this.strEnd);
       if (obj.has(key)) fail('duplicate_key', keyStart);
       this.skipWhitespace();
       if (this.pos >= this.end || b[this.pos] !== 0x3a) fail('syntax', this.pos);
@@ -275,6 +281,7 @@ class JsonReader {
     let segment = i; // start of the run not yet copied (when escapes were met)
     let escaped = false;
     for (;;) {
+      while (i < end && PLAIN_STRING_BYTE[b[i]!] === 1) i++;
       if (i >= end) {
         if (!body) fail('syntax', i);
         break;
@@ -294,8 +301,6 @@ class JsonReader {
         segment = i;
       } else if (c < 0x20) {
         fail('syntax', i);
-      } else if (c < 0x80) {
-        i++;
       } else {
         i = this.utf8Sequence(i);
       }
@@ -303,9 +308,13 @@ class JsonReader {
     if (escaped) {
       escapedScratch.bytes(b, segment, i);
       this.str = escapedScratch.take();
+      this.strStart = 0;
+      this.strEnd = this.str.length;
       this.strPlain = false;
     } else {
-      this.str = b.subarray(segment, i);
+      this.str = b;
+      this.strStart = segment;
+      this.strEnd = i;
       this.strPlain = true;
     }
     return body ? i : i + 1;
@@ -352,22 +361,26 @@ class JsonReader {
     const b = this.bytes;
     const end = this.end;
     const c = b[i]!;
-    const cont = (k: number): boolean => k < end && (b[k]! & 0xc0) === 0x80;
+    // the second byte's range depends on the lead (no overlongs, surrogates or > U+10FFFF)
+    const c1 = i + 1 < end ? b[i + 1]! : -1;
     if (c >= 0xc2 && c <= 0xdf) {
-      if (cont(i + 1)) return i + 2;
+      if (isContinuation(c1)) return i + 2;
     } else if (c >= 0xe0 && c <= 0xef) {
-      const c1 = i + 1 < end ? b[i + 1]! : -1;
       if (c === 0xed && c1 >= 0xa0 && c1 <= 0xbf) fail('lone_surrogate', i);
-      const secondOk = c === 0xe0 ? c1 >= 0xa0 && c1 <= 0xbf : (c1 & 0xc0) === 0x80 && c1 >= 0;
-      if (secondOk && cont(i + 2)) return i + 3;
+      const low = c === 0xe0 ? 0xa0 : 0x80;
+      if (c1 >= low && c1 <= 0xbf && i + 2 < end && isContinuation(b[i + 2]!)) return i + 3;
     } else if (c >= 0xf0 && c <= 0xf4) {
-      const c1 = i + 1 < end ? b[i + 1]! : -1;
-      const secondOk = c === 0xf0 ? c1 >= 0x90 && c1 <= 0xbf : c === 0xf4 ? c1 >= 0x80 && c1 <= 0x8f : c1 >= 0x80 && c1 <= 0xbf;
-      if (secondOk && cont(i + 2) && cont(i + 3)) return i + 4;
+      const low = c === 0xf0 ? 0x90 : 0x80;
+      const high = c === 0xf4 ? 0x8f : 0xbf;
+      if (c1 >= low && c1 <= high && i + 3 < end && isContinuation(b[i + 2]!) && isContinuation(b[i + 3]!)) return i + 4;
     }
     // 0x80–0xC1 (continuation or overlong lead), 0xF5–0xFF, or a bad/missing continuation
     return fail('invalid_utf8', i);
   }
+}
+
+function isContinuation(b: number): boolean {
+  return (b & 0xc0) === 0x80 && b >= 0;
 }
 
 export function writeUtf8(out: ByteWriter, cp: number): void {

@@ -4,10 +4,16 @@
 // latin1 reading of the key's UTF-8) so that plain JS string comparison is
 // UTF-8 byte order = code point order, which canonical JSON sorts by.
 
-/** A string value: its unescaped UTF-8 bytes. */
+/**
+ * A string value: its unescaped UTF-8 bytes, `source[start..end)`. Without
+ * escapes that is a slice of the input itself (no copy, and no typed-array
+ * view to allocate per string).
+ */
 export class JsonString {
   constructor(
-    readonly bytes: Uint8Array,
+    readonly source: Uint8Array,
+    readonly start: number,
+    readonly end: number,
     /** true when no byte needs escaping on output (the input had no escapes) */
     readonly plain: boolean,
   ) {}
@@ -46,7 +52,7 @@ const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true }); // a leading 
 
 /** A string value's JS string. */
 export function stringValue(s: JsonString): string {
-  return utf8Decoder.decode(s.bytes);
+  return utf8Decoder.decode(s.source.subarray(s.start, s.end));
 }
 
 export function isObject(v: JsonValue | undefined): v is JsonObject {

@@ -36,18 +36,18 @@ function writeEscapedByte(out: ByteWriter, b: number): void {
 function writeStringBytes(out: ByteWriter, s: JsonString): void {
   out.byte(0x22);
   if (s.plain) {
-    out.bytes(s.bytes);
+    out.bytes(s.source, s.start, s.end);
   } else {
-    const b = s.bytes;
-    let run = 0;
-    for (let i = 0; i < b.length; i++) {
+    const b = s.source;
+    let run = s.start;
+    for (let i = s.start; i < s.end; i++) {
       if (needsEscape(b[i]!)) {
         out.bytes(b, run, i);
         writeEscapedByte(out, b[i]!);
         run = i + 1;
       }
     }
-    out.bytes(b, run, b.length);
+    out.bytes(b, run, s.end);
   }
   out.byte(0x22);
 }
@@ -61,6 +61,27 @@ function writeKey(out: ByteWriter, key: string): void {
     else out.byte(b);
   }
   out.byte(0x22);
+}
+
+/**
+ * Keys in UTF-8 byte order: they are byte strings, so JS string order (by
+ * UTF-16 unit) is byte order. Insertion sort for the small objects events are
+ * made of; the built-in sort beyond.
+ */
+function sortedKeys(obj: Map<string, JsonValue>): string[] {
+  const keys: string[] = [];
+  for (const key of obj.keys()) keys.push(key);
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i;
+    while (j > 0 && keys[j - 1]! > key) {
+      keys[j] = keys[j - 1]!;
+      j--;
+    }
+    keys[j] = key;
+  }
+  return keys;
 }
 
 export function writeCanonical(out: ByteWriter, value: JsonValue): void {
@@ -77,8 +98,7 @@ export function writeCanonical(out: ByteWriter, value: JsonValue): void {
     }
     out.byte(0x5d);
   } else {
-    // byte strings: the default (UTF-16 unit) order is UTF-8 byte order
-    const keys = [...value.keys()].sort();
+    const keys = sortedKeys(value);
     out.byte(0x7b);
     for (let i = 0; i < keys.length; i++) {
       if (i > 0) out.byte(0x2c);
