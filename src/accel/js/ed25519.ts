@@ -1,6 +1,6 @@
 // Ed25519 through node:crypto (OpenSSL), with libsodium's acceptance policy
 // in front of verification (see ../ed25519-policy.ts).
-import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { passesEd25519Policy } from '../ed25519-policy.js';
 
 // DER wrappings of raw Ed25519 keys (RFC 8410): PKCS#8 for a seed, SPKI for a public key.
@@ -11,8 +11,7 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 class KeyCache<T> {
   private readonly map = new Map<string, T>();
   constructor(private readonly limit: number) {}
-  get(bytes: Uint8Array, build: () => T): T {
-    const id = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  get(id: string, build: () => T): T {
     let v = this.map.get(id);
     if (v === undefined) {
       v = build();
@@ -28,13 +27,16 @@ const publicKeys = new KeyCache<KeyObject>(1024);
 
 function privateKey(seed: Uint8Array): KeyObject {
   if (seed.length !== 32) throw new Error(`an Ed25519 seed is 32 bytes, not ${seed.length}`);
-  return privateKeys.get(seed, () =>
+  // keyed by a digest so that no string in the heap spells the seed
+  const id = createHash('sha256').update(seed).digest('hex');
+  return privateKeys.get(id, () =>
     createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' }),
   );
 }
 
 function publicKeyObject(publicKey: Uint8Array): KeyObject {
-  return publicKeys.get(publicKey, () =>
+  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('hex');
+  return publicKeys.get(id, () =>
     createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' }),
   );
 }

@@ -67,6 +67,8 @@ function isDigit(b: number | undefined): boolean {
 const escapedScratch = new ByteWriter(256);
 
 export function parseJson(bytes: Uint8Array, mode: JsonMode): ParsedJson {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('JSON input must be UTF-8 bytes (a Uint8Array)');
+  if (mode !== 'strict' && mode !== 'compat') throw new TypeError(`unknown JSON mode ${String(mode)}`);
   return new JsonReader(bytes, mode).document();
 }
 

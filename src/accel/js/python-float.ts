@@ -5,7 +5,8 @@
  * Shortest round-trip decimal digits of a finite double and the decimal point
  * position: |x| = 0.d1d2…dn × 10^decpt. Taken from Number.prototype.toString,
  * which ECMAScript defines as the shortest digits that round-trip, the closest
- * to x when several do (the same choice as Python's dtoa mode 0).
+ * to x when several do, and the even one on a tie: the same choice as Python's
+ * dtoa mode 0 (597497378342760.25 → …760.2, not …760.3).
  */
 export function shortestDigits(x: number): { digits: string; decpt: number } {
   let s = String(Math.abs(x));
