@@ -33,7 +33,7 @@ mod parse;
 mod redact;
 mod scan;
 
-pub use parse::Document;
+pub use parse::{Document, Scratch};
 pub use redact::RedactionRules;
 
 /// strict: room v6+ and everything Myelin signs; compat: room v1–v5 (python canonicaljson).
@@ -104,6 +104,19 @@ pub fn canonicalize(input: &[u8], mode: Mode, out: &mut Vec<u8>) -> Result<(), J
     let doc = parse(input, mode)?;
     doc.emit(out);
     Ok(())
+}
+
+/// `canonicalize` reusing `scratch`'s buffers (no allocation per text once they have grown).
+pub fn canonicalize_with(scratch: &mut Scratch, input: &[u8], mode: Mode, out: &mut Vec<u8>) -> Result<(), JsonError> {
+    let doc = parse::parse_with(input, mode, scratch)?;
+    doc.emit(out);
+    doc.recycle(scratch);
+    Ok(())
+}
+
+/// `parse` reusing `scratch`'s buffers; hand them back with `Document::recycle`.
+pub fn parse_with<'a>(input: &'a [u8], mode: Mode, scratch: &mut Scratch) -> Result<Document<'a>, JsonError> {
+    parse::parse_with(input, mode, scratch)
 }
 
 /// Parse and validate `input` once; the document borrows it.

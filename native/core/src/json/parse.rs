@@ -158,32 +158,83 @@ struct Parser<'a> {
     long: scan::LongScan,
 }
 
+/// Reusable buffers for parsing many texts without allocating for each one
+/// (`canonicalize_with`, `parse_with`; give a document's buffers back with `Document::recycle`).
+#[derive(Default)]
+pub struct Scratch {
+    nodes: Vec<Node>,
+    members: Vec<u32>,
+    arena: Vec<u8>,
+    keys: Vec<u32>,
+    stack: Vec<Frame>,
+    sort_buf: Vec<(u64, u32)>,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+
+    /// Buffers sized for one text of `len` bytes, so that parsing it rarely reallocates.
+    fn for_input(len: usize) -> Scratch {
+        Scratch {
+            nodes: Vec::with_capacity(len / 6 + 8),
+            members: Vec::with_capacity(len / 16 + 8),
+            arena: Vec::new(),
+            keys: Vec::with_capacity(32),
+            stack: Vec::with_capacity(16),
+            sort_buf: Vec::with_capacity(32),
+        }
+    }
+}
+
+impl<'a> Document<'a> {
+    /// Give this document's buffers back for the next `parse_with`.
+    pub fn recycle(self, scratch: &mut Scratch) {
+        scratch.nodes = self.nodes;
+        scratch.members = self.members;
+        scratch.arena = self.arena;
+    }
+}
+
 pub(crate) fn parse(input: &[u8], mode: Mode) -> Result<Document<'_>, JsonError> {
+    parse_with(input, mode, &mut Scratch::for_input(input.len()))
+}
+
+pub(crate) fn parse_with<'a>(input: &'a [u8], mode: Mode, scratch: &mut Scratch) -> Result<Document<'a>, JsonError> {
     // Offsets are stored as u32: inputs of 4 GiB or more are refused (Node buffers and
     // wasm memory cannot hold them anyway).
     if input.len() >= u32::MAX as usize {
         return Err(JsonError::new(ErrorCode::Syntax, u32::MAX as usize));
     }
+    fn take<T>(v: &mut Vec<T>) -> Vec<T> {
+        let mut v = core::mem::take(v);
+        v.clear();
+        v
+    }
     let mut p = Parser {
         input,
         mode,
-        nodes: Vec::with_capacity(input.len() / 8 + 4),
-        members: Vec::new(),
-        arena: Vec::new(),
-        keys: Vec::new(),
-        stack: Vec::new(),
-        sort_buf: Vec::new(),
+        nodes: take(&mut scratch.nodes),
+        members: take(&mut scratch.members),
+        arena: take(&mut scratch.arena),
+        keys: take(&mut scratch.keys),
+        stack: take(&mut scratch.stack),
+        sort_buf: take(&mut scratch.sort_buf),
         long: scan::LongScan::detect(),
     };
-    match p.run() {
-        Ok(root_offset) => Ok(Document {
-            input,
-            nodes: p.nodes,
-            members: p.members,
-            arena: p.arena,
-            root_offset,
-        }),
-        Err(e) => Err(p.fail(e)),
+    let result = p.run().map_err(|e| p.fail(e));
+    scratch.keys = p.keys;
+    scratch.stack = p.stack;
+    scratch.sort_buf = p.sort_buf;
+    match result {
+        Ok(root_offset) => Ok(Document { input, nodes: p.nodes, members: p.members, arena: p.arena, root_offset }),
+        Err(e) => {
+            scratch.nodes = p.nodes;
+            scratch.members = p.members;
+            scratch.arena = p.arena;
+            Err(e)
+        }
     }
 }
 

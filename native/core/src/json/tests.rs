@@ -741,10 +741,14 @@ fn json_throughput() {
         s.split_whitespace().next().and_then(|x| x.parse::<f64>().ok()).map_or(0.0, |ns| ns / 1e9)
     }
     fn measure(label: &str, inputs: &[Vec<u8>], f: &dyn Fn(&[u8], &mut Vec<u8>)) {
+        if let Ok(filter) = std::env::var("JSON_BENCH") {
+            if !label.contains(filter.as_str()) {
+                return;
+            }
+        }
         let total: usize = inputs.iter().map(|v| v.len()).sum();
         let mut out = Vec::new();
-        let mut reps = 1usize;
-        loop {
+        let mut run = |reps: usize| {
             let t = cpu_seconds();
             for _ in 0..reps {
                 for input in inputs {
@@ -752,20 +756,22 @@ fn json_throughput() {
                     f(input, &mut out);
                 }
             }
-            let dt = cpu_seconds() - t;
-            if dt > 0.3 {
-                let bytes = (total * reps) as f64;
-                println!(
-                    "{label:<46} {:>8.0} MB/s  {:>8.2} µs/input  ({} inputs, avg {} B)",
-                    bytes / dt / 1e6,
-                    dt * 1e6 / (reps * inputs.len()) as f64,
-                    inputs.len(),
-                    total / inputs.len()
-                );
-                return;
-            }
+            cpu_seconds() - t
+        };
+        let mut reps = 1usize;
+        while run(reps) < 0.05 {
             reps *= 2;
         }
+        // best of 9 trials: the machine is shared, the minimum is the kernel's own speed
+        let dt = (0..9).map(|_| run(reps)).fold(f64::INFINITY, f64::min);
+        let bytes = (total * reps) as f64;
+        println!(
+            "{label:<54} {:>6.0} MB/s {:>9.2} µs/input  ({} inputs, avg {} B)",
+            bytes / dt / 1e6,
+            dt * 1e6 / (reps * inputs.len()) as f64,
+            inputs.len(),
+            total / inputs.len()
+        );
     }
     println!("json simd level: {}", json_simd_level());
     let canon_strict = |i: &[u8], o: &mut Vec<u8>| canonicalize(i, Mode::Strict, o).unwrap();
@@ -782,7 +788,15 @@ fn json_throughput() {
                 room_loose.push(l);
             }
         }
+        // 2,482 distinct events (1.9 MB: more than L2, as a stream of fresh events is) and
+        // the first 64 of them (50 KB, cache-warm: the kernel's own speed)
         measure("room events, canonical input", &room_events, &canon_strict);
+        measure("warm 64 room events, canonical input", &room_events[..64], &canon_strict);
+        measure("warm 64 room events, python-style input", &room_loose[..64], &canon_strict);
+        let scratch = core::cell::RefCell::new(Scratch::new());
+        let canon_scratch = |i: &[u8], o: &mut Vec<u8>| canonicalize_with(&mut scratch.borrow_mut(), i, Mode::Strict, o).unwrap();
+        measure("room events, canonical input, reused scratch", &room_events, &canon_scratch);
+        measure("warm 64 room events, canonical input, reused scratch", &room_events[..64], &canon_scratch);
         measure("room events, python-style input", &room_loose, &canon_strict);
         let rules = room_rules(10);
         measure("room events, reference hash input", &room_loose, &|i, o| {
