@@ -3,6 +3,11 @@
 // whose fits() says yes. To add a suite: one import, one entry (keep the list
 // ordered micro, core, macro). See ../suite.ts for the interface.
 import type { Suite } from '../suite.js';
+import { macroJoinSuite } from './macro-join.js';
+import { macroMessagesSuite } from './macro-messages.js';
+import { macroRomeoJulietSuite } from './macro-romeo-juliet.js';
+import { macroSendSuite } from './macro-send.js';
+import { macroSyncSuite } from './macro-sync.js';
 import { microBase64Suite } from './micro-base64.js';
 import { microCanonicalJsonSuite } from './micro-canonical-json.js';
 import { microEd25519Suite } from './micro-ed25519.js';
@@ -15,4 +20,9 @@ export const suites: readonly Suite[] = [
   microUtf16Suite,
   microHashesSuite,
   microEd25519Suite,
+  macroSendSuite,
+  macroSyncSuite,
+  macroMessagesSuite,
+  macroJoinSuite,
+  macroRomeoJulietSuite,
 ];
