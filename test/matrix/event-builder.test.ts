@@ -1,0 +1,73 @@
+// Building our own events: auth events selection, prev events, depth, hashes, signature.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { kernelsUnderTest } from '../helpers/kernels.js';
+import { roomVersion } from '../../src/matrix/room-versions.js';
+import { authEventTypes } from '../../src/matrix/auth/index.js';
+import { computeEventId, referenceHash } from '../../src/matrix/event-format/index.js';
+import { hasValidContentHash, verifyEventSignatures } from '../../src/matrix/signing.js';
+import { standardRoom } from './test-room.js';
+
+const v = (id: string) => roomVersion(id)!;
+const ALICE = '@alice:a.example';
+const BOB = '@bob:b.example';
+
+describe('auth events selection', () => {
+  it('create: none; others: create (not in v12), power levels, sender; members add target, join rules, 3pid token, authoriser', () => {
+    assert.deepEqual(authEventTypes(v('10'), { type: 'm.room.create', stateKey: '', sender: ALICE, content: {} }), []);
+    assert.deepEqual(authEventTypes(v('10'), { type: 'm.room.message', sender: ALICE, content: {} }),
+      [['m.room.create', ''], ['m.room.power_levels', ''], ['m.room.member', ALICE]]);
+    assert.deepEqual(authEventTypes(v('12'), { type: 'm.room.message', sender: ALICE, content: {} }),
+      [['m.room.power_levels', ''], ['m.room.member', ALICE]]);
+    assert.deepEqual(authEventTypes(v('10'), { type: 'm.room.member', stateKey: BOB, sender: ALICE, content: { membership: 'leave' } }),
+      [['m.room.create', ''], ['m.room.power_levels', ''], ['m.room.member', ALICE], ['m.room.member', BOB]]);
+    assert.deepEqual(authEventTypes(v('10'), { type: 'm.room.member', stateKey: BOB, sender: ALICE, content: { membership: 'invite', third_party_invite: { signed: { token: 't' } } } }),
+      [['m.room.create', ''], ['m.room.power_levels', ''], ['m.room.member', ALICE], ['m.room.member', BOB], ['m.room.join_rules', ''], ['m.room.third_party_invite', 't']]);
+    const restricted = { type: 'm.room.member', stateKey: BOB, sender: BOB, content: { membership: 'join', join_authorised_via_users_server: ALICE } };
+    assert.deepEqual(authEventTypes(v('8'), restricted).at(-1), ['m.room.member', ALICE]);
+    assert.deepEqual(authEventTypes(v('7'), restricted).at(-1), ['m.room.join_rules', '']);
+    assert.deepEqual(authEventTypes(v('7'), { type: 'm.room.member', stateKey: BOB, sender: BOB, content: { membership: 'knock' } }).at(-1), ['m.room.join_rules', '']);
+  });
+});
+
+for (const k of kernelsUnderTest()) {
+  describe(`event builder (${k.path})`, () => {
+    for (const id of ['1', '3', '6', '10', '11', '12']) {
+      it(`room v${id}: events cite the selected auth events and the tips, and carry a valid hash and signature`, () => {
+        const rules = v(id);
+        const room = standardRoom(rules, k);
+        const join = room.build(BOB, 'm.room.member', { membership: 'join' }, BOB);
+        const state = (t: string, s: string) => room.lookup(t, s)?.eventId;
+        const expectedAuth = [
+          ...(rules.createEventInAuthEvents ? [state('m.room.create', '')] : []),
+          state('m.room.power_levels', ''),
+          state('m.room.join_rules', ''),
+        ];
+        assert.deepEqual([...join.pdu.authEvents].sort(), expectedAuth.map(String).sort());
+        const tip = room.lookup('m.room.join_rules', '')!;
+        assert.deepEqual(join.pdu.prevEvents, [tip.eventId]);
+        assert.equal(join.pdu.depth, tip.depth + 1);
+        assert.equal(join.eventId, rules.eventFormat === 'v1' ? join.json.event_id : computeEventId(rules, join.json, k));
+        if (rules.eventFormat === 'v1') {
+          // [id, {sha256: reference hash}] pairs
+          const [pair] = join.json.prev_events as [string, { sha256: string }][];
+          assert.deepEqual(pair, [tip.eventId, { sha256: k.base64Encode(referenceHash(rules, tip.json, k)) }]);
+          assert.match(join.eventId, /^\$[^:]+:b\.example$/);
+        }
+        assert.equal(hasValidContentHash(rules, join.json, k), true);
+        const publicKey = k.ed25519PublicKey(room.keyFor('b.example').seed);
+        assert.deepEqual(verifyEventSignatures(rules, join.json, [{ server: 'b.example', keyId: 'ed25519:test', publicKey }], k), { ok: true });
+        assert.deepEqual(room.check(join.pdu), { allowed: true });
+      });
+    }
+
+    it('v12: the create event has no room_id and names the room; later events use that room id', () => {
+      const room = standardRoom(v('12'), k);
+      const create = room.lookup('m.room.create', '')!;
+      assert.equal('room_id' in create.json, false);
+      assert.equal(create.depth, 1);
+      const msg = room.build(ALICE, 'm.room.message', { body: 'x' });
+      assert.equal(msg.json.room_id, '!' + create.eventId.slice(1));
+    });
+  });
+}
