@@ -154,7 +154,7 @@ struct Parser<'a> {
     keys: Vec<u32>,
     stack: Vec<Frame>,
     /// scratch for sorting one object's keys: (key prefix, key node index)
-    sort_buf: Vec<(u64, u32)>,
+    sort_buf: Vec<(u128, u32)>,
     long: scan::LongScan,
 }
 
@@ -167,7 +167,7 @@ pub struct Scratch {
     arena: Vec<u8>,
     keys: Vec<u32>,
     stack: Vec<Frame>,
-    sort_buf: Vec<(u64, u32)>,
+    sort_buf: Vec<(u128, u32)>,
 }
 
 impl Scratch {
@@ -442,27 +442,26 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// The first 8 bytes of a key, big-endian and zero-padded: comparing these orders most
-    /// keys without touching their bytes again (ties fall back to a full comparison).
+    /// The first 16 bytes of a key, big-endian and zero-padded: comparing these orders
+    /// most keys (even `@user1234:server…` ones) without touching their bytes again; ties
+    /// fall back to a full comparison.
     #[inline(always)]
-    fn key_prefix(&self, idx: usize) -> u64 {
+    fn key_prefix(&self, idx: usize) -> u128 {
         let n = self.nodes[idx];
         let (a, len) = (n.a as usize, n.b as usize);
         let src: &[u8] = if n.kind == K_STR_RAW { self.input } else { &self.arena };
-        let w = if a + 8 <= src.len() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&src[a..a + 8]);
-            u64::from_be_bytes(w)
+        let mut w = [0u8; 16];
+        if a + 16 <= src.len() {
+            w.copy_from_slice(&src[a..a + 16]);
         } else {
-            let mut w = [0u8; 8];
-            let m = (src.len() - a).min(8);
+            let m = (src.len() - a).min(16);
             w[..m].copy_from_slice(&src[a..a + m]);
-            u64::from_be_bytes(w)
-        };
-        if len >= 8 {
+        }
+        let w = u128::from_be_bytes(w);
+        if len >= 16 {
             w
         } else {
-            w & !(u64::MAX >> (len * 8))
+            w & !(u128::MAX >> (len * 8))
         }
     }
 
@@ -475,10 +474,10 @@ impl<'a> Parser<'a> {
         for &k in &self.keys[ks..] {
             buf.push((self.key_prefix(k as usize), k));
         }
-        let cmp = |x: &(u64, u32), y: &(u64, u32)| {
+        let cmp = |x: &(u128, u32), y: &(u128, u32)| {
             x.0.cmp(&y.0).then_with(|| self.key_bytes(x.1 as usize).cmp(self.key_bytes(y.1 as usize)))
         };
-        if buf.len() <= 16 {
+        if buf.len() <= 24 {
             for i in 1..buf.len() {
                 let x = buf[i];
                 let mut j = i;
@@ -639,7 +638,7 @@ impl<'a> Parser<'a> {
         let s = self.input;
         let n = s.len();
         let a = self.arena.len();
-        self.arena.extend_from_slice(&s[q + 1..i]);
+        super::emit::put(&mut self.arena, &s[q + 1..i]);
         loop {
             // s[i] == '\\'
             if i + 1 >= n {
@@ -695,7 +694,7 @@ impl<'a> Parser<'a> {
             // copy the run up to the next special byte
             loop {
                 let j = scan::find_special(s, i, self.long);
-                self.arena.extend_from_slice(&s[i..j.min(n)]);
+                super::emit::put(&mut self.arena, &s[i..j.min(n)]);
                 if j >= n {
                     return err(ErrorCode::Syntax, n);
                 }
@@ -707,7 +706,7 @@ impl<'a> Parser<'a> {
                 }
                 if b >= 0x80 {
                     let k = utf8_sequence(s, j)?;
-                    self.arena.extend_from_slice(&s[j..k]);
+                    super::emit::put(&mut self.arena, &s[j..k]);
                     i = k;
                     continue;
                 }
@@ -761,14 +760,15 @@ fn hex4(s: &[u8], i: usize) -> Option<u32> {
 #[inline]
 fn push_canonical_char(out: &mut Vec<u8>, cp: u32) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    let two = |out: &mut Vec<u8>, c: u8| super::emit::put(out, &[b'\\', c]);
     match cp {
-        0x22 => out.extend_from_slice(b"\\\""),
-        0x5C => out.extend_from_slice(b"\\\\"),
-        0x08 => out.extend_from_slice(b"\\b"),
-        0x0C => out.extend_from_slice(b"\\f"),
-        0x0A => out.extend_from_slice(b"\\n"),
-        0x0D => out.extend_from_slice(b"\\r"),
-        0x09 => out.extend_from_slice(b"\\t"),
+        0x22 => two(out, b'"'),
+        0x5C => two(out, b'\\'),
+        0x08 => two(out, b'b'),
+        0x0C => two(out, b'f'),
+        0x0A => two(out, b'n'),
+        0x0D => two(out, b'r'),
+        0x09 => two(out, b't'),
         0..=0x1F => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(cp >> 4) as usize], HEX[(cp & 15) as usize]]),
         _ => push_utf8(out, cp),
     }
