@@ -48,6 +48,16 @@ function writeAtomic(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
+/** The command line as recorded in results, without secrets. */
+export function redactArgs(argv: readonly string[]): string[] {
+  const secret = new Set(['--shared-secret', '--registration-token']);
+  return argv.map((a, i) => {
+    const eq = a.indexOf('=');
+    if (eq > 0 && secret.has(a.slice(0, eq))) return `${a.slice(0, eq)}=***`;
+    return i > 0 && secret.has(argv[i - 1]!) ? '***' : a;
+  });
+}
+
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
@@ -129,7 +139,7 @@ export const benchCommand: Command = {
     try {
       results = await runSuites({
         selection,
-        asked: argv,
+        asked: redactArgs(argv),
         machine,
         ...(target ? { target } : {}),
         quick,
