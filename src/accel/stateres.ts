@@ -33,7 +33,13 @@ export interface MainlineOrderInput {
   readonly idRank: Uint32Array;
 }
 
-/** Auth difference over a chain cover (see src/matrix/stateres/chain-index.ts for the layout). */
+/**
+ * Auth difference over a chain cover (see src/matrix/stateres/chain-index.ts
+ * for the layout). Positions are (chain, seq) pairs, seq from 1. The state
+ * sets are given as what they share (the unconflicted events: their auth
+ * chains are in every set's) plus each set's own events, so the shared part,
+ * usually almost all of the state, is followed once.
+ */
 export interface AuthDifferenceInput {
   readonly chainCount: number;
   /** CSR over chains, length chainCount+1: chain c's links are entries linkStart[c] .. linkStart[c+1]) */
@@ -42,7 +48,10 @@ export interface AuthDifferenceInput {
   readonly linkSeq: Uint32Array;
   readonly linkTargetChain: Uint32Array;
   readonly linkTargetSeq: Uint32Array;
-  /** CSR over state sets: set k's seeds are seedChain/seedSeq[setStart[k] .. setStart[k+1]) */
+  /** positions every set reaches */
+  readonly commonChain: Uint32Array;
+  readonly commonSeq: Uint32Array;
+  /** CSR over state sets: set k's own positions are seedChain/seedSeq[setStart[k] .. setStart[k+1]) */
   readonly setStart: Uint32Array;
   readonly seedChain: Uint32Array;
   readonly seedSeq: Uint32Array;
@@ -204,47 +213,65 @@ export function mainlineOrderJs(input: MainlineOrderInput): Uint32Array {
 export function authDifferenceJs(input: AuthDifferenceInput): AuthDifferenceRanges {
   const chains = input.chainCount;
   const sets = input.setStart.length - 1;
-  const reaches: Int32Array[] = [];
-  const processed = new Int32Array(chains);
+  // reach[c]: highest seq reached on chain c (0: none); processed[c]: links followed up to that seq
+  const reach = new Uint32Array(chains);
+  const processed = new Uint32Array(chains);
   const stack: number[] = [];
-  for (let k = 0; k < sets; k++) {
-    const reach = new Int32Array(chains); // 0 = nothing on this chain (sequence numbers start at 1)
-    processed.fill(0);
-    for (let s = input.setStart[k]!; s < input.setStart[k + 1]!; s++) {
-      const c = input.seedChain[s]!;
-      const q = input.seedSeq[s]!;
-      if (q > reach[c]!) { reach[c] = q; stack.push(c); }
-    }
+  // undo log while one set's own positions are followed on top of the shared reach
+  let undo: number[] | undefined;
+  const raise = (c: number, q: number): void => {
+    if (q <= reach[c]!) return;
+    if (undo !== undefined) undo.push(c, reach[c]!, processed[c]!);
+    reach[c] = q;
+    stack.push(c);
+  };
+  const close = (): void => {
     while (stack.length > 0) {
       const c = stack.pop()!;
       const hi = reach[c]!;
       const lo = processed[c]!;
       if (hi <= lo) continue;
+      if (undo !== undefined) undo.push(c, reach[c]!, lo);
       processed[c] = hi;
       // links of chain c are sorted by source sequence: follow those with lo < seq <= hi
       let a = input.linkStart[c]!;
       let b = input.linkStart[c + 1]!;
       while (a < b) { const m = (a + b) >> 1; if (input.linkSeq[m]! <= lo) a = m + 1; else b = m; }
-      for (let l = a; l < input.linkStart[c + 1]! && input.linkSeq[l]! <= hi; l++) {
-        const d = input.linkTargetChain[l]!;
-        const t = input.linkTargetSeq[l]!;
-        if (t > reach[d]!) { reach[d] = t; stack.push(d); }
-      }
+      for (let l = a; l < input.linkStart[c + 1]! && input.linkSeq[l]! <= hi; l++) raise(input.linkTargetChain[l]!, input.linkTargetSeq[l]!);
     }
-    reaches.push(reach);
+  };
+  for (let i = 0; i < input.commonChain.length; i++) raise(input.commonChain[i]!, input.commonSeq[i]!);
+  close();
+  // per chain some set moved beyond the shared reach: that set's reach there
+  const perSet = new Map<number, Uint32Array>();
+  for (let k = 0; k < sets; k++) {
+    undo = [];
+    for (let s = input.setStart[k]!; s < input.setStart[k + 1]!; s++) raise(input.seedChain[s]!, input.seedSeq[s]!);
+    close();
+    for (let u = 0; u < undo.length; u += 3) {
+      const c = undo[u]!;
+      let row = perSet.get(c);
+      if (row === undefined) { row = new Uint32Array(sets); perSet.set(c, row); }
+      row[k] = reach[c]!;
+    }
+    // restore the shared reach (reverse order: the first saved values win)
+    for (let u = undo.length - 3; u >= 0; u -= 3) { reach[undo[u]!] = undo[u + 1]!; processed[undo[u]!] = undo[u + 2]!; }
+    undo = undefined;
   }
+  const touched = [...perSet.keys()].sort((x, y) => x - y);
   const chain: number[] = [];
   const lo: number[] = [];
   const hi: number[] = [];
-  for (let c = 0; c < chains; c++) {
+  for (const c of touched) {
+    const row = perSet.get(c)!;
     let min = Infinity;
     let max = 0;
-    for (const reach of reaches) {
-      const r = reach[c]!;
+    for (let k = 0; k < sets; k++) {
+      const r = Math.max(row[k]!, reach[c]!);
       if (r < min) min = r;
       if (r > max) max = r;
     }
-    if (sets > 0 && max > min) { chain.push(c); lo.push(min); hi.push(max); }
+    if (max > min) { chain.push(c); lo.push(min); hi.push(max); }
   }
   return { chain: Uint32Array.from(chain), lo: Uint32Array.from(lo), hi: Uint32Array.from(hi) };
 }

@@ -13,6 +13,7 @@ import { microCanonicalJsonSuite } from './micro-canonical-json.js';
 import { microEd25519Suite } from './micro-ed25519.js';
 import { microHashesSuite } from './micro-hashes.js';
 import { microUtf16Suite } from './micro-utf16.js';
+import { coreStateResSuite } from './core-state-res.js';
 
 export const suites: readonly Suite[] = [
   microCanonicalJsonSuite,
@@ -20,6 +21,7 @@ export const suites: readonly Suite[] = [
   microUtf16Suite,
   microHashesSuite,
   microEd25519Suite,
+  coreStateResSuite,
   macroSendSuite,
   macroSyncSuite,
   macroMessagesSuite,

@@ -43,13 +43,16 @@ export function ensureIndexed(index: ChainIndex, eventIds: Iterable<string>, loo
 }
 
 /**
- * ∪Cᵢ − ∩Cᵢ over the full auth chains Cᵢ of the state sets. With
- * `includeStateEvents`, each set's own events count as part of its auth chain
- * (Synapse's behaviour, and what its fixtures expect); the spec's wording
- * counts auth events only.
+ * ∪Cᵢ − ∩Cᵢ over the full auth chains Cᵢ of the state sets, each given as
+ * the events all sets share plus its own. With `includeStateEvents`, each
+ * set's own events count as part of its auth chain (Synapse's behaviour, and
+ * what its fixtures expect); the spec's wording counts auth events only.
+ * (With it, the shared events themselves are in every Cᵢ, so never in the difference.)
  */
-export function authDifference(ctx: ResolveContext, stateSets: readonly (readonly string[])[], includeStateEvents: boolean): Set<string> {
-  const input = ctx.index.authDifferenceInput(stateSets, includeStateEvents);
+export function authDifference(
+  ctx: ResolveContext, common: readonly string[], ownEvents: readonly (readonly string[])[], includeStateEvents: boolean,
+): Set<string> {
+  const input = ctx.index.authDifferenceInput(common, ownEvents, includeStateEvents);
   const ranges = ctx.kernel.authDifference(input);
   const out = new Set<string>();
   for (let i = 0; i < ranges.chain.length; i++) {

@@ -141,8 +141,7 @@ export class ChainIndex {
       else {
         // the event's own auth events: its predecessor on the chain and its links
         if (s > 1) raise(c, s - 1);
-        const links = this.links[c]!;
-        for (let l = 0; l < links.length; l += 3) if (links[l] === s) raise(links[l + 1]!, links[l + 2]!);
+        for (const [tc, ts] of this.linksAt(c, s)) raise(tc, ts);
       }
     }
     while (stack.length > 0) {
@@ -176,26 +175,53 @@ export class ChainIndex {
     return (this.reach([eventId], false).get(p.chain) ?? 0) >= p.seq;
   }
 
-  /** Kernel input for the auth difference of these state sets (each a list of event ids). */
-  authDifferenceInput(stateSets: readonly (readonly string[])[], includeSelf: boolean): AuthDifferenceInput {
+  /**
+   * Kernel input for the auth difference of state sets given as the events they
+   * all share (`common`) and each one's own events.
+   */
+  authDifferenceInput(common: readonly string[], stateSets: readonly (readonly string[])[], includeSelf: boolean): AuthDifferenceInput {
     this.flat ??= this.flatten();
-    const setStart = new Uint32Array(stateSets.length + 1);
-    const chains: number[] = [];
-    const seqs: number[] = [];
-    stateSets.forEach((set, k) => {
-      for (const id of set) {
+    const seeds = (ids: readonly string[], chains: number[], seqs: number[]): void => {
+      for (const id of ids) {
         const e = this.idToEvent.get(id);
         if (e === undefined) throw new ChainIndexError(`event ${id} is not in the index`);
         const c = this.chainOf[e]!;
         const s = this.seqOf[e]!;
         if (includeSelf) { chains.push(c); seqs.push(s); continue; }
         if (s > 1) { chains.push(c); seqs.push(s - 1); }
-        const links = this.links[c]!;
-        for (let l = 0; l < links.length; l += 3) if (links[l] === s) { chains.push(links[l + 1]!); seqs.push(links[l + 2]!); }
+        for (const [tc, ts] of this.linksAt(c, s)) { chains.push(tc); seqs.push(ts); }
       }
+    };
+    const commonChain: number[] = [];
+    const commonSeq: number[] = [];
+    seeds(common, commonChain, commonSeq);
+    const setStart = new Uint32Array(stateSets.length + 1);
+    const chains: number[] = [];
+    const seqs: number[] = [];
+    stateSets.forEach((set, k) => {
+      seeds(set, chains, seqs);
       setStart[k + 1] = chains.length;
     });
-    return { ...this.flat, setStart, seedChain: Uint32Array.from(chains), seedSeq: Uint32Array.from(seqs) };
+    return {
+      ...this.flat,
+      commonChain: Uint32Array.from(commonChain),
+      commonSeq: Uint32Array.from(commonSeq),
+      setStart,
+      seedChain: Uint32Array.from(chains),
+      seedSeq: Uint32Array.from(seqs),
+    };
+  }
+
+  /** Links leaving the event at (chain, seq): its auth events on other chains. */
+  private linksAt(chain: number, seq: number): [number, number][] {
+    const links = this.links[chain]!;
+    // triples sorted by source seq: binary search the first with seq
+    let a = 0;
+    let b = links.length / 3;
+    while (a < b) { const m = (a + b) >> 1; if (links[m * 3]! < seq) a = m + 1; else b = m; }
+    const out: [number, number][] = [];
+    for (let l = a * 3; l < links.length && links[l] === seq; l += 3) out.push([links[l + 1]!, links[l + 2]!]);
+    return out;
   }
 
   /** The events of chain `chain` with lo < seq <= hi. */

@@ -13,18 +13,31 @@ export interface SplitState {
 export function splitConflicts(stateSets: readonly StateMap[]): SplitState {
   const unconflicted = new Map<StateKey, string>();
   const conflicted = new Map<StateKey, string[]>();
-  const keys = new Set<StateKey>();
-  for (const set of stateSets) for (const key of set.keys()) keys.add(key);
-  for (const key of keys) {
+  const [first, ...rest] = stateSets;
+  if (first === undefined) return { unconflicted, conflicted };
+  const collect = (key: StateKey): void => {
     const values: string[] = [];
-    let missing = false;
     for (const set of stateSets) {
       const v = set.get(key);
-      if (v === undefined) missing = true;
-      else if (!values.includes(v)) values.push(v);
+      if (v !== undefined && !values.includes(v)) values.push(v);
     }
-    if (!missing && values.length === 1) unconflicted.set(key, values[0]!);
-    else conflicted.set(key, values);
+    conflicted.set(key, values);
+  };
+  // keys of the first set: unconflicted when every other set agrees
+  // plain loops: this runs over every entry of every set, the largest input of a resolution
+  for (const [key, value] of first) {
+    let same = true;
+    for (let i = 0; i < rest.length; i++) {
+      if (rest[i]!.get(key) !== value) { same = false; break; }
+    }
+    if (same) unconflicted.set(key, value);
+    else collect(key);
+  }
+  // keys missing from the first set are conflicted
+  for (let i = 0; i < rest.length; i++) {
+    const set = rest[i]!;
+    if (set.size === unconflicted.size) continue; // every key of this set is an unconflicted one
+    for (const key of set.keys()) if (!first.has(key) && !conflicted.has(key)) collect(key);
   }
   return { unconflicted, conflicted };
 }

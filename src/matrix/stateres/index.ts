@@ -6,7 +6,6 @@ import { stateResKernel } from '../../accel/stateres.js';
 import type { AccelPath } from '../../accel/types.js';
 import type { EventLookup, StateMap } from '../pdu.js';
 import type { RoomVersionRules } from '../room-versions.js';
-import { ensureIndexed } from './auth-chain.js';
 import { ChainIndex } from './chain-index.js';
 import { StateResolutionError, type ResolveContext } from './context.js';
 import { resolveV1 } from './v1.js';
@@ -60,14 +59,10 @@ export function resolveState(
     case 'v1':
       return resolveV1(ctx, stateSets);
     case 'v2':
-    case 'v2.1': {
-      const all = new Set<string>();
-      for (const set of stateSets) for (const id of set.values()) all.add(id);
-      ensureIndexed(index, all, lookup);
+    case 'v2.1':
       return resolveV2(ctx, stateSets, {
         variant: rules.stateResolution,
         authChainIncludesStateEvents: options.authChainIncludesStateEvents ?? true,
       });
-    }
   }
 }

@@ -3,7 +3,7 @@
 // the first pass of iterative auth checks starts from an empty state map, and
 // the full conflicted set also holds the conflicted state subgraph.
 import type { StateKey, StateMap } from '../pdu.js';
-import { authDifference, conflictedStateSubgraph } from './auth-chain.js';
+import { authDifference, conflictedStateSubgraph, ensureIndexed } from './auth-chain.js';
 import { splitConflicts } from './conflicts.js';
 import { POWER_LEVELS, type ResolveContext } from './context.js';
 import { iterativeAuthChecks } from './iterative-auth.js';
@@ -24,9 +24,20 @@ export function resolveV2(ctx: ResolveContext, stateSets: readonly StateMap[], o
   const conflictedSet = new Set<string>();
   for (const ids of conflicted.values()) for (const id of ids) conflictedSet.add(id);
 
+  // Auth chains come from the index: index what it lacks (the unconflicted events are mostly there already).
+  const common = [...unconflicted.values()];
+  ensureIndexed(ctx.index, common, ctx.lookup);
+  ensureIndexed(ctx.index, conflictedSet, ctx.lookup);
+  const own = stateSets.map((set) => {
+    const ids: string[] = [];
+    for (const key of conflicted.keys()) {
+      const id = set.get(key);
+      if (id !== undefined && ctx.index.has(id)) ids.push(id);
+    }
+    return ids;
+  });
   const full = new Set<string>(conflictedSet);
-  const indexedSets = stateSets.map((s) => [...s.values()].filter((id) => ctx.index.has(id)));
-  for (const id of authDifference(ctx, indexedSets, options.authChainIncludesStateEvents)) full.add(id);
+  for (const id of authDifference(ctx, common.filter((id) => ctx.index.has(id)), own, options.authChainIncludesStateEvents)) full.add(id);
   if (options.variant === 'v2.1') for (const id of conflictedStateSubgraph(ctx, conflictedSet)) full.add(id);
   // Events we do not have cannot be checked, so they take no part.
   for (const id of full) if (ctx.lookup(id) === undefined) full.delete(id);
