@@ -148,11 +148,24 @@ function craftCases(): Craft[] {
 
 const CRAFTED = craftCases();
 
+function equationHoldsSafely(c: Craft): boolean {
+  try { return equationHolds(c.publicKey, c.message, c.signature); } catch { return false; }
+}
+
 describe('Ed25519 acceptance policy (every path)', () => {
   it(`${CRAFTED.length} crafted cases: ed25519Verify`, () => {
     for (const c of CRAFTED) {
       expectOnEveryPath(paths, `ed25519Verify: ${c.name}`, c.signature, (k) => k.ed25519Verify(c.publicKey, c.message, c.signature), { ok: String(c.accept) });
     }
+  });
+
+  it('the crafted weak-key and small-order-R signatures do satisfy the plain equation (only the policy refuses them)', () => {
+    const mustHold = CRAFTED.filter((c) => / \(equation holds\)$/.test(c.name));
+    const names = mustHold.map((c) => c.name).join('\n');
+    // 7 blocklisted keys plus their sign-bit twins that decode, the identity R (twice), the p+1 key
+    assert.ok(mustHold.length >= 10, `only ${mustHold.length} forged cases:\n${names}`);
+    for (const c of mustHold) assert.ok(equationHoldsSafely(c), c.name);
+    assert.ok(CRAFTED.some((c) => c.name.startsWith('small-order A c7176a70') && c.name.endsWith('(equation holds)')), 'an order-8 key is covered');
   });
 
   it('the same cases through verifyBatch (the signature on a JSON object)', () => {
