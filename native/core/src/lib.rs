@@ -11,3 +11,4 @@ pub mod utf16;
 
 pub mod json;
 pub mod verify;
+pub mod stateres;
