@@ -4,7 +4,7 @@ use alloc::vec::Vec;
 
 use super::parse::*;
 use super::redact::{ContentRule, RedactionRules};
-use super::{ErrorCode, JsonError};
+use super::{ErrorCode, JsonError, MAX_DEPTH};
 
 impl<'a> Document<'a> {
     /// Canonical JSON of the whole document, appended to `out`.
@@ -147,9 +147,65 @@ impl<'a> Document<'a> {
         out.push(b':');
     }
 
-    /// Canonical JSON of the subtree at `idx`. Recursion depth is bounded by MAX_DEPTH.
+    /// Canonical JSON of the subtree at `idx`. Iterative: an explicit stack of open
+    /// containers (depth ≤ MAX_DEPTH), so no native stack depends on the input.
     pub(crate) fn value(&self, idx: usize, out: &mut Vec<u8>) {
         let n = self.nodes[idx];
+        if n.kind < K_ARRAY {
+            self.scalar(n, out);
+            return;
+        }
+        // (container node, cursor): arrays → next child node; objects → next position in `members`
+        let mut stack = [(0u32, 0u32); MAX_DEPTH + 1];
+        let mut sp = 0usize;
+        let open = |idx: usize, n: Node, out: &mut Vec<u8>, stack: &mut [(u32, u32)], sp: &mut usize| {
+            if n.kind == K_ARRAY {
+                out.push(b'[');
+                stack[*sp] = (idx as u32, idx as u32 + 1);
+            } else {
+                out.push(b'{');
+                stack[*sp] = (idx as u32, n.a);
+            }
+            *sp += 1;
+        };
+        open(idx, n, out, &mut stack, &mut sp);
+        while sp > 0 {
+            let (c, cur) = stack[sp - 1];
+            let cn = self.nodes[c as usize];
+            let child = if cn.kind == K_ARRAY {
+                if cur == cn.b {
+                    out.push(b']');
+                    sp -= 1;
+                    continue;
+                }
+                if cur != c + 1 {
+                    out.push(b',');
+                }
+                stack[sp - 1].1 = self.next(cur as usize) as u32;
+                cur as usize
+            } else {
+                if cur == cn.a + cn.c {
+                    out.push(b'}');
+                    sp -= 1;
+                    continue;
+                }
+                let k = self.members[cur as usize] as usize;
+                let mut first = cur == cn.a;
+                self.member(k, &mut first, out);
+                stack[sp - 1].1 = cur + 1;
+                k + 1
+            };
+            let n = self.nodes[child];
+            if n.kind < K_ARRAY {
+                self.scalar(n, out);
+            } else {
+                open(child, n, out, &mut stack, &mut sp);
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn scalar(&self, n: Node, out: &mut Vec<u8>) {
         let (a, b) = (n.a as usize, n.b as usize);
         match n.kind {
             K_STR_RAW => put(out, &self.input[a - 1..a + b + 1]),
@@ -163,31 +219,7 @@ impl<'a> Document<'a> {
             K_NULL => put(out, b"null"),
             K_TRUE => put(out, b"true"),
             K_FALSE => put(out, b"false"),
-            K_STR_ARENA => escape_string(&self.arena[a..a + b], out),
-            K_ARRAY => {
-                out.push(b'[');
-                let mut i = idx + 1;
-                let end = b;
-                if i < end {
-                    self.value(i, out);
-                    i = self.next(i);
-                    while i < end {
-                        out.push(b',');
-                        self.value(i, out);
-                        i = self.next(i);
-                    }
-                }
-                out.push(b']');
-            }
-            _ => {
-                out.push(b'{');
-                let mut first = true;
-                for &k in self.sorted_keys(idx) {
-                    self.member(k as usize, &mut first, out);
-                    self.value(k as usize + 1, out);
-                }
-                out.push(b'}');
-            }
+            _ => escape_string(&self.arena[a..a + b], out),
         }
     }
 }
