@@ -8,7 +8,8 @@ import type { Comparison } from './compare.js';
 import { quantile } from './stats.js';
 import { formatBytes, formatBytesPerSec, formatNs, formatPercent, formatRate, formatRatio } from './stats.js';
 
-const PALETTE = ['#2f6fdf', '#e4572e', '#29a35a', '#9b59b6', '#f0a202', '#17a2b8', '#c2185b', '#6d4c41', '#7f8c8d', '#3d5a80'];
+const PALETTE = ['#2f6fdf', '#e4572e', '#29a35a', '#9b59b6', '#f0a202', '#17a2b8', '#c2185b', '#6d4c41', '#7f8c8d', '#3d5a80',
+  '#8bc34a', '#ff7043', '#5c6bc0', '#26a69a', '#d4a017', '#ad1457'];
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -80,8 +81,9 @@ function rateLabel(v: number, unit: Rate['unit']): string {
 
 function caseUnit(c: CaseResult): Rate['unit'] {
   const ran = c.arms.filter((a) => !a.skipped);
-  if (ran.length && ran.every((a) => a.bytesPerSec !== undefined)) return 'bytes';
+  // a batch reads best in items (events/s), a single input in bytes/s
   if (ran.length && ran.every((a) => a.itemsPerSec !== undefined)) return 'items';
+  if (ran.length && ran.every((a) => a.bytesPerSec !== undefined)) return 'bytes';
   return 'ops';
 }
 
@@ -90,7 +92,8 @@ export function throughputChart(c: CaseResult, colors: Colors): string {
   const unit = caseUnit(c);
   const rows = c.arms.map((a) => ({ a, r: rateOf(a, unit) })).filter((x): x is { a: ArmResult; r: Rate } => x.r !== undefined);
   if (rows.length === 0) return '';
-  const W = 720, left = 190, right = 140, rowH = 24, top = 8, H = top + rows.length * rowH + 26;
+  const left = Math.min(320, 24 + 7 * Math.max(...rows.map((x) => x.a.name.length)));
+  const W = 720, right = 140, rowH = 24, top = 8, H = top + rows.length * rowH + 26;
   const max = Math.max(...rows.map((x) => x.r.hi));
   const min = Math.min(...rows.map((x) => x.r.lo));
   const log = max / Math.max(min, 1e-9) > 30;
