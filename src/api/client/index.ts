@@ -1,0 +1,15 @@
+// THE client-server route list. Every endpoint file exports one route; add one import
+// and one entry here (keep edits tiny: several people edit this file).
+import type { AnyRoute } from '../route.js';
+import { versionsRoute } from './server-info/versions.js';
+import { wellKnownClientRoute } from './server-info/well-known-client.js';
+import { wellKnownServerRoute } from './server-info/well-known-server.js';
+import { capabilitiesRoute } from './server-info/capabilities.js';
+
+export const clientRoutes: readonly AnyRoute[] = [
+  // server info (S1)
+  versionsRoute,
+  wellKnownClientRoute,
+  wellKnownServerRoute,
+  capabilitiesRoute,
+];

@@ -1,0 +1,48 @@
+// Everything a handler can reach, constructed explicitly by src/server/index.ts
+// (no service locator). Each service is typed as the interface its owner exports.
+import type { Logger } from 'pino';
+import type { Kernels } from '../accel/types.js';
+import type { Requester } from '../api/route.js';
+import type { MyelinConfig } from '../config/types.js';
+import type { SigningKey } from '../matrix/signing.js';
+import type { Store } from '../store/index.js';
+import type { Metrics } from './metrics.js';
+
+export interface Clock {
+  /** milliseconds since the epoch */
+  now(): number;
+}
+
+// TODO(S3): replace with `import type { UserService } from '../users/service.js'` when it lands.
+// The router needs only `authenticate`: a valid token → its Requester, unknown → null
+// (or throw unknownToken(true) for a soft-logged-out token).
+export interface UserService {
+  authenticate(accessToken: string): Promise<Requester | null> | Requester | null;
+}
+// TODO(S2): replace with `import type { RoomService } from '../rooms/service.js'`.
+export interface RoomService { readonly __placeholder?: 'S2 RoomService' }
+// TODO(S4): replace with `import type { RoomReader } from '../rooms/read/reader.js'`.
+export interface RoomReader { readonly __placeholder?: 'S4 RoomReader' }
+// TODO(S5): replace with `import type { SyncService } from '../sync/service.js'`.
+export interface SyncService { readonly __placeholder?: 'S5 SyncService' }
+// TODO(S5): replace with `import type { Notifier } from '../sync/notifier.js'`.
+export interface Notifier { readonly __placeholder?: 'S5 Notifier' }
+
+export interface Services {
+  readonly config: MyelinConfig;
+  /** config.server_name, for building ids */
+  readonly serverName: string;
+  readonly store: Store;
+  readonly kernels: Kernels;
+  readonly clock: Clock;
+  /** pino; never log access tokens, passwords or registration tokens */
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  /** our ed25519 signing key (src/server/signing-key.ts) */
+  readonly signingKey: SigningKey;
+  readonly users: UserService;
+  readonly rooms: RoomService;
+  readonly roomReader: RoomReader;
+  readonly sync: SyncService;
+  readonly notifier: Notifier;
+}
