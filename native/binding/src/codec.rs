@@ -1,6 +1,6 @@
 //! Base64 and UTF-16 → UTF-8.
 use myelin_core::{base64, utf16};
-use napi::bindgen_prelude::{Buffer, Either};
+use napi::bindgen_prelude::{Buffer, Either, Uint8ArraySlice};
 use napi::JsString;
 use napi_derive::napi;
 
@@ -16,20 +16,23 @@ pub fn base64_encode(bytes: &[u8], url_safe: bool) -> String {
 /// as UTF-8, so any non-ASCII character (or lone surrogate, as U+FFFD) is a
 /// non-alphabet byte and rejected.
 #[napi]
-pub fn base64_decode(text: String, url_safe: bool) -> Option<Buffer> {
+pub fn base64_decode(text: String, url_safe: bool, scratch: Uint8ArraySlice) -> Option<Either<u32, Buffer>> {
     let mut out = Vec::new();
     base64::decode(text.as_bytes(), url_safe, &mut out).ok()?;
-    Some(out.into())
+    Some(crate::deliver(&out, scratch))
 }
 
-/// UTF-8 bytes, or the UTF-16 index of the first lone surrogate.
+/// UTF-8 bytes (length in `scratch`, or a Buffer), or `-1 - index` of the first lone surrogate.
 #[napi]
-pub fn utf8_encode(text: JsString) -> napi::Result<Either<Buffer, u32>> {
+pub fn utf8_encode(text: JsString, scratch: Uint8ArraySlice) -> napi::Result<Either<i64, Buffer>> {
     let units = text.into_utf16()?;
     let mut out = Vec::new();
     Ok(match utf16::to_utf8(crate::utf16_units(&units), &mut out) {
-        Ok(()) => Either::A(out.into()),
-        Err(at) => Either::B(at as u32),
+        Ok(()) => match crate::deliver(&out, scratch) {
+            Either::A(n) => Either::A(n as i64),
+            Either::B(b) => Either::B(b),
+        },
+        Err(at) => Either::A(-1 - at as i64),
     })
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use myelin_core::json::{self, RedactionRules};
 use myelin_core::verify::{signature_of, signing_message, VerifyCode};
-use napi::bindgen_prelude::{Buffer, Uint32Array};
+use napi::bindgen_prelude::{Buffer, Either, Uint32ArraySlice, Uint8ArraySlice};
 use napi_derive::napi;
 use sha2::{Digest, Sha256};
 
@@ -26,8 +26,8 @@ pub(crate) fn ed25519_level() -> &'static str {
 }
 
 #[napi]
-pub fn sha256(bytes: &[u8]) -> Buffer {
-    sha256_vec(bytes).into()
+pub fn sha256(bytes: &[u8], scratch: Uint8ArraySlice) -> Either<u32, Buffer> {
+    crate::deliver(&sha256_vec(bytes), scratch)
 }
 
 fn seed(bytes: &[u8]) -> napi::Result<SigningKey> {
@@ -38,13 +38,13 @@ fn seed(bytes: &[u8]) -> napi::Result<SigningKey> {
 }
 
 #[napi]
-pub fn ed25519_public_key(seed_bytes: &[u8]) -> napi::Result<Buffer> {
-    Ok(seed(seed_bytes)?.verifying_key().to_bytes().to_vec().into())
+pub fn ed25519_public_key(seed_bytes: &[u8], scratch: Uint8ArraySlice) -> napi::Result<Either<u32, Buffer>> {
+    Ok(crate::deliver(&seed(seed_bytes)?.verifying_key().to_bytes(), scratch))
 }
 
 #[napi]
-pub fn ed25519_sign(seed_bytes: &[u8], message: &[u8]) -> napi::Result<Buffer> {
-    Ok(seed(seed_bytes)?.sign(message).to_bytes().to_vec().into())
+pub fn ed25519_sign(seed_bytes: &[u8], message: &[u8], scratch: Uint8ArraySlice) -> napi::Result<Either<u32, Buffer>> {
+    Ok(crate::deliver(&seed(seed_bytes)?.sign(message).to_bytes(), scratch))
 }
 
 /// y < p = 2^255 − 19 (sign bit ignored): libsodium refuses non-canonical public
@@ -90,7 +90,7 @@ pub fn ed25519_verify(public_key: &[u8], message: &[u8], signature: &[u8]) -> bo
 ///   (previous end 0 for the first)
 /// - `rules_json`: redaction rules (PDUs are signed in redacted form), or absent
 ///
-/// Returns two numbers per object: a `VerifyCode` (0 ok, 1 bad_json,
+/// Writes two numbers per object into `results`: a `VerifyCode` (0 ok, 1 bad_json,
 /// 2 missing_signature, 3 bad_signature_encoding, 4 invalid_signature) and the index
 /// of the failing requirement (0xffffffff when none).
 #[napi]
@@ -105,13 +105,17 @@ pub fn verify_batch(
     key_ends: &[u32],
     rules_json: Option<&[u8]>,
     compat: bool,
-) -> napi::Result<Uint32Array> {
+    mut results: Uint32ArraySlice,
+) -> napi::Result<()> {
+    // SAFETY: JS is blocked in this call; nothing else writes the array meanwhile.
+    let results = unsafe { results.as_mut() };
     let n = object_ends.len();
     let m = key_ends.len();
     let ordered = |ends: &[u32], limit: usize| {
         ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().is_none_or(|&e| e as usize <= limit)
     };
     if required_ends.len() != n
+        || results.len() != 2 * n
         || name_ends.len() != 2 * m
         || !ordered(object_ends, objects.len())
         || !ordered(required_ends, m)
@@ -140,7 +144,10 @@ pub fn verify_batch(
         }
         out
     });
-    Ok(parts.concat().into())
+    for (dst, src) in results.iter_mut().zip(parts.iter().flatten()) {
+        *dst = *src;
+    }
+    Ok(())
 }
 
 fn verify_object<'k>(

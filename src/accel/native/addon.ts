@@ -10,31 +10,40 @@ export interface JsonFailure {
   readonly offset: number;
 }
 
+/**
+ * Bytes from a kernel: their length when they were written into the caller's
+ * `scratch` array (they fit), else a new Buffer (see `deliver` in native/binding).
+ */
+export type Delivered = number | Uint8Array;
+
 /** The functions myelin-native exports (see native/binding/src); others may add more. */
 export interface MyelinAddon {
   version(): number;
   cpuFeatures(): string[];
   simdLevels(): { canonicalJson: string; base64: string; utf16: string; sha256: string; ed25519: string };
-  canonicalJson(input: Uint8Array, compat: boolean): Uint8Array | JsonFailure;
-  canonicalJsonString(input: string, compat: boolean): Uint8Array | JsonFailure;
-  canonicalJsonBatch(input: Uint8Array, ends: Uint32Array, compat: boolean): { output: Uint8Array; items: Uint32Array };
-  redact(event: Uint8Array, rulesJson: Uint8Array, compat: boolean): Uint8Array | JsonFailure;
-  contentHash(event: Uint8Array, compat: boolean): Uint8Array | JsonFailure;
-  referenceHash(event: Uint8Array, rulesJson: Uint8Array, compat: boolean): Uint8Array | JsonFailure;
+  canonicalJson(input: Uint8Array, compat: boolean, scratch: Uint8Array): Delivered | JsonFailure;
+  canonicalJsonString(input: string, compat: boolean, scratch: Uint8Array): Delivered | JsonFailure;
+  /** items: 3 words per item [end in the output, error code, error offset] */
+  canonicalJsonBatch(input: Uint8Array, ends: Uint32Array, compat: boolean, items: Uint32Array, scratch: Uint8Array): Delivered;
+  redact(event: Uint8Array, rulesJson: Uint8Array, compat: boolean, scratch: Uint8Array): Delivered | JsonFailure;
+  contentHash(event: Uint8Array, compat: boolean, scratch: Uint8Array): Delivered | JsonFailure;
+  referenceHash(event: Uint8Array, rulesJson: Uint8Array, compat: boolean, scratch: Uint8Array): Delivered | JsonFailure;
   decodeJsonString(body: Uint8Array): string | JsonFailure;
   base64Encode(bytes: Uint8Array, urlSafe: boolean): string;
-  base64Decode(text: string, urlSafe: boolean): Uint8Array | null;
-  utf8Encode(text: string): Uint8Array | number;
+  base64Decode(text: string, urlSafe: boolean, scratch: Uint8Array): Delivered | null;
+  /** a negative number n: a lone surrogate at index −1 − n */
+  utf8Encode(text: string, scratch: Uint8Array): Delivered;
   findLoneSurrogate(text: string): number;
-  sha256(bytes: Uint8Array): Uint8Array;
-  ed25519PublicKey(seed: Uint8Array): Uint8Array;
-  ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
+  sha256(bytes: Uint8Array, scratch: Uint8Array): Delivered;
+  ed25519PublicKey(seed: Uint8Array, scratch: Uint8Array): Delivered;
+  ed25519Sign(seed: Uint8Array, message: Uint8Array, scratch: Uint8Array): Delivered;
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /** results: 2 words per object [VerifyCode, failing requirement index] */
   verifyBatch(
     objects: Uint8Array, objectEnds: Uint32Array, requiredEnds: Uint32Array,
     names: Uint8Array, nameEnds: Uint32Array, keys: Uint8Array, keyEnds: Uint32Array,
-    rulesJson: Uint8Array | undefined, compat: boolean,
-  ): Uint32Array;
+    rulesJson: Uint8Array | undefined, compat: boolean, results: Uint32Array,
+  ): void;
 }
 
 /** The raw loaded module: typed for Myelin's kernels, open to exports added later (state resolution). */

@@ -10,7 +10,7 @@ import {
   type VerifyResult,
 } from '../types.js';
 import { base64Decode as jsBase64Decode, base64Encode as jsBase64Encode } from '../js/base64.js';
-import { loadNativeAddon, type JsonFailure, type NativeAddon } from './addon.js';
+import { loadNativeAddon, type Delivered, type JsonFailure, type NativeAddon } from './addon.js';
 import { jsonError, pack, packRequirements, plain, rulesJson, verifyResults } from './wire.js';
 import type { CanonicalJsonError } from '../types.js';
 
@@ -40,8 +40,20 @@ function ok<T>(result: T | JsonFailure): T {
   return result as T;
 }
 
-function bytes(result: Uint8Array | JsonFailure): Uint8Array {
-  return plain(ok(result));
+/**
+ * Small outputs come back in one reused scratch array and are copied out with
+ * `slice` (a plain, independent Uint8Array); a Buffer made over Rust memory per
+ * call costs several microseconds of GC bookkeeping.
+ */
+const SCRATCH_BYTES = 64 * 1024;
+const scratch = new Uint8Array(SCRATCH_BYTES);
+
+function take(result: Delivered): Uint8Array {
+  return typeof result === 'number' ? scratch.slice(0, result) : plain(result);
+}
+
+function bytes(result: Delivered | JsonFailure): Uint8Array {
+  return take(ok(result));
 }
 
 /** String.prototype.isWellFormed (Node 20+; not in the ES2022 lib typings). */
@@ -55,7 +67,9 @@ function nativeKernels(addon: NativeAddon): Kernels {
 
   function canonicalJsonBatch(inputs: readonly Uint8Array[], mode?: JsonMode) {
     const packed = pack(inputs);
-    const { output, items } = addon.canonicalJsonBatch(packed.bytes, packed.ends, compat(mode));
+    const items = new Uint32Array(3 * inputs.length);
+    const delivered = addon.canonicalJsonBatch(packed.bytes, packed.ends, compat(mode), items, scratch);
+    const output = typeof delivered === 'number' ? scratch : delivered;
     const out: (Uint8Array | CanonicalJsonError)[] = new Array(inputs.length);
     let start = 0;
     for (let i = 0; i < inputs.length; i++) {
@@ -73,17 +87,18 @@ function nativeKernels(addon: NativeAddon): Kernels {
       if (isWellFormed(text)) return encoder.encode(text);
       throw new LoneSurrogateError(addon.findLoneSurrogate(text));
     }
-    const r = addon.utf8Encode(text);
-    if (typeof r === 'number') throw new LoneSurrogateError(r);
-    return plain(r);
+    const r = addon.utf8Encode(text, scratch);
+    if (typeof r === 'number' && r < 0) throw new LoneSurrogateError(-1 - r);
+    return take(r);
   }
 
   function verifyBatch(batch: VerifyBatchInput): VerifyResult[] {
     const objects = pack(batch.objects);
     const req = packRequirements(batch);
-    const codes = addon.verifyBatch(
+    const codes = new Uint32Array(2 * batch.objects.length);
+    addon.verifyBatch(
       objects.bytes, objects.ends, req.requiredEnds, req.names, req.nameEnds, req.keys, req.keyEnds,
-      batch.rules === undefined ? undefined : rulesJson(batch.rules), compat(batch.mode),
+      batch.rules === undefined ? undefined : rulesJson(batch.rules), compat(batch.mode), codes,
     );
     return verifyResults(batch, req, codes);
   }
@@ -98,26 +113,26 @@ function nativeKernels(addon: NativeAddon): Kernels {
       ed25519: levels.ed25519,
     },
     canonicalJson: (input: Uint8Array | string, mode?: JsonMode) =>
-      bytes(typeof input === 'string' ? addon.canonicalJsonString(input, compat(mode)) : addon.canonicalJson(input, compat(mode))),
+      bytes(typeof input === 'string' ? addon.canonicalJsonString(input, compat(mode), scratch) : addon.canonicalJson(input, compat(mode), scratch)),
     canonicalJsonBatch,
     base64Encode: (data: Uint8Array, urlSafe = false) =>
       data.byteLength < SHORT_BASE64_BYTES ? jsBase64Encode(data, urlSafe) : addon.base64Encode(data, urlSafe),
     base64Decode(text: string, urlSafe = false): Uint8Array {
       if (text.length < SHORT_BASE64_CHARS) return jsBase64Decode(text, urlSafe);
-      const r = addon.base64Decode(text, urlSafe);
+      const r = addon.base64Decode(text, urlSafe, scratch);
       if (r === null) throw new Base64Error(`not ${urlSafe ? 'URL-safe ' : ''}base64`);
-      return plain(r);
+      return take(r);
     },
     utf8Encode,
     findLoneSurrogate: (text: string) => (text.length < SHORT_UTF16_UNITS && isWellFormed(text) ? -1 : addon.findLoneSurrogate(text)),
     decodeJsonString: (body: Uint8Array) => ok(addon.decodeJsonString(body)),
-    sha256: (data: Uint8Array) => plain(addon.sha256(data)),
-    contentHash: (event: Uint8Array, mode?: JsonMode) => bytes(addon.contentHash(event, compat(mode))),
-    redact: (event: Uint8Array, rules: RedactionRules, mode?: JsonMode) => bytes(addon.redact(event, rulesJson(rules), compat(mode))),
+    sha256: (data: Uint8Array) => take(addon.sha256(data, scratch)),
+    contentHash: (event: Uint8Array, mode?: JsonMode) => bytes(addon.contentHash(event, compat(mode), scratch)),
+    redact: (event: Uint8Array, rules: RedactionRules, mode?: JsonMode) => bytes(addon.redact(event, rulesJson(rules), compat(mode), scratch)),
     referenceHash: (event: Uint8Array, rules: RedactionRules, mode?: JsonMode) =>
-      bytes(addon.referenceHash(event, rulesJson(rules), compat(mode))),
-    ed25519PublicKey: (seed: Uint8Array) => plain(addon.ed25519PublicKey(seed)),
-    ed25519Sign: (seed: Uint8Array, message: Uint8Array) => plain(addon.ed25519Sign(seed, message)),
+      bytes(addon.referenceHash(event, rulesJson(rules), compat(mode), scratch)),
+    ed25519PublicKey: (seed: Uint8Array) => take(addon.ed25519PublicKey(seed, scratch)),
+    ed25519Sign: (seed: Uint8Array, message: Uint8Array) => take(addon.ed25519Sign(seed, message, scratch)),
     ed25519Verify: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) =>
       addon.ed25519Verify(publicKey, message, signature),
     verifyBatch,
