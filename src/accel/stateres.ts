@@ -8,6 +8,8 @@
 // Three paths (native, wasm, js) must return identical orderings; the js path
 // below is the reference.
 import type { AccelPath } from './types.js';
+import { loadNativeAddon } from './native/addon.js';
+import { wasmInstance } from './wasm/instance.js';
 
 /** Reverse topological power ordering over the events X (spec: rooms/v2, "Reverse topological power ordering"). */
 export interface PowerOrderInput {
@@ -283,10 +285,101 @@ export const jsStateResKernel: StateResKernel = {
   authDifference: authDifferenceJs,
 };
 
-const loaded = new Map<AccelPath, StateResKernel | Error>([['js', jsStateResKernel]]);
-const loaders = new Map<AccelPath, () => StateResKernel>();
+// ---------------------------------------------------------------------------
+// The native addon (native/binding/src/stateres.rs).
 
-/** Registers how to load a path's kernel (the native and wasm modules call this). */
+type NativeStateRes = {
+  stateresPowerOrder(authStart: Uint32Array, authEdges: Uint32Array, power: Float64Array, ts: Float64Array, idRank: Uint32Array): Uint32Array;
+  stateresMainlineOrder(powerParent: Int32Array, tip: number, events: Uint32Array, ts: Float64Array, idRank: Uint32Array): Uint32Array;
+  stateresAuthDifference(
+    chainCount: number, linkStart: Uint32Array, linkSeq: Uint32Array, linkTargetChain: Uint32Array, linkTargetSeq: Uint32Array,
+    commonChain: Uint32Array, commonSeq: Uint32Array, setStart: Uint32Array, seedChain: Uint32Array, seedSeq: Uint32Array,
+  ): Uint32Array;
+};
+
+function splitRanges(flat: Uint32Array): AuthDifferenceRanges {
+  const n = flat.length / 3;
+  return { chain: flat.slice(0, n), lo: flat.slice(n, 2 * n), hi: flat.slice(2 * n) };
+}
+
+function createNativeStateResKernel(): StateResKernel {
+  const addon = loadNativeAddon();
+  if (addon instanceof Error) throw addon;
+  const a = addon as unknown as Partial<NativeStateRes>;
+  if (typeof a.stateresPowerOrder !== 'function' || typeof a.stateresMainlineOrder !== 'function' || typeof a.stateresAuthDifference !== 'function') {
+    throw new Error('the native addon has no state-res kernel (rebuild it: npm run build:native)');
+  }
+  const n = a as NativeStateRes;
+  return {
+    path: 'native',
+    reverseTopologicalPowerOrder: (i) => n.stateresPowerOrder(i.authStart, i.authEdges, i.power, i.originServerTs, i.idRank),
+    mainlineOrder: (i) => n.stateresMainlineOrder(i.powerParent, i.mainlineTip, i.events, i.originServerTs, i.idRank),
+    authDifference: (i) => splitRanges(n.stateresAuthDifference(
+      i.chainCount, i.linkStart, i.linkSeq, i.linkTargetChain, i.linkTargetSeq, i.commonChain, i.commonSeq, i.setStart, i.seedChain, i.seedSeq,
+    )),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The wasm module (wasm/src/stateres.rs): one input block per call, laid out
+// f64 arrays first (8-aligned), then 32-bit arrays, as each export documents.
+
+type WasmStateRes = {
+  myelin_stateres_output(): number;
+  myelin_stateres_power_order(input: number, n: number, edges: number): number;
+  myelin_stateres_mainline_order(input: number, universe: number, count: number, tip: number): number;
+  myelin_stateres_auth_difference(input: number, chains: number, links: number, common: number, sets: number, seeds: number): number;
+};
+
+function createWasmStateResKernel(): StateResKernel {
+  const rt = wasmInstance();
+  if (rt instanceof Error) throw rt;
+  const x = rt.exports as unknown as Partial<WasmStateRes>;
+  if (typeof x.myelin_stateres_power_order !== 'function' || typeof x.myelin_stateres_output !== 'function'
+    || typeof x.myelin_stateres_mainline_order !== 'function' || typeof x.myelin_stateres_auth_difference !== 'function') {
+    throw new Error('wasm/myelin.wasm has no state-res kernel (rebuild it: npm run build:wasm)');
+  }
+  const w = x as WasmStateRes;
+  /** Copies the arrays into one block, calls `run(ptr)`, returns the u32 output (copied) and frees the block. */
+  const call = (arrays: readonly (Float64Array | Uint32Array | Int32Array)[], run: (ptr: number) => number): Uint32Array => {
+    const total = arrays.reduce((sum, a) => sum + a.byteLength, 0);
+    const ptr = rt.alloc(total);
+    try {
+      let offset = ptr;
+      for (const a of arrays) {
+        new Uint8Array(rt.memory.buffer, offset, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+        offset += a.byteLength;
+      }
+      const len = run(ptr);
+      return rt.words(w.myelin_stateres_output(), len).slice();
+    } finally {
+      rt.free(ptr, total);
+    }
+  };
+  return {
+    path: 'wasm',
+    reverseTopologicalPowerOrder: (i) => call(
+      [i.power, i.originServerTs, i.authStart, i.authEdges, i.idRank],
+      (p) => w.myelin_stateres_power_order(p, i.power.length, i.authEdges.length),
+    ),
+    mainlineOrder: (i) => call(
+      [i.originServerTs, i.powerParent, i.idRank, i.events],
+      (p) => w.myelin_stateres_mainline_order(p, i.powerParent.length, i.events.length, i.mainlineTip),
+    ),
+    authDifference: (i) => splitRanges(call(
+      [i.linkStart, i.linkSeq, i.linkTargetChain, i.linkTargetSeq, i.commonChain, i.commonSeq, i.setStart, i.seedChain, i.seedSeq],
+      (p) => w.myelin_stateres_auth_difference(p, i.chainCount, i.linkSeq.length, i.commonChain.length, i.setStart.length - 1, i.seedChain.length),
+    )),
+  };
+}
+
+const loaded = new Map<AccelPath, StateResKernel | Error>([['js', jsStateResKernel]]);
+const loaders = new Map<AccelPath, () => StateResKernel>([
+  ['native', createNativeStateResKernel],
+  ['wasm', createWasmStateResKernel],
+]);
+
+/** Replaces how a path's kernel is loaded (tests use it to inject a failing path). */
 export function registerStateResKernel(path: AccelPath, load: () => StateResKernel): void {
   loaders.set(path, load);
   loaded.delete(path);

@@ -20,6 +20,8 @@ use myelin_core::json::{self, ErrorCode, JsonError, Mode, RedactionRules};
 use myelin_core::verify::{signature_of, signing_message, VerifyCode};
 use myelin_core::{base64, utf16};
 
+mod stateres;
+
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()

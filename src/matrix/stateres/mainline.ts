@@ -48,7 +48,7 @@ export function mainlineSort(ctx: ResolveContext, eventIds: readonly string[], p
     powerParent: Int32Array.from(parents),
     mainlineTip: tip,
     events: toSort,
-    originServerTs: Float64Array.from(events, (ev) => ev.originServerTs),
+    originServerTs: Float64Array.from(events, (ev) => (Number.isFinite(ev.originServerTs) ? ev.originServerTs : 0)),
     idRank: idRanks(ids),
   });
   return Array.from(order, (n) => ids[n]!);

@@ -79,8 +79,9 @@ export function sortPowerEvents(ctx: ResolveContext, powerEvents: readonly strin
   const order = ctx.kernel.reverseTopologicalPowerOrder({
     authStart,
     authEdges: Uint32Array.from(edges),
-    power: Float64Array.from(events, (ev) => senderPowerLevel(ctx, ev)),
-    originServerTs: Float64Array.from(events, (ev) => ev.originServerTs),
+    // NaN has no order: such a level or timestamp counts as 0 (every path then agrees)
+    power: Float64Array.from(events, (ev) => { const p = senderPowerLevel(ctx, ev); return Number.isNaN(p) ? 0 : p; }),
+    originServerTs: Float64Array.from(events, (ev) => (Number.isFinite(ev.originServerTs) ? ev.originServerTs : 0)),
     idRank: idRanks(ids),
   });
   if (order.length !== count) throw new StateResolutionError('the auth events of the conflicted power events form a cycle');
