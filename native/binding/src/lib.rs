@@ -10,7 +10,6 @@ mod crypto;
 mod json;
 mod parallel;
 mod stateres;
-mod stateres;
 
 /// Bytes for JS: copied into the caller's `scratch` when they fit (the length is
 /// returned), else a new Buffer. Creating a Buffer over Rust memory costs far more
