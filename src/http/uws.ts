@@ -1,0 +1,133 @@
+// The uWebSockets.js adapter (STYLE.md): copy everything from the request before any
+// await (uWS reuses it once the callback returns), register onAborted first, collect the
+// body with onData while enforcing the size limit, and cork every write.
+//
+// 'uWebSockets.js' is an npm alias (package.json) so the binary source can be swapped.
+// The @trufflesuite build silently falls back to a slow JS shim when its binary does not
+// load; loadUws() detects that and reports it instead of using the shim.
+import { createRequire } from 'node:module';
+import { STATUS_CODES } from 'node:http';
+import type * as UwsModule from 'uWebSockets.js';
+import { Inflight } from './inflight.js';
+import { declaredLength, tooLargeResponse } from './too-large.js';
+import type { HttpRequest, HttpResponse, HttpServer, ListenOptions, RequestHandler } from './types.js';
+
+type Uws = typeof UwsModule;
+
+let cached: Uws | Error | undefined;
+
+/** The native uWS module, or an Error saying why it is unusable (binary missing, JS shim). */
+export function loadUws(): Uws | Error {
+  if (cached !== undefined) return cached;
+  const require = createRequire(import.meta.url);
+  // The shim announces itself with console.warn/log; keep those lines for the error instead.
+  const said: string[] = [];
+  const { warn, log } = console;
+  console.warn = (...a: unknown[]) => { said.push(a.map(String).join(' ')); };
+  console.log = (...a: unknown[]) => { said.push(a.map(String).join(' ')); };
+  try {
+    const mod = require('uWebSockets.js') as Uws;
+    const native = typeof mod.App === 'function' && Function.prototype.toString.call(mod.App).includes('[native code]');
+    cached = native ? mod : new Error(`uWebSockets.js loaded its JavaScript fallback, not the native binary${said.length ? `: ${said.join(' ').replace(/\s+/g, ' ').trim().slice(0, 300)}` : ''}`);
+  } catch (err) {
+    cached = new Error(`uWebSockets.js did not load: ${(err as Error).message.split('\n')[0]}`);
+  } finally {
+    console.warn = warn;
+    console.log = log;
+  }
+  return cached;
+}
+
+const statusLines = new Map<number, string>();
+function statusLine(status: number): string {
+  let s = statusLines.get(status);
+  if (s === undefined) { s = `${status} ${STATUS_CODES[status] ?? 'Unknown'}`; statusLines.set(status, s); }
+  return s;
+}
+
+function internalError(): HttpResponse {
+  return { status: 500, headers: { 'content-type': 'application/json' }, body: '{"errcode":"M_UNKNOWN","error":"Internal server error"}' };
+}
+
+export async function listenUws(handler: RequestHandler, opts: ListenOptions): Promise<HttpServer> {
+  const uws = loadUws();
+  if (uws instanceof Error) throw uws;
+  const inflight = new Inflight();
+  const app = uws.App();
+
+  app.any('/*', (res, req) => {
+    const state = { aborted: false, done: false };
+    const controller = new AbortController();
+    res.onAborted(() => {
+      state.aborted = true;
+      controller.abort(new Error('client disconnected'));
+    });
+
+    // Copy what we need now: `req` is invalid after this callback returns.
+    const headers: Record<string, string> = {};
+    req.forEach((k, v) => { headers[k] = headers[k] === undefined ? v : `${headers[k]}, ${v}`; });
+    const method = req.getCaseSensitiveMethod().toUpperCase();
+    const path = req.getUrl();
+    const query = new URLSearchParams(req.getQuery() ?? '');
+    const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString('latin1');
+
+    const respond = (r: HttpResponse, close = false) => {
+      if (state.aborted || state.done) return;
+      state.done = true;
+      res.cork(() => {
+        res.writeStatus(statusLine(r.status));
+        if (r.headers) for (const k in r.headers) {
+          // uWS writes its own content-length and connection handling.
+          if (k === 'content-length' || k === 'connection') continue;
+          res.writeHeader(k, r.headers[k]!);
+        }
+        res.end(r.body ?? '', close);
+      });
+    };
+
+    const dispatch = (body: Uint8Array) => {
+      const request: HttpRequest = { method, path, query, headers, body, remoteAddress, signal: controller.signal };
+      inflight.track(controller, handler(request).then((r) => respond(r), () => respond(internalError())));
+    };
+
+    const length = declaredLength(headers['content-length']);
+    if (length > opts.maxBodyBytes) { respond(tooLargeResponse(opts.maxBodyBytes), true); return; }
+    const hasBody = length > 0 || (headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked');
+    if (!hasBody) { dispatch(new Uint8Array(0)); return; }
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.onData((chunk, isLast) => {
+      if (state.done || state.aborted) return;
+      size += chunk.byteLength;
+      if (size > opts.maxBodyBytes) { respond(tooLargeResponse(opts.maxBodyBytes), true); return; }
+      // The ArrayBuffer is reused after this callback: copy it.
+      chunks.push(Buffer.from(new Uint8Array(chunk)));
+      if (isLast) dispatch(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+  });
+
+  const listenSocket = await new Promise<UwsModule.us_listen_socket>((resolve, reject) => {
+    app.listen(opts.host, opts.port, (s) => {
+      if (s) resolve(s);
+      else reject(new Error(`uWebSockets.js could not listen on ${opts.host}:${opts.port}`));
+    });
+  });
+  const port = uws.us_socket_local_port(listenSocket as unknown as UwsModule.us_socket);
+
+  let closing: Promise<void> | undefined;
+  return {
+    adapter: 'uws',
+    host: opts.host,
+    port,
+    close() {
+      closing ??= (async () => {
+        uws.us_listen_socket_close(listenSocket);
+        await inflight.drain(5000);
+        // Closes the keep-alive connections too (else the event loop stays alive).
+        (app as unknown as { close?: () => void }).close?.();
+      })();
+      return closing;
+    },
+  };
+}
