@@ -60,7 +60,9 @@ export function buildEvent(input: BuildEventInput): BuiltEvent {
       if (e !== undefined && !authEvents.includes(e)) authEvents.push(e);
     }
   }
-  const depth = input.depth ?? input.prevEvents.reduce((d, e) => Math.max(d, e.depth + 1), 1);
+  // At the room version's largest depth, stay there (spec PDU definitions).
+  const maxDepth = rules.strictCanonicalJson ? Number.MAX_SAFE_INTEGER : 2 ** 63 - 1;
+  const depth = input.depth ?? Math.min(maxDepth, input.prevEvents.reduce((d, e) => Math.max(d, e.depth + 1), 1));
 
   const content: Record<string, unknown> = { ...input.content };
   const json: Record<string, unknown> = {

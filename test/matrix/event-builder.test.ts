@@ -61,6 +61,14 @@ for (const k of kernelsUnderTest()) {
       });
     }
 
+    it('depth is one more than the deepest prev event, and stays at the limit once there', () => {
+      const room = standardRoom(v('10'), k);
+      const deep = { ...room.lookup('m.room.join_rules', '')!, depth: Number.MAX_SAFE_INTEGER };
+      const shallow = room.lookup('m.room.power_levels', '')!;
+      assert.equal(room.build(ALICE, 'm.room.message', { body: 'x' }, undefined, { prevEvents: [shallow] }).pdu.depth, shallow.depth + 1);
+      assert.equal(room.build(ALICE, 'm.room.message', { body: 'x' }, undefined, { prevEvents: [shallow, deep] }).pdu.depth, Number.MAX_SAFE_INTEGER);
+    });
+
     it('v12: the create event has no room_id and names the room; later events use that room id', () => {
       const room = standardRoom(v('12'), k);
       const create = room.lookup('m.room.create', '')!;

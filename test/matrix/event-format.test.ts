@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { kernelsUnderTest } from '../helpers/kernels.js';
 import { roomVersion, type RoomVersionRules } from '../../src/matrix/room-versions.js';
-import { parsePdu, PduFormatError, computeEventId, computeRoomIdFromCreate, referenceHash } from '../../src/matrix/event-format/index.js';
+import { parsePdu, PduFormatError, computeEventId, computeRoomIdFromCreate, referenceHash, referenceHashOfBytes, eventIdFromReferenceHash } from '../../src/matrix/event-format/index.js';
 import { readVector } from './vectors.js';
 
 type Json = Record<string, unknown>;
@@ -149,6 +149,22 @@ for (const k of kernelsUnderTest()) {
       rejects(v12, v10Event(), /not a room id of room version 12/);
       rejects(v12, v10Event({ room_id: undefined }), /room_id must be a string/);
       assert.throws(() => computeRoomIdFromCreate(create, k, v10), /not derived/);
+    });
+  });
+
+  describe(`reference hashes from bytes (${k.path})`, () => {
+    it('v1–v5 integers beyond 2^53 hash with the digits the sender wrote', () => {
+      const text = '{"type":"m.room.message","content":{"n":12345678901234567891},"room_id":"!r:x","sender":"@u:x","depth":1,"unsigned":{"a":1}}';
+      const hash = referenceHashOfBytes(v5, new TextEncoder().encode(text), k);
+      // redaction keeps no content of a message; what matters is the exact canonical form of what remains
+      const expected = k.sha256(new TextEncoder().encode('{"content":{},"depth":1,"room_id":"!r:x","sender":"@u:x","type":"m.room.message"}'));
+      assert.deepEqual(hash, expected);
+      const stateText = '{"type":"m.room.power_levels","state_key":"","content":{"ban":12345678901234567891},"room_id":"!r:x","sender":"@u:x","depth":1}';
+      const exact = referenceHashOfBytes(v5, new TextEncoder().encode(stateText), k);
+      assert.deepEqual(exact, k.sha256(new TextEncoder().encode('{"content":{"ban":12345678901234567891},"depth":1,"room_id":"!r:x","sender":"@u:x","state_key":"","type":"m.room.power_levels"}')));
+      assert.notDeepEqual(exact, referenceHash(v5, JSON.parse(stateText), k)); // the object form has lost digits
+      assert.equal(eventIdFromReferenceHash(v5, exact, k), '$' + k.base64Encode(exact, true));
+      assert.throws(() => eventIdFromReferenceHash(v1, exact, k), /not derived/);
     });
   });
 }

@@ -14,6 +14,21 @@ export function referenceHash(rules: RoomVersionRules, json: Readonly<Record<str
   return k.referenceHash(jsonBytes(json), rules.redaction, jsonMode(rules));
 }
 
+/**
+ * The same from the event's bytes as received (v3+: without `event_id`), so
+ * that v1–v5 numbers JavaScript cannot hold exactly (integers beyond 2^53,
+ * float spellings) hash as the sender hashed them.
+ */
+export function referenceHashOfBytes(rules: RoomVersionRules, bytes: Uint8Array, k: Kernels = defaultKernels()): Uint8Array {
+  return k.referenceHash(bytes, rules.redaction, jsonMode(rules));
+}
+
+/** A v3+ event id from a reference hash. */
+export function eventIdFromReferenceHash(rules: RoomVersionRules, hash: Uint8Array, k: Kernels = defaultKernels()): string {
+  if (rules.eventIdFormat === 'v1') throw new Error(`room version ${rules.id} event ids are not derived from the reference hash`);
+  return `$${k.base64Encode(hash, rules.eventIdFormat === 'v4')}`;
+}
+
 /** The event id: v1–v2 as carried by the event, v3 `$` + standard base64 of the reference hash, v4+ URL-safe. */
 export function computeEventId(rules: RoomVersionRules, json: Readonly<Record<string, unknown>>, k: Kernels = defaultKernels()): string {
   if (rules.eventIdFormat === 'v1') {
@@ -21,7 +36,7 @@ export function computeEventId(rules: RoomVersionRules, json: Readonly<Record<st
     if (typeof id !== 'string') throw new Error(`a room version ${rules.id} event carries its event_id, and this one has none`);
     return id;
   }
-  return `$${k.base64Encode(referenceHash(rules, json, k), rules.eventIdFormat === 'v4')}`;
+  return eventIdFromReferenceHash(rules, referenceHash(rules, json, k), k);
 }
 
 /** v12+: the room id of the room a create event creates: its event id with the `!` sigil. */
