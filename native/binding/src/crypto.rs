@@ -1,5 +1,6 @@
 //! SHA-256 (sha2, SHA-NI at run time) and Ed25519 (ed25519-dalek) with the
 //! libsodium/Synapse acceptance policy, plus whole-batch verification on every core.
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
@@ -73,9 +74,31 @@ fn verify(key: &VerifyingKey, message: &[u8], signature: &[u8; 64]) -> bool {
     key.verify_strict(message, &Signature::from_bytes(signature)).is_ok()
 }
 
+thread_local! {
+    /// Decompressed public keys for single verification: a server checks many
+    /// signatures by few keys, and decompression is a square root per call.
+    static KEYS: RefCell<HashMap<[u8; 32], Option<VerifyingKey>>> = RefCell::new(HashMap::new());
+}
+
+fn cached_verifying_key(bytes: &[u8]) -> Option<VerifyingKey> {
+    let id: [u8; 32] = bytes.try_into().ok()?;
+    KEYS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(key) = cache.get(&id) {
+            return *key;
+        }
+        if cache.len() >= 4096 {
+            cache.clear();
+        }
+        let key = verifying_key(bytes);
+        cache.insert(id, key);
+        key
+    })
+}
+
 #[napi]
 pub fn ed25519_verify(public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
-    let (Some(key), Ok(sig)) = (verifying_key(public_key), <&[u8; 64]>::try_from(signature)) else {
+    let (Some(key), Ok(sig)) = (cached_verifying_key(public_key), <&[u8; 64]>::try_from(signature)) else {
         return false;
     };
     verify(&key, message, sig)
