@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { RequiredSignature } from '../../src/accel/index.js';
+import type { RedactionRules, RequiredSignature } from '../../src/accel/index.js';
+import { roomVersion } from '../../src/matrix/room-versions.js';
 import { kernelsUnderTest } from '../helpers/kernels.js';
 import {
   b64decode, b64std, b64url, canonicalOf, checkAll, expectOnEveryPath, modeForRoomVersion, okBytes, readVectors, REDACTION_RULES, redactModel, utf8,
@@ -104,6 +105,21 @@ for (const version of VERSIONS) {
     });
   });
 }
+
+describe('the protocol layer\'s room-version rules agree with the spec text used here', () => {
+  const normalize = (r: RedactionRules) => ({
+    keepTopLevel: [...r.keepTopLevel].sort(),
+    keepContent: Object.fromEntries(Object.entries(r.keepContent).map(([t, keys]) => [t, [...keys].sort()]).sort(([a], [b]) => (a! < b! ? -1 : 1))),
+  });
+  it('redaction rules and JSON mode of v1–v10 (src/matrix/room-versions.ts)', () => {
+    for (const version of VERSIONS) {
+      const rules = roomVersion(version);
+      assert.ok(rules, `room version ${version} is known`);
+      assert.deepEqual(normalize(rules.redaction), normalize(REDACTION_RULES[version]!), `v${version} redaction rules`);
+      assert.equal(rules.strictCanonicalJson ? 'strict' : 'compat', modeForRoomVersion(version), `v${version} JSON mode`);
+    }
+  });
+});
 
 describe('event kernels on hand-made events (every path)', () => {
   const rules = REDACTION_RULES['10']!;
