@@ -20,6 +20,8 @@ export interface FakeOptions {
   readonly sharedSecret?: string;
   /** answer every send with this status (to test error handling) */
   readonly failSends?: number;
+  /** answer every n-th send with 429 and retry_after_ms 5 */
+  readonly rateLimitEvery?: number;
 }
 
 export async function startFakeHomeserver(options: FakeOptions = {}): Promise<FakeHomeserver> {
@@ -105,6 +107,7 @@ export async function startFakeHomeserver(options: FakeOptions = {}): Promise<Fa
         count('send');
         if (!needUser()) return;
         if (options.failSends) return send(options.failSends, { errcode: 'M_UNKNOWN', error: 'sends are broken today' });
+        if (options.rateLimitEvery && (counts.get('send')! % options.rateLimitEvery === 0)) { count('send-429'); return send(429, { errcode: 'M_LIMIT_EXCEEDED', error: 'slow down', retry_after_ms: 5 }); }
         const room = rooms.get(decodeURIComponent(m[1]!));
         if (!room?.members.has(me!)) return send(403, { errcode: 'M_FORBIDDEN', error: 'not in room' });
         const key = `${me} ${m[3]}`;

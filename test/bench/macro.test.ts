@@ -146,6 +146,20 @@ test('a server that answers sends with errors makes the suite fail with the Matr
   }
 });
 
+test('rate limiting: 429s are retried after retry_after_ms and reported, not counted as failures', async () => {
+  const hs = await startFakeHomeserver({ rateLimitEvery: 5 });
+  try {
+    const r = await runMacro('macro-send', { url: hs.url });
+    assert.equal(r.suites[0]!.status, 'ran', r.suites[0]!.reason);
+    const limited = hs.counts.get('send-429')!;
+    assert.ok(limited > 0);
+    assert.equal(hs.counts.get('send'), 42 + limited);
+    assert.ok(r.notes.some((n) => n.includes(`the server rate-limited ${limited} requests`)), r.notes.join('|'));
+  } finally {
+    await hs.close();
+  }
+});
+
 test('a target that is not listening fails the suite with the connection error', async () => {
   const hs = await startFakeHomeserver();
   const url = hs.url;

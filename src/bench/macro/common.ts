@@ -27,6 +27,14 @@ export function openClient(ctx: SuiteContext): MatrixClient {
   return new MatrixClient(ctx.target);
 }
 
+/** Closes the client, noting whether the server rate-limited the run (which skews its numbers). */
+export function closeClient(ctx: SuiteContext, client: MatrixClient): void {
+  if (client.rateLimited > 0) {
+    ctx.note(`the server rate-limited ${client.rateLimited} requests (waited ${(client.rateLimitedWaitMs / 1000).toFixed(1)} s as asked): lift its rate limits for meaningful numbers`);
+  }
+  client.close();
+}
+
 /** Registers (or logs in) `names` users, four at a time; not measured. */
 export async function registerUsers(ctx: SuiteContext, client: MatrixClient, names: readonly string[]): Promise<Session[]> {
   const sessions: Session[] = new Array(names.length);

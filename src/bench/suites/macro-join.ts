@@ -2,7 +2,7 @@
 // reported per slice of room size, so the growth chart shows how the cost of
 // a join rises with the member count.
 import type { Suite } from '../suite.js';
-import { capMs, fitsTarget, openClient, registerUsers, runPrefix } from '../macro/common.js';
+import { capMs, closeClient, fitsTarget, openClient, registerUsers, runPrefix } from '../macro/common.js';
 import { drive } from '../macro/load.js';
 
 export const macroJoinSuite: Suite = {
@@ -29,7 +29,7 @@ export const macroJoinSuite: Suite = {
         ctx.latency(`join at ${from + 1}–${from + n} members`, [rec], { group: 'join latency', x: from + 1, xLabel: 'members before the join', params: { joins: n } });
       }
     } finally {
-      client.close();
+      closeClient(ctx, client);
     }
   },
 };

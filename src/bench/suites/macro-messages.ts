@@ -1,7 +1,7 @@
 // Macro: /messages throughput, paginating backwards from rotating tokens
 // through a room of a few hundred messages.
 import type { Suite } from '../suite.js';
-import { capMs, fitsTarget, openClient, registerUsers, runPrefix } from '../macro/common.js';
+import { capMs, closeClient, fitsTarget, openClient, registerUsers, runPrefix } from '../macro/common.js';
 import { drive } from '../macro/load.js';
 
 export const macroMessagesSuite: Suite = {
@@ -35,7 +35,7 @@ export const macroMessagesSuite: Suite = {
       t.done();
       ctx.latency(`/messages backwards, ${limit} per page`, [rec], { params: { requests: n, roomMessages: count, tokens: tokens.length } });
     } finally {
-      client.close();
+      closeClient(ctx, client);
     }
   },
 };

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Suite } from '../suite.js';
 import { repoRoot } from '../machine.js';
-import { capMs, fitsTarget, openClient, PASSWORD, runPrefix } from '../macro/common.js';
+import { capMs, closeClient, fitsTarget, openClient, PASSWORD, runPrefix } from '../macro/common.js';
 import { drive } from '../macro/load.js';
 import { localpartOf, parsePlay } from '../macro/romeo-juliet.js';
 import type { Session } from '../macro/client.js';
@@ -68,7 +68,7 @@ export const macroRomeoJulietSuite: Suite = {
       });
       ctx.note(`whole play ${formatNs(total)} (setup ${formatNs(setupNs)}, replay ${formatNs(replay.wallNs)})`);
     } finally {
-      client.close();
+      closeClient(ctx, client);
     }
   },
 };

@@ -1,7 +1,7 @@
 // Macro: PUT /rooms/{roomId}/send latency, one request at a time (what a user
 // feels), then with several clients sending into their own rooms at once.
 import type { Suite } from '../suite.js';
-import { capMs, fitsTarget, openClient, registerUsers, runPrefix } from '../macro/common.js';
+import { capMs, closeClient, fitsTarget, openClient, registerUsers, runPrefix } from '../macro/common.js';
 import { drive } from '../macro/load.js';
 
 export const macroSendSuite: Suite = {
@@ -30,7 +30,7 @@ export const macroSendSuite: Suite = {
       t2.done();
       ctx.latency('PUT send, 4 clients at once', [conc], { params: { requests: n, clients: 4 } });
     } finally {
-      client.close();
+      closeClient(ctx, client);
     }
   },
 };

@@ -2,7 +2,7 @@
 // incremental syncs rotating through since-tokens taken while messages were
 // sent (each request returns a different slice of the timeline).
 import type { Suite } from '../suite.js';
-import { capMs, fitsTarget, openClient, registerUsers, runPrefix } from '../macro/common.js';
+import { capMs, closeClient, fitsTarget, openClient, registerUsers, runPrefix } from '../macro/common.js';
 import { drive } from '../macro/load.js';
 
 export const macroSyncSuite: Suite = {
@@ -43,7 +43,7 @@ export const macroSyncSuite: Suite = {
       t2.done();
       ctx.latency('/sync incremental, rotating since-tokens', [incremental], { params: { requests: nInc, tokens: tokens.length } });
     } finally {
-      client.close();
+      closeClient(ctx, client);
     }
   },
 };
