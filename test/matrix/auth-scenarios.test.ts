@@ -184,6 +184,34 @@ for (const k of kernelsUnderTest()) {
       assert.deepEqual(checkAuthEvents(v('12'), msg.pdu, authEvents, create, k), { allowed: true });
     });
 
+    it('spec consequence: to unban you need both the kick and ban levels and more power than the target', () => {
+      const room = standardRoom(v('10'), k, ALICE, { kick: 75, ban: 50 });
+      for (const u of [BOB, CAROL, '@dan:d.example']) room.ok(u, 'm.room.member', { membership: 'join' }, u);
+      room.ok(ALICE, 'm.room.power_levels', { users: { [ALICE]: 100, [BOB]: 60, [CAROL]: 80 }, kick: 75, ban: 50 }, '');
+      room.ok(BOB, 'm.room.member', { membership: 'ban' }, '@dan:d.example');
+      assert.match(room.refused(BOB, 'm.room.member', { membership: 'leave' }, '@dan:d.example'), /cannot kick @dan:d\.example/);
+      room.ok(CAROL, 'm.room.member', { membership: 'leave' }, '@dan:d.example');
+      room.ok(CAROL, 'm.room.member', { membership: 'ban' }, BOB);
+      room.ok(ALICE, 'm.room.power_levels', { users: { [ALICE]: 100, [BOB]: 90, [CAROL]: 80 }, kick: 75, ban: 50 }, '');
+      assert.match(room.refused(CAROL, 'm.room.member', { membership: 'leave' }, BOB), /power level 90/);
+    });
+
+    it('spec consequence: a non-member may only join a public room, or accept or reject an invitation', () => {
+      const room = standardRoom(v('10'), k);
+      assert.match(room.refused(BOB, 'm.room.message', { body: 'x' }), /not joined/);
+      assert.match(room.refused(BOB, 'm.room.topic', { topic: 'x' }, ''), /not joined/);
+      assert.match(room.refused(BOB, 'm.room.member', { membership: 'invite' }, CAROL), /not joined/);
+      assert.match(room.refused(BOB, 'm.room.member', { membership: 'leave' }, BOB), /membership is none/);
+      room.ok(ALICE, 'm.room.join_rules', { join_rule: 'invite' }, '');
+      assert.match(room.refused(BOB, 'm.room.member', { membership: 'join' }, BOB), /not invited/);
+      room.ok(ALICE, 'm.room.member', { membership: 'invite' }, BOB);
+      room.ok(ALICE, 'm.room.member', { membership: 'invite' }, CAROL);
+      assert.match(room.refused(BOB, 'm.room.member', { membership: 'invite' }, '@dan:d.example'), /not joined/);
+      room.ok(BOB, 'm.room.member', { membership: 'leave' }, BOB);
+      room.ok(CAROL, 'm.room.member', { membership: 'join' }, CAROL);
+      assert.match(room.refused(ALICE, 'm.room.member', { membership: 'join' }, CAROL), /only the user can join/);
+    });
+
     it('m.federate false keeps other servers out', () => {
       const room = new TestRoom(v('10'), k, '!r:a.example');
       room.ok(ALICE, 'm.room.create', { creator: ALICE, 'm.federate': false }, '');
