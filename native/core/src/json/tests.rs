@@ -808,3 +808,29 @@ fn json_throughput() {
         measure(label, &inputs, &canon_strict);
     }
 }
+
+// ---------- differential check against another implementation ----------
+// JSON_CASES=<file of "s|c <hex>" lines> JSON_RESULTS=<out file> cargo test -p myelin-core --lib json_differential -- --ignored
+// writes "ok <hex>" or "err <code> <offset>" per line, for a driver to compare with the TypeScript path.
+
+#[test]
+#[ignore]
+fn json_differential() {
+    let (Ok(cases), Ok(results)) = (std::env::var("JSON_CASES"), std::env::var("JSON_RESULTS")) else {
+        println!("set JSON_CASES and JSON_RESULTS");
+        return;
+    };
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let unhex = |s: &str| (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect::<Vec<u8>>();
+    let text = std::fs::read_to_string(cases).unwrap();
+    let mut out = String::new();
+    for line in text.lines() {
+        let (mode, h) = line.split_once(' ').unwrap_or((line, ""));
+        let mode = if mode == "c" { Mode::Compat } else { Mode::Strict };
+        match canon(&unhex(h), mode) {
+            Ok(v) => out.push_str(&format!("ok {}\n", hex(&v))),
+            Err(e) => out.push_str(&format!("err {} {}\n", e.code.name(), e.offset)),
+        }
+    }
+    std::fs::write(results, out).unwrap();
+}
