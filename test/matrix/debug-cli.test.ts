@@ -77,6 +77,16 @@ describe('myelin debug', () => {
     }
   });
 
+  it('check-auth --case: one fixture case with its verdict and reason', async () => {
+    const file = join(rooms, 'auth-v10.json');
+    const fixture = JSON.parse(readFileSync(file, 'utf8'));
+    const n = fixture.auth.findIndex((c: { expected: string }) => c.expected === 'reject');
+    const r = await run(['debug', 'check-auth', file, '--case', String(n)]);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /^reject: ./m);
+    assert.match(r.out, /^expected reject$/m);
+  });
+
   it('resolve-state: a fixture case gives its expected state', async () => {
     const file = join(rooms, 'stateres-classic-v10.json');
     const fixture = JSON.parse(readFileSync(file, 'utf8'));

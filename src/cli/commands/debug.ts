@@ -16,8 +16,9 @@ const usage = `myelin debug <tool> [options]
   resolve-state [FILE|-]      {"room_version","events","state_sets"} (or a fixture
                               with --case N) -> the resolved state, one
                               ["type","state_key","event_id"] per line
-  check-auth [FILE|-]         {"room_version","event","auth_events"?,"state"?} ->
-                              allow (exit 0) or reject: reason (exit 1)
+  check-auth [FILE|-]         {"room_version","event","auth_events"?,"state"?} (or a
+                              fixture with --case N) -> allow (exit 0) or
+                              reject: reason (exit 1)
   redact [FILE|-]             one event -> its redacted canonical JSON
   event-id [FILE|-]           one event -> event id, reference hash, content hash check
                               (and the room id of a v12 create event)

@@ -1,6 +1,7 @@
 // `myelin debug check-auth FILE`: one event against its auth events and/or a state.
 // Input: {"room_version": "10", "event": {...}, "auth_events": [{...}], "state": [{...}], "create_event": {...}}
-// (events carry `event_id` as in the fixtures; auth_events and state are each optional).
+// (events carry `event_id` as in the fixtures; auth_events and state are each optional),
+// or a room fixture with --case N (its auth[N], judged as `debug fixtures` does).
 import type { CliIo } from '../command.js';
 import type { Kernels } from '../../accel/types.js';
 import type { Pdu } from '../../matrix/pdu.js';
@@ -8,6 +9,7 @@ import type { RoomVersionRules } from '../../matrix/room-versions.js';
 import { computeEventId } from '../../matrix/event-format/event-id.js';
 import { parsePdu, PduFormatError } from '../../matrix/event-format/parse.js';
 import { authStateFromEvents, checkAuth, checkAuthEvents } from '../../matrix/auth/index.js';
+import { authVerdict, FixtureEvents, type RoomFixture } from './room-fixture.js';
 import { isObject, kernelsFromOptions, type Options, readJsonInput, rulesFromOptions, UsageError } from './input.js';
 
 /** Parses an event as given on the command line: v3+ ids from `event_id` if present, else computed. */
@@ -39,6 +41,7 @@ export async function runCheckAuth(opts: Options, io: CliIo): Promise<number> {
   if (!isObject(input)) throw new UsageError('the input must be a JSON object with room_version, event and auth_events and/or state');
   const rules = rulesFromOptions(opts, input);
   const k = kernelsFromOptions(opts);
+  if (typeof opts.case === 'string') return runFixtureCase(input, opts.case, k, io);
   let event: Pdu;
   try {
     event = pduFromInput(rules, input.event, k, 'event');
@@ -64,4 +67,17 @@ export async function runCheckAuth(opts: Options, io: CliIo): Promise<number> {
   }
   io.stdout.write(`allow ${event.eventId}\n`);
   return 0;
+}
+
+function runFixtureCase(input: Record<string, unknown>, which: string, k: Kernels, io: CliIo): number {
+  const cases = input.auth;
+  const n = Number(which);
+  if (!Array.isArray(cases) || !Number.isInteger(n) || !isObject(cases[n])) throw new UsageError(`the fixture has no auth case ${which}`);
+  const c = cases[n] as { event?: unknown; auth_state?: unknown; expected?: unknown; description?: unknown };
+  if (typeof c.event !== 'string' || !Array.isArray(c.auth_state)) throw new UsageError(`auth case ${which} needs event and auth_state`);
+  const verdict = authVerdict(new FixtureEvents(input as unknown as RoomFixture, k), c.event, c.auth_state as string[]);
+  if (typeof c.description === 'string') io.stdout.write(`case ${which}: ${c.description}\n`);
+  io.stdout.write(verdict.allowed ? `allow ${c.event}\n` : `reject: ${verdict.reason}\n`);
+  if (typeof c.expected === 'string') io.stdout.write(`expected ${c.expected}\n`);
+  return verdict.allowed ? 0 : 1;
 }
