@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { kernelsUnderTest } from '../helpers/kernels.js';
-import { repoRoot } from '../accel/kernel-fixtures.js';
+import { readVectors, repoRoot } from '../accel/kernel-fixtures.js';
 
 const SPEC_SEED = 'YJDBA9Xnr2sVqXD9Vj7XVUnmFZcZrlw8Md7kMW+3XA1';
 const SPEC_PUBLIC_KEY = 'XGX0JRS2Af3be3knz2fBiRbApjm2Dh61gXDJA8kcJNI';
@@ -53,6 +53,19 @@ const SIGNED_ONE_TWO = `{"one":1,"signatures":{"domain":{"ed25519:1":"${SIG_ONE_
 const MINIMAL_EVENT = '{"room_id":"!x:domain","sender":"@a:domain","origin":"domain","origin_server_ts":1000000,"signatures":{},"hashes":{},"type":"X","content":{},"prev_events":[],"auth_events":[],"depth":3,"unsigned":{"age_ts":1000000}}';
 const MESSAGE_EVENT = '{"content":{"body":"Here is the message content"},"event_id":"$0:domain","origin":"domain","origin_server_ts":1000000,"type":"m.room.message","room_id":"!r:domain","sender":"@u:domain","signatures":{},"unsigned":{"age_ts":1000000}}';
 
+const SPEC_MESSAGE_HASHED = '{"content":{"body":"Here is the message content"},"event_id":"$0:domain","hashes":{"sha256":"onLKD1bGljeBWQhWZ1kaP9SorVmRQNdN5aM2JYU2n/g"},"origin":"domain","origin_server_ts":1000000,"type":"m.room.message","room_id":"!r:domain","sender":"@u:domain","signatures":{},"unsigned":{"age_ts":1000000}}';
+const SPEC_MESSAGE_SIGNED = '{"content":{"body":"Here is the message content"},"event_id":"$0:domain","hashes":{"sha256":"onLKD1bGljeBWQhWZ1kaP9SorVmRQNdN5aM2JYU2n/g"},"origin":"domain","origin_server_ts":1000000,"room_id":"!r:domain","sender":"@u:domain","signatures":{"domain":{"ed25519:1":"Wm+VzmOUOz08Ds+0NTWb1d4CZrVsJSikkeRxh6aCcUwu6pNC78FunoD7KNWzqFn241eYHYMGCA5McEiVPdhzBA"}},"type":"m.room.message","unsigned":{"age_ts":1000000}}\n';
+
+/** A signed v10 PDU from the shared room fixtures (Synapse-made), without its derived event_id, and its key. */
+function fixturePdu(): { text: string; server: string; keyId: string; publicKey: string } {
+  const room = readVectors<{ events: Record<string, unknown>[]; signing_keys: { server: string; key_id: string; public_key: string }[] }>('rooms/refhash-v10.json');
+  const event = room.events.find((e) => e.type === 'm.room.message') ?? room.events[room.events.length - 1]!;
+  const { event_id: _id, ...pdu } = event;
+  const server = Object.keys(pdu.signatures as object)[0]!;
+  const key = room.signing_keys.find((k) => k.server === server)!;
+  return { text: JSON.stringify(pdu), server, keyId: key.key_id, publicKey: key.public_key };
+}
+
 function expectFailure(run: Run, code: number, stderr: RegExp, what: string): void {
   assert.equal(run.code, code, `${what}: exit code (stderr: ${run.stderr})`);
   assert.equal(run.stdout, '', `${what}: nothing on stdout`);
@@ -63,7 +76,9 @@ function expectFailure(run: Run, code: number, stderr: RegExp, what: string): vo
 for (const path of kernelsUnderTest().map((k) => k.path)) {
   const accel = ['--accel', path];
   it(`myelin json --accel ${path}: canonical, sign, verify and hash give the spec's results`, async () => {
-    const [canonical, signEmpty, signOneTwo, valid, tampered, hash, hashMessage] = await Promise.all([
+    const pdu = fixturePdu();
+    const pduArgs = ['--public-key', pdu.publicKey, '--key-id', pdu.keyId, '--server', pdu.server];
+    const [canonical, signEmpty, signOneTwo, valid, tampered, hash, hashMessage, signEvent, pduValid, pduUnredacted] = await Promise.all([
       myelin(['json', 'canonical', ...accel], SPEC_AUTH_EXAMPLE),
       myelin(['json', 'sign', ...signArgs, ...accel], '{}'),
       myelin(['json', 'sign', ...signArgs, ...accel], '{\n  "one": 1,\n  "two": "Two"\n}'),
@@ -71,6 +86,9 @@ for (const path of kernelsUnderTest().map((k) => k.path)) {
       myelin(['json', 'verify', ...verifyArgs, ...accel], SIGNED_ONE_TWO.replace('"one":1', '"one":2')),
       myelin(['json', 'hash', ...accel], MINIMAL_EVENT),
       myelin(['json', 'hash', ...accel], MESSAGE_EVENT),
+      myelin(['json', 'sign', ...signArgs, '--room-version', '1', ...accel], SPEC_MESSAGE_HASHED),
+      myelin(['json', 'verify', ...pduArgs, '--room-version', '10', ...accel], pdu.text),
+      myelin(['json', 'verify', ...pduArgs, ...accel], pdu.text),
     ]);
     expectOk(canonical, '{"auth":{"mxid":"@john.doe:example.com","profile":{"display_name":"John Doe","three_pids":[{"address":"john.doe@example.org","medium":"email"},{"address":"123456789","medium":"msisdn"}]},"success":true}}\n', 'canonical');
     expectOk(signEmpty, `{"signatures":{"domain":{"ed25519:1":"${SIG_EMPTY}"}}}\n`, 'sign {}');
@@ -79,6 +97,9 @@ for (const path of kernelsUnderTest().map((k) => k.path)) {
     expectFailure(tampered, 1, /invalid_signature/, 'verify tampered');
     expectOk(hash, '5jM4wQpv6lnBo7CLIghJuHdW+s2CMBJPUOGOC89ncos\n', 'hash');
     expectOk(hashMessage, 'onLKD1bGljeBWQhWZ1kaP9SorVmRQNdN5aM2JYU2n/g\n', 'hash message');
+    expectOk(signEvent, SPEC_MESSAGE_SIGNED, 'sign the spec event (signed in redacted form)');
+    expectOk(pduValid, `valid: signed by ${pdu.server} with ${pdu.keyId}\n`, 'verify a v10 fixture PDU');
+    expectFailure(pduUnredacted, 1, /invalid_signature/, 'a PDU checked without its room version (not redacted first)');
   });
 }
 
@@ -104,6 +125,7 @@ describe('myelin json: options and errors', () => {
       ['--seed', SPEC_SEED, '--key-id', 'rsa:1', '--server', 'domain'],
       ['--seed', '!!', '--key-id', 'ed25519:1', '--server', 'domain'],
       [...signArgs, '--compat'],
+      [...signArgs, '--room-version', '99'],
     ];
     const [kept, notObject, float, ...usage] = await Promise.all([
       myelin(['json', 'sign', ...signArgs, ...accel], '{"two":"Two","unsigned":{"age_ts":5},"signatures":{"other.example":{"ed25519:x":"abc"},"domain":{"ed25519:0":"old"}},"one":1}'),

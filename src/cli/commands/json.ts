@@ -5,23 +5,27 @@
 import type { CliIo, Command } from '../command.js';
 import { parseOptions, readAll } from '../command.js';
 import {
-  Base64Error, CanonicalJsonError, parseAccelChoice, selectKernels, type JsonMode, type Kernels, type VerifyFailure,
+  Base64Error, CanonicalJsonError, parseAccelChoice, selectKernels, type JsonMode, type Kernels, type RedactionRules, type VerifyFailure,
 } from '../../accel/index.js';
+import { roomVersion, type RoomVersionRules } from '../../matrix/room-versions.js';
 
 const usage = `myelin json <tool> [options] < input.json
 
   canonical [--compat]      the canonical JSON of stdin
-  sign --seed B64 --key-id ed25519:ID --server NAME
+  sign --seed B64 --key-id ed25519:ID --server NAME [--room-version V]
                             stdin (a JSON object) with its signature added under
                             signatures[NAME][ed25519:ID], as canonical JSON; other
                             signatures and "unsigned" are kept, neither is signed
-  verify --public-key B64 --key-id ed25519:ID --server NAME [--compat]
+  verify --public-key B64 --key-id ed25519:ID --server NAME [--room-version V] [--compat]
                             exit 0 when signatures[NAME][ed25519:ID] is a valid
                             signature of stdin by that key, 1 (reason on stderr) if not
   hash [--compat]           the content hash of an event, as unpadded base64 (the
                             value of its hashes.sha256)
 
 options:
+  --room-version V          stdin is a PDU of room version V: it is signed (and
+                            verified) in its redacted form, with V's number rules
+                            for verify (sign always writes strict canonical JSON)
   --compat                  room v1–v5 number rules (python canonicaljson): floats
                             and big integers are kept instead of refused
   --accel native|wasm|js|auto   kernel path (default: MYELIN_ACCEL or auto)
@@ -73,16 +77,32 @@ function readObject(k: Kernels, input: Uint8Array): JsonObject {
 
 class InputError extends Error {}
 
+function roomRules(opts: Options): RoomVersionRules | undefined {
+  const v = opts['room-version'];
+  if (v === undefined) return undefined;
+  const rules = typeof v === 'string' ? roomVersion(v) : undefined;
+  if (!rules) throw new UsageError(`--room-version: unknown room version "${String(v)}"`);
+  return rules;
+}
+
+/** The bytes a signature covers: the object (redacted for a PDU) without signatures and unsigned. */
+function signingInput(k: Kernels, object: JsonObject, redaction: RedactionRules | undefined): Uint8Array {
+  let base = object;
+  if (redaction) base = JSON.parse(Buffer.from(k.redact(k.canonicalJson(JSON.stringify(object)), redaction)).toString('utf8')) as JsonObject;
+  const { signatures: _signatures, unsigned: _unsigned, ...signed } = base;
+  return k.canonicalJson(JSON.stringify(signed), 'strict');
+}
+
 function sign(k: Kernels, input: Uint8Array, opts: Options): Uint8Array {
   const seed = key32(k, opts, 'seed');
   const id = keyId(opts);
   const server = option(opts, 'server');
   const object = readObject(k, input);
-  const { signatures: existing = {}, unsigned: _unsigned, ...signed } = object;
+  const existing = object.signatures ?? {};
   if (!isObject(existing)) throw new InputError('"signatures" is present but not an object');
   const forServer = existing[server] ?? {};
   if (!isObject(forServer)) throw new InputError(`"signatures"."${server}" is present but not an object`);
-  const signature = k.base64Encode(k.ed25519Sign(seed, k.canonicalJson(JSON.stringify(signed), 'strict')));
+  const signature = k.base64Encode(k.ed25519Sign(seed, signingInput(k, object, roomRules(opts)?.redaction)));
   const out = { ...object, signatures: { ...existing, [server]: { ...forServer, [id]: signature } } };
   return k.canonicalJson(JSON.stringify(out), 'strict');
 }
@@ -98,7 +118,8 @@ function verify(k: Kernels, input: Uint8Array, opts: Options, mode: JsonMode, io
   const publicKey = key32(k, opts, 'public-key');
   const id = keyId(opts);
   const server = option(opts, 'server');
-  const [result] = k.verifyBatch({ objects: [input], required: [[{ server, keyId: id, publicKey }]], mode });
+  const room = roomRules(opts);
+  const [result] = k.verifyBatch({ objects: [input], required: [[{ server, keyId: id, publicKey }]], mode, ...(room ? { rules: room.redaction } : {}) });
   if (result!.ok) {
     io.stdout.write(`valid: signed by ${server} with ${id}\n`);
     return 0;
@@ -124,8 +145,10 @@ async function runTool(tool: string, args: string[], io: CliIo): Promise<number>
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const mode: JsonMode = opts.compat === true ? 'compat' : 'strict';
-  if (tool === 'sign' && mode === 'compat') throw new UsageError('sign always uses strict canonical JSON; --compat is for canonical, verify and hash');
+  const room = roomRules(opts);
+  if (room && tool !== 'sign' && tool !== 'verify') throw new UsageError('--room-version is for sign and verify');
+  const mode: JsonMode = opts.compat === true || (room !== undefined && !room.strictCanonicalJson) ? 'compat' : 'strict';
+  if (tool === 'sign' && opts.compat === true) throw new UsageError('sign always uses strict canonical JSON; --compat is for canonical, verify and hash');
   // Check options before waiting on stdin, so a usage mistake does not hang on a terminal.
   if (tool === 'sign') { key32(k, opts, 'seed'); keyId(opts); option(opts, 'server'); }
   if (tool === 'verify') { key32(k, opts, 'public-key'); keyId(opts); option(opts, 'server'); }
