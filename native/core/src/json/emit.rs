@@ -1,6 +1,7 @@
 //! Canonical emission from the tape, plus the event filters (redaction, dropped keys).
 
 use alloc::vec::Vec;
+use core::mem::MaybeUninit;
 
 use super::parse::*;
 use super::redact::{ContentRule, RedactionRules};
@@ -156,21 +157,23 @@ impl<'a> Document<'a> {
             return;
         }
         // (container node, cursor): arrays → next child node; objects → next position in `members`
-        let mut stack = [(0u32, 0u32); MAX_DEPTH + 1];
+        // uninitialised (no 2 KB memset per call): entries below `sp` are always written
+        let mut stack = [const { MaybeUninit::<(u32, u32)>::uninit() }; MAX_DEPTH + 1];
         let mut sp = 0usize;
-        let open = |idx: usize, n: Node, out: &mut Vec<u8>, stack: &mut [(u32, u32)], sp: &mut usize| {
+        let open = |idx: usize, n: Node, out: &mut Vec<u8>, stack: &mut [MaybeUninit<(u32, u32)>], sp: &mut usize| {
             if n.kind == K_ARRAY {
                 out.push(b'[');
-                stack[*sp] = (idx as u32, idx as u32 + 1);
+                stack[*sp] = MaybeUninit::new((idx as u32, idx as u32 + 1));
             } else {
                 out.push(b'{');
-                stack[*sp] = (idx as u32, n.a);
+                stack[*sp] = MaybeUninit::new((idx as u32, n.a));
             }
             *sp += 1;
         };
         open(idx, n, out, &mut stack, &mut sp);
         while sp > 0 {
-            let (c, cur) = stack[sp - 1];
+            // SAFETY: stack[sp - 1] was written by `open` (sp only grows through it).
+            let (c, cur) = unsafe { stack[sp - 1].assume_init() };
             let cn = self.nodes[c as usize];
             let child = if cn.kind == K_ARRAY {
                 if cur == cn.b {
@@ -181,7 +184,7 @@ impl<'a> Document<'a> {
                 if cur != c + 1 {
                     out.push(b',');
                 }
-                stack[sp - 1].1 = self.next(cur as usize) as u32;
+                stack[sp - 1] = MaybeUninit::new((c, self.next(cur as usize) as u32));
                 cur as usize
             } else {
                 if cur == cn.a + cn.c {
@@ -192,7 +195,7 @@ impl<'a> Document<'a> {
                 let k = self.members[cur as usize] as usize;
                 let mut first = cur == cn.a;
                 self.member(k, &mut first, out);
-                stack[sp - 1].1 = cur + 1;
+                stack[sp - 1] = MaybeUninit::new((c, cur + 1));
                 k + 1
             };
             let n = self.nodes[child];

@@ -9,21 +9,27 @@
 //!   subtree, so a subtree is skipped in O(1).
 //! - Strings and numbers are slices: of the input when they can be emitted as they
 //!   stand (a string with no escape needs no work: its bytes, quotes included, are
-//!   copied straight from the input), or of a side arena when they had escapes
-//!   (decoded once) or are compat-mode floats (rendered once as Python's repr).
+//!   copied straight from the input), or of a side arena. Escaped *keys* are decoded
+//!   there (keys are compared); escaped *values* are rewritten there directly into
+//!   their canonical escaping (values are only emitted, so emission stays a copy;
+//!   the rare reader of such a value decodes it). Compat floats are rendered there
+//!   once as Python's repr.
 //! - Each object's members are sorted once, when the object closes, into a shared
-//!   `members` index array (key node indices, compared as borrowed byte slices).
-//!   The same sort finds duplicate keys (adjacent equal keys) in O(n log n), so
-//!   100k-key objects stay cheap; an error met later reports an earlier duplicate
-//!   of a still-open object first (see `parse::Parser::fail`).
-//! - Emission walks the tape (recursion bounded by the 256 depth limit) into one
-//!   output buffer reserved at the input's size. Event operations (content hash,
-//!   redaction, reference hash, signing input) are filters on that walk: one parse,
-//!   no intermediate document.
+//!   `members` index array (key node indices, ordered by a 16-byte big-endian key
+//!   prefix, then the full bytes on a tie). The same sort finds duplicate keys
+//!   (adjacent equal keys) in O(n log n), so 100k-key objects stay cheap; an error
+//!   met later reports an earlier duplicate of a still-open object first
+//!   (`parse::Parser::fail`).
+//! - Emission walks the tape with an explicit container stack into one output buffer
+//!   reserved at the input's size; short pieces are copied inline, not by memcpy
+//!   calls. Event operations (content hash, redaction, reference hash, signing input)
+//!   are filters on that walk: one parse, no intermediate document.
+//! - `Scratch` keeps the buffers between texts, so a batch allocates nothing per text.
 //! - String scanning (find `"`, `\`, bytes < 0x20 or ≥ 0x80) is SIMD: SSE2 inline on
 //!   x86_64 with AVX2 for long runs when detected at run time (feature `std`),
 //!   simd128 on wasm32, NEON on aarch64, SWAR otherwise (`scan.rs`). Non-ASCII bytes
 //!   are validated as UTF-8 one sequence at a time, so ASCII runs never leave SIMD.
+//! - Offsets are u32 (inputs of 4 GiB or more are refused): half the tape size.
 
 use alloc::vec::Vec;
 
