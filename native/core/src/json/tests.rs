@@ -586,6 +586,41 @@ fn redaction_rules_json_shape_is_checked() {
 }
 
 #[test]
+fn scratch_reuse_matches_fresh_parses_including_after_errors() {
+    let texts: &[&[u8]] = &[
+        br#"{"b":{"y":1,"x":[1,2,{"q":"\n"}]},"a":"\u00e9"}"#,
+        br#"{"a":1,"a":2}"#,
+        br#"{"x":{"y":{"z":["#,
+        b"[1,2,3]",
+        br#"{"k\u0041":"v\"","kA":1}"#,
+        br#"{"z":1.5}"#,
+        b"\"\xED\xA0\x80\"",
+        br#"{"unsigned":{},"type":"t","content":{"a":"\t"}}"#,
+    ];
+    let mut scratch = Scratch::new();
+    for round in 0..3 {
+        for (i, &t) in texts.iter().enumerate() {
+            let mode = if (i + round) % 2 == 0 { Mode::Strict } else { Mode::Compat };
+            let mut a = Vec::new();
+            let mut b = Vec::new();
+            let fresh = canonicalize(t, mode, &mut a).map(|_| a);
+            let reused = canonicalize_with(&mut scratch, t, mode, &mut b).map(|_| b);
+            assert_eq!(fresh, reused, "{:?}", String::from_utf8_lossy(t));
+            if let Ok(doc) = parse_with(t, mode, &mut scratch) {
+                let mut c = Vec::new();
+                let r = doc.emit_event(None, CONTENT_HASH_DROPPED, &mut c);
+                let mut d = Vec::new();
+                assert_eq!(r, content_hash_input(t, mode, &mut d));
+                if r.is_ok() {
+                    assert_eq!(c, d);
+                }
+                doc.recycle(&mut scratch);
+            }
+        }
+    }
+}
+
+#[test]
 fn simd_level_is_named() {
     assert!(["avx2", "sse2", "simd128", "neon", "scalar"].contains(&json_simd_level()));
 }
