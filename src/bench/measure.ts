@@ -300,7 +300,8 @@ export function latencyCase(
       extra: { requests: r.latenciesNs.length, wallMs: Math.round(r.wallNs / 1e6), ...(r.extra ?? {}) },
     };
   });
-  const baseName = options.baseline ?? arms.find((a) => a.opsPerSec !== undefined)?.name;
+  // ratios only when there is something to compare with
+  const baseName = options.baseline ?? (arms.length > 1 ? arms.find((a) => a.opsPerSec !== undefined)?.name : undefined);
   const base = arms.find((a) => a.name === baseName && a.opsPerSec !== undefined);
   const withRatios = base ? arms.map((a) => (a.opsPerSec !== undefined ? { ...a, speedup: a.opsPerSec / base.opsPerSec! } : a)) : arms;
   return {

@@ -55,10 +55,12 @@ export function formatNs(ns: number | undefined): string {
 
 export function formatRate(perSec: number | undefined, unit = '/s'): string {
   if (perSec === undefined || !Number.isFinite(perSec)) return '–';
-  if (perSec >= 1e9) return `${sig(perSec / 1e9)} G${unit}`;
-  if (perSec >= 1e6) return `${sig(perSec / 1e6)} M${unit}`;
-  if (perSec >= 1e3) return `${sig(perSec / 1e3)} k${unit}`;
-  return `${sig(perSec)} ${unit}`.replace(' /', '/');
+  unit = unit.trimStart();
+  const spaced = unit.startsWith('/') ? unit : ` ${unit}`;
+  if (perSec >= 1e9) return `${sig(perSec / 1e9)} G${spaced}`;
+  if (perSec >= 1e6) return `${sig(perSec / 1e6)} M${spaced}`;
+  if (perSec >= 1e3) return `${sig(perSec / 1e3)} k${spaced}`;
+  return `${sig(perSec)}${spaced}`;
 }
 
 export function formatBytesPerSec(bps: number | undefined): string {
