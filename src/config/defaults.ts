@@ -55,6 +55,8 @@ export const DEFAULT_CONFIG: MyelinConfig = {
   logging: {
     // pino level: fatal, error, warn, info, debug, trace, silent. Logs go to stdout as JSON lines.
     level: 'info',
+    // One info line per request (method, route pattern, status, duration, user id). Off: those lines are debug.
+    requests: true,
   },
   metrics: {
     // Serve Prometheus metrics on the main listener at `path`.

@@ -34,7 +34,11 @@ export interface MyelinConfig {
     readonly allow_guests: boolean;
   };
   readonly rate_limits: { readonly enabled: boolean } & { readonly [K in Exclude<RateLimitClass, 'none'>]: RateLimitSetting };
-  readonly logging: { readonly level: LogLevel };
+  readonly logging: {
+    readonly level: LogLevel;
+    /** one info line per request (method, route, status, ms, user; never tokens or query strings) */
+    readonly requests: boolean;
+  };
   readonly metrics: { readonly enabled: boolean; readonly path: string };
   readonly well_known: {
     /** base_url in /.well-known/matrix/client; '' → public_baseurl */

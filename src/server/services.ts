@@ -7,6 +7,7 @@ import type { MyelinConfig } from '../config/types.js';
 import type { SigningKey } from '../matrix/signing.js';
 import type { Store } from '../store/index.js';
 import type { Metrics } from './metrics.js';
+import type { RegistrationPolicy } from './registration-token.js';
 
 export interface Clock {
   /** milliseconds since the epoch */
@@ -40,6 +41,8 @@ export interface Services {
   readonly metrics: Metrics;
   /** our ed25519 signing key (src/server/signing-key.ts) */
   readonly signingKey: SigningKey;
+  /** who may register: open, or the registration token to require (S3's UIA m.login.registration_token) */
+  readonly registration: RegistrationPolicy;
   readonly users: UserService;
   readonly rooms: RoomService;
   readonly roomReader: RoomReader;

@@ -1,14 +1,59 @@
-// `myelin start`: starts the homeserver. Until the server lands (issue: the
-// server and the client API) it checks the installation with `myelin doctor`.
+// `myelin start [--config FILE]`: starts the homeserver and runs until SIGINT/SIGTERM.
 import type { Command } from '../command.js';
-import { doctorCommand } from './doctor.js';
+import { parseOptions } from '../command.js';
+import { ConfigError, loadConfig, publicBaseUrl } from '../../config/index.js';
+import { startServer } from '../../server/index.js';
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'start the homeserver (for now: check the installation)',
-  usage: 'myelin start\n\nStarts Myelin. The HTTP server is not built yet; this runs `myelin doctor`.\n',
-  async run(_args, io) {
-    io.stdout.write('myelin: the homeserver is not built yet; checking the installation instead.\n\n');
-    return doctorCommand.run([], io);
+  summary: 'start the homeserver',
+  usage: `myelin start [--config FILE]
+
+Starts Myelin. Without --config: server name "localhost", listening on
+127.0.0.1:8008, LMDB under ./data, registration with a token that is generated
+on first start and printed (kept in ./data/registration_token).
+Every key can also be set through the environment: MYELIN_<KEY PATH>, e.g.
+MYELIN_SERVER_NAME=example.org MYELIN_LISTEN_PORT=8448 (docs/config.md).
+Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
+`,
+  async run(args, io) {
+    const opts = parseOptions(args);
+    if (opts._.length > 0) { io.stderr.write(`myelin start: unexpected argument ${opts._[0]}\n`); return 2; }
+    const file = typeof opts.config === 'string' ? opts.config : undefined;
+    if (opts.config === true) { io.stderr.write('myelin start: --config needs a file name\n'); return 2; }
+    let config;
+    try {
+      config = loadConfig(file);
+    } catch (err) {
+      if (err instanceof ConfigError) { io.stderr.write(`myelin start: ${err.message}\n`); return 2; }
+      throw err;
+    }
+    const server = await startServer(config);
+    const k = server.services.kernels;
+    io.stdout.write(
+      `myelin: ${config.server_name} on ${server.url} (http: ${server.http.adapter}${server.fallbackReason ? `, uWS unavailable: ${server.fallbackReason}` : ''}; ` +
+      `kernels: ${k.path} json=${k.features.canonicalJson} sha256=${k.features.sha256} ed25519=${k.features.ed25519}; store: ${config.store.path})\n`,
+    );
+    const reg = server.registration;
+    if (!reg.enabled) io.stdout.write('myelin: registration is disabled\n');
+    else if (reg.open) io.stdout.write('myelin: registration is OPEN (no token needed)\n');
+    else io.stdout.write(`myelin: registration token${reg.tokenSource === 'generated' ? ' (new)' : ''}: ${reg.token}\n`);
+    io.stdout.write(`myelin: clients connect to ${publicBaseUrl(config)}\n`);
+
+    await new Promise<void>((resolveStop) => {
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        io.stdout.write(`myelin: ${signal}, stopping\n`);
+        server.close().then(resolveStop, (err: unknown) => {
+          io.stderr.write(`myelin: error while stopping: ${String(err)}\n`);
+          resolveStop();
+        });
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    return 0;
   },
 };

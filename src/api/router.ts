@@ -1,0 +1,245 @@
+// The router, derived from the route table: matching (with {v} version expansion and
+// percent-decoded params), CORS, 404/405 M_UNRECOGNIZED, body limits and JSON parsing,
+// auth, rate limiting, validation, error rendering, request ids, access log and latency metrics.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { CORS_HEADERS } from '../http/cors.js';
+import type { HttpRequest, HttpResponse, RequestHandler } from '../http/types.js';
+import type { Metrics } from '../server/metrics.js';
+import type { Services } from '../server/services.js';
+import { authenticate } from './auth.js';
+import { MatrixError, badJson, invalidParam, limitExceeded, missingToken, notJson, tooLarge, unrecognized } from './errors.js';
+import type { RateLimiter } from './rate-limit.js';
+import { DEFAULT_VERSIONS, type AnyRoute, type ApiResult, type Requester, type RouteContext } from './route.js';
+import { validate } from './schema.js';
+
+interface Endpoint {
+  readonly route: AnyRoute;
+  /** param names in segment order */
+  readonly version: string;
+}
+
+interface Node {
+  readonly literal: Map<string, Node>;
+  param?: { readonly name: string; readonly node: Node };
+  readonly methods: Map<string, Endpoint>;
+}
+
+const newNode = (): Node => ({ literal: new Map(), methods: new Map() });
+
+export interface RouterOptions {
+  readonly routes: readonly AnyRoute[];
+  readonly services: Services;
+  readonly rateLimiter: RateLimiter;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  /** the server-wide body limit (adapters enforce it too, while streaming) */
+  readonly maxBodyBytes: number;
+  /** take the client IP from X-Forwarded-For */
+  readonly trustForwardedFor?: boolean;
+  /** log one info line per request (else debug) */
+  readonly accessLog?: boolean;
+}
+
+/** Concrete paths of a route: {v} replaced by each version. */
+export function expandPaths(route: AnyRoute): { path: string; version: string }[] {
+  if (!route.path.includes('{v}')) return [{ path: route.path, version: '' }];
+  return (route.versions ?? DEFAULT_VERSIONS).map((v) => ({ path: route.path.replaceAll('{v}', v), version: v }));
+}
+
+export class RouteTable {
+  private readonly root = newNode();
+
+  constructor(routes: readonly AnyRoute[]) {
+    for (const route of routes) {
+      for (const { path, version } of expandPaths(route)) this.add(path, version, route);
+    }
+  }
+
+  private add(path: string, version: string, route: AnyRoute): void {
+    let node = this.root;
+    for (const seg of path.split('/').slice(1)) {
+      const m = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(seg);
+      if (m) {
+        if (node.param && node.param.name !== m[1]) {
+          throw new Error(`route table: ${route.method} ${route.path}: parameter {${m[1]}} conflicts with {${node.param.name}} at the same position`);
+        }
+        node.param ??= { name: m[1]!, node: newNode() };
+        node = node.param.node;
+      } else {
+        let next = node.literal.get(seg);
+        if (!next) { next = newNode(); node.literal.set(seg, next); }
+        node = next;
+      }
+    }
+    if (node.methods.has(route.method)) throw new Error(`route table: ${route.method} ${path} is declared twice`);
+    node.methods.set(route.method, { route, version });
+  }
+
+  /**
+   * The endpoint for method + raw path; `methods` lists what the path allows when the
+   * method does not match (405), empty when the path is unknown (404).
+   */
+  match(method: string, rawPath: string): { endpoint: Endpoint; rawParams: string[] } | { endpoint: undefined; methods: string[] } {
+    const segs = rawPath.split('/');
+    if (segs[0] !== '') return { endpoint: undefined, methods: [] };
+    const rawParams: string[] = [];
+    let allowed: string[] = [];
+    const walk = (node: Node, i: number): Endpoint | undefined => {
+      if (i === segs.length) {
+        const e = node.methods.get(method);
+        if (e) return e;
+        if (allowed.length === 0 && node.methods.size > 0) allowed = [...node.methods.keys()];
+        return undefined;
+      }
+      const seg = segs[i]!;
+      const lit = node.literal.get(seg);
+      if (lit) {
+        const e = walk(lit, i + 1);
+        if (e) return e;
+      }
+      if (node.param) {
+        rawParams.push(seg);
+        const e = walk(node.param.node, i + 1);
+        if (e) return e;
+        rawParams.pop();
+      }
+      return undefined;
+    };
+    const endpoint = walk(this.root, 1);
+    return endpoint ? { endpoint, rawParams } : { endpoint: undefined, methods: allowed };
+  }
+
+  paramNames(route: AnyRoute): string[] {
+    return [...route.path.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!).filter((n) => n !== 'v');
+  }
+}
+
+const JSON_HEADERS: Readonly<Record<string, string>> = { ...CORS_HEADERS, 'content-type': 'application/json' };
+/** fatal: invalid UTF-8 is not JSON (rather than silently becoming U+FFFD) */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const NO_BODY_METHODS = new Set(['GET', 'DELETE', 'HEAD']);
+
+function render(e: MatrixError): HttpResponse {
+  return { status: e.status, headers: e.headers ? { ...JSON_HEADERS, ...e.headers } : JSON_HEADERS, body: JSON.stringify(e.toJSON()) };
+}
+
+function toResponse(r: ApiResult): HttpResponse {
+  const status = r.status ?? 200;
+  if ('raw' in r) return { status, headers: { ...CORS_HEADERS, 'content-type': r.contentType, ...(r.headers ?? {}) }, body: r.raw };
+  return { status, headers: r.headers ? { ...JSON_HEADERS, ...r.headers } : JSON_HEADERS, body: JSON.stringify(r.body ?? {}) };
+}
+
+function decodeParam(raw: string, name: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw invalidParam(`Path parameter ${name} is not valid percent-encoding`);
+  }
+}
+
+const requestIdPrefix = randomBytes(3).toString('hex');
+let requestCounter = 0;
+
+export function createRouter(opts: RouterOptions): RequestHandler {
+  const table = new RouteTable(opts.routes);
+  const paramNames = new Map<AnyRoute, string[]>();
+  for (const r of opts.routes) paramNames.set(r, table.paramNames(r));
+  const { services, rateLimiter, log, metrics } = opts;
+  const logLevel = opts.accessLog === false ? 'debug' : 'info';
+
+  return async function handle(req: HttpRequest): Promise<HttpResponse> {
+    const started = process.hrtime.bigint();
+    const requestId = `${requestIdPrefix}-${(++requestCounter).toString(36)}`;
+    let routeLabel = '<unmatched>';
+    let userId: string | undefined;
+    let response: HttpResponse;
+    try {
+      if (req.method === 'OPTIONS') {
+        // CORS preflight, for every path (spec: client-server-api#web-browser-clients).
+        response = { status: 204, headers: CORS_HEADERS };
+      } else {
+        const m = table.match(req.method, req.path);
+        if (!m.endpoint) {
+          throw m.methods.length > 0 ? unrecognized(405, `${req.method} is not allowed here (use ${m.methods.join(', ')})`) : unrecognized(404);
+        }
+        const { route, version } = m.endpoint;
+        routeLabel = route.path;
+        const names = paramNames.get(route)!;
+        const params: Record<string, string> = {};
+        for (let i = 0; i < names.length; i++) params[names[i]!] = decodeParam(m.rawParams[i]!, names[i]!);
+
+        const limit = Math.min(route.maxBodyBytes ?? opts.maxBodyBytes, opts.maxBodyBytes);
+        if (req.body.length > limit) throw tooLarge(`Request body larger than ${limit} bytes`);
+
+        const requester = await authenticate(req, route.auth, services.users);
+        userId = requester?.userId;
+
+        const ip = clientIp(req, opts.trustForwardedFor ?? false);
+        const wait = rateLimiter.take(route.rateLimit, requester?.userId ?? ip);
+        if (wait > 0) {
+          metrics.rateLimited.inc({ class: route.rateLimit });
+          throw limitExceeded(wait);
+        }
+
+        const body = parseBody(route, req);
+        const ctx = makeContext(req, params, body, requester, services, requestId, version);
+        response = toResponse(await route.handler(ctx));
+      }
+    } catch (err) {
+      if (err instanceof MatrixError) {
+        response = render(err);
+      } else {
+        log.error({ requestId, route: routeLabel, method: req.method, err }, 'request failed');
+        response = render(new MatrixError(500, 'M_UNKNOWN', 'Internal server error'));
+      }
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    metrics.requestDuration.observe({ route: routeLabel, method: req.method, status: String(response.status) }, seconds);
+    // Never the query string (legacy access_token) nor headers (Authorization).
+    log[logLevel]({ requestId, method: req.method, route: routeLabel, status: response.status, ms: Math.round(seconds * 1e4) / 10, user: userId }, 'request');
+    return response;
+  };
+}
+
+function clientIp(req: HttpRequest, trustForwardedFor: boolean): string {
+  if (trustForwardedFor) {
+    const fwd = req.headers['x-forwarded-for'];
+    if (fwd) return fwd.split(',')[0]!.trim();
+  }
+  return req.remoteAddress;
+}
+
+function parseBody(route: AnyRoute, req: HttpRequest): unknown {
+  const empty = req.body.length === 0;
+  if (NO_BODY_METHODS.has(req.method) && empty) return undefined;
+  let value: unknown;
+  if (empty) {
+    // POST/PUT without a body: an empty object, so the schema decides (missing fields → M_MISSING_PARAM).
+    if (!route.body) return undefined;
+    value = {};
+  } else {
+    try {
+      value = JSON.parse(utf8.decode(req.body));
+    } catch {
+      throw notJson('Content not JSON');
+    }
+  }
+  if (route.body) return validate(route.body, value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badJson('Content must be a JSON object');
+  return value;
+}
+
+function makeContext(
+  req: HttpRequest, params: Record<string, string>, body: unknown, requester: Requester | undefined,
+  services: Services, requestId: string, version: string,
+): RouteContext<unknown> {
+  return {
+    req, params, query: req.query, body, services, requestId, signal: req.signal, version,
+    optionalRequester: requester,
+    get requester(): Requester {
+      if (!requester) throw missingToken();
+      return requester;
+    },
+  };
+}
