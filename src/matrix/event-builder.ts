@@ -20,9 +20,12 @@ export interface BuildEventInput {
   readonly type: string;
   readonly stateKey?: string;
   readonly content: Readonly<Record<string, unknown>>;
-  /** the forward extremities the event follows (events, so v1–v2 can cite their reference hashes) */
-  readonly prevEvents: readonly Pdu[];
-  /** default: one more than the deepest prev event (1 for the create event) */
+  /**
+   * The forward extremities the event follows. Events, or bare ids from v3
+   * (v1–v2 cite each prev event's reference hash, so they need the events).
+   */
+  readonly prevEvents: readonly (Pdu | string)[];
+  /** default: one more than the deepest prev event (1 for the create event); required when prevEvents has bare ids */
   readonly depth?: number;
   /** the state before the event, from which auth_events are selected */
   readonly authState: AuthState;
@@ -51,7 +54,13 @@ export function buildEvent(input: BuildEventInput): BuiltEvent {
   const k = input.kernels ?? defaultKernels();
   const isCreate = input.type === 'm.room.create' && input.stateKey === '';
   const v1Format = rules.eventFormat === 'v1';
-  const cite = (e: Pdu): unknown => (v1Format ? [e.eventId, { sha256: k.base64Encode(referenceHash(rules, e.json, k)) }] : e.eventId);
+  const cite = (e: Pdu | string): unknown => {
+    if (typeof e === 'string') {
+      if (v1Format) throw new Error(`room version ${rules.id} events cite prev events with their reference hashes: pass the event, not the id ${e}`);
+      return e;
+    }
+    return v1Format ? [e.eventId, { sha256: k.base64Encode(referenceHash(rules, e.json, k)) }] : e.eventId;
+  };
 
   const authEvents: Pdu[] = [];
   if (!isCreate) {
@@ -62,7 +71,15 @@ export function buildEvent(input: BuildEventInput): BuiltEvent {
   }
   // At the room version's largest depth, stay there (spec PDU definitions).
   const maxDepth = rules.strictCanonicalJson ? Number.MAX_SAFE_INTEGER : 2 ** 63 - 1;
-  const depth = input.depth ?? Math.min(maxDepth, input.prevEvents.reduce((d, e) => Math.max(d, e.depth + 1), 1));
+  let depth = input.depth;
+  if (depth === undefined) {
+    depth = 1;
+    for (const e of input.prevEvents) {
+      if (typeof e === 'string') throw new Error(`depth is needed when prev events are given by id (${e})`);
+      depth = Math.max(depth, e.depth + 1);
+    }
+    depth = Math.min(maxDepth, depth);
+  }
 
   const content: Record<string, unknown> = { ...input.content };
   const json: Record<string, unknown> = {

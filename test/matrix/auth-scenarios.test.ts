@@ -16,7 +16,7 @@ const CAROL = '@carol:c.example';
 
 describe('power level values', () => {
   it('v1–v9 read strings as Python int() does; v10 takes integers only', () => {
-    for (const [value, expected] of [['50', 50], [' +40 ', 40], ['-7', -7], ['0010', 10], ['\t12\n', 12], ['1_000', 1000], ['\u00a05\u3000', 5]] as const) {
+    for (const [value, expected] of [['50', 50], [' +40 ', 40], ['-7', -7], ['0010', 10], ['\t12\n', 12], ['1_000', 1000], ['\u00a05\u3000', 5], ['١٠٠', 100], ['\u{1D7D9}\u{1D7CE}', 10], ['߁_߂', 12], ['१२३', 123]] as const) {
       assert.equal(parsePowerLevel(v('9'), value), expected, JSON.stringify(value));
       assert.equal(parsePowerLevel(v('10'), value), undefined, JSON.stringify(value));
     }

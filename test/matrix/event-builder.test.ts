@@ -6,7 +6,15 @@ import { roomVersion } from '../../src/matrix/room-versions.js';
 import { authEventTypes } from '../../src/matrix/auth/index.js';
 import { computeEventId, referenceHash } from '../../src/matrix/event-format/index.js';
 import { hasValidContentHash, verifyEventSignatures } from '../../src/matrix/signing.js';
-import { standardRoom } from './test-room.js';
+import { buildEvent } from '../../src/matrix/event-builder.js';
+import { standardRoom, type TestRoom } from './test-room.js';
+
+function buildEventWith(room: TestRoom, prevEvents: string[], depth: number | undefined) {
+  return buildEvent({
+    rules: room.rules, roomId: room.roomId!, sender: ALICE, type: 'm.room.message', content: { body: 'x' }, prevEvents,
+    authState: room.lookup, originServerTs: 1, signingKey: room.keyFor('a.example'), kernels: room.k, ...(depth !== undefined ? { depth } : {}),
+  });
+}
 
 const v = (id: string) => roomVersion(id)!;
 const ALICE = '@alice:a.example';
@@ -67,6 +75,19 @@ for (const k of kernelsUnderTest()) {
       const shallow = room.lookup('m.room.power_levels', '')!;
       assert.equal(room.build(ALICE, 'm.room.message', { body: 'x' }, undefined, { prevEvents: [shallow] }).pdu.depth, shallow.depth + 1);
       assert.equal(room.build(ALICE, 'm.room.message', { body: 'x' }, undefined, { prevEvents: [shallow, deep] }).pdu.depth, Number.MAX_SAFE_INTEGER);
+    });
+
+    it('prev events by id: fine from v3 with a depth, refused for v1–v2 and without a depth', () => {
+      const room = standardRoom(v('10'), k);
+      const tip = room.lookup('m.room.join_rules', '')!;
+      const built = room.build(ALICE, 'm.room.message', { body: 'x' }, undefined, { prevEvents: [] });
+      assert.deepEqual(built.pdu.prevEvents, []);
+      const byId = buildEventWith(room, [tip.eventId], 7);
+      assert.deepEqual(byId.pdu.prevEvents, [tip.eventId]);
+      assert.equal(byId.pdu.depth, 7);
+      assert.throws(() => buildEventWith(room, [tip.eventId], undefined), /depth is needed/);
+      const old = standardRoom(v('2'), k);
+      assert.throws(() => buildEventWith(old, [old.lookup('m.room.join_rules', '')!.eventId], 9), /reference hashes/);
     });
 
     it('v12: the create event has no room_id and names the room; later events use that room id', () => {

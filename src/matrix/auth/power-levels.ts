@@ -20,12 +20,31 @@ export const NAMED_LEVELS = Object.keys(LEVEL_DEFAULTS) as NamedLevel[];
 
 // The characters Python's int() skips around a number (str.isspace()).
 const PY_WHITESPACE = '[\\t\\n\\v\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-const PY_INT = new RegExp(`^${PY_WHITESPACE}*([+-]?)([0-9](?:_?[0-9])*)${PY_WHITESPACE}*$`, 'u');
+const PY_INT = new RegExp(`^${PY_WHITESPACE}*([+-]?)(\\p{Nd}(?:_?\\p{Nd})*)${PY_WHITESPACE}*$`, 'u');
+const DIGIT = /\p{Nd}/u;
+
+/**
+ * The value of a decimal digit of any script, as Python's int() reads it.
+ * Unicode keeps each script's digits 0–9 contiguous and in order, and blocks
+ * of them adjacent, so the value is the distance from the start of the run, mod 10.
+ */
+function digitValue(cp: number): number {
+  if (cp >= 0x30 && cp <= 0x39) return cp - 0x30;
+  let first = cp;
+  while (DIGIT.test(String.fromCodePoint(first - 1))) first--;
+  return (cp - first) % 10;
+}
+
+function pythonDigits(digits: string): number {
+  let n = 0;
+  for (const ch of digits) if (ch !== '_') n = n * 10 + digitValue(ch.codePointAt(0)!);
+  return n;
+}
 
 /**
  * A power level value as the room version reads it, or undefined if it is not one.
  * v10+: integers only. Before: a string read as Python's int() does (whitespace,
- * one sign, leading zeros, digit-separating underscores); before v6 a float is
+ * one sign, leading zeros, digit-separating underscores, digits of any script); before v6 a float is
  * truncated toward zero (canonical JSON forbids floats from v6).
  */
 export function parsePowerLevel(rules: RoomVersionRules, value: unknown): number | undefined {
@@ -37,7 +56,7 @@ export function parsePowerLevel(rules: RoomVersionRules, value: unknown): number
   if (typeof value === 'string' && !rules.integerOnlyPowerLevels) {
     const m = PY_INT.exec(value);
     if (m === null) return undefined;
-    const n = Number(m[2]!.replaceAll('_', ''));
+    const n = pythonDigits(m[2]!);
     return m[1] === '-' ? -n : n;
   }
   return undefined;
