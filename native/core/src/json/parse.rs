@@ -252,6 +252,10 @@ impl<'a> Parser<'a> {
     #[inline(always)]
     fn skip_ws(&self, mut i: usize) -> usize {
         let s = self.input;
+        // compact input (the common case) has no whitespace between tokens
+        if i < s.len() && s[i] > b' ' {
+            return i;
+        }
         while i < s.len() && is_ws(s[i]) {
             i += 1;
         }

@@ -60,7 +60,10 @@ impl ContentRule {
 impl RedactionRules {
     /// Build rules directly: top-level keys, and per event type its content entries
     /// (`"*"`, `"key"` or `"key.sub"`, split at the first dot), all UTF-8 bytes.
-    pub fn new(keep_top_level: Vec<Vec<u8>>, keep_content: Vec<(Vec<u8>, Vec<Vec<u8>>)>) -> RedactionRules {
+    pub fn new(mut keep_top_level: Vec<Vec<u8>>, keep_content: Vec<(Vec<u8>, Vec<Vec<u8>>)>) -> RedactionRules {
+        // sorted, for a binary search per top-level key
+        keep_top_level.sort_unstable();
+        keep_top_level.dedup();
         RedactionRules {
             keep_top_level,
             keep_content: keep_content.into_iter().map(|(t, e)| (t, ContentRule::from_entries(e))).collect(),
@@ -89,7 +92,7 @@ impl RedactionRules {
 
     #[inline]
     pub(crate) fn keeps_top_level(&self, key: &[u8]) -> bool {
-        self.keep_top_level.iter().any(|k| k.as_slice() == key)
+        self.keep_top_level.binary_search_by(|k| k.as_slice().cmp(key)).is_ok()
     }
 
     /// What the content of an event of this type keeps (`None`: no content keys).
