@@ -112,23 +112,27 @@ export function throughputChart(c: CaseResult, colors: Colors): string {
   return parts.join('');
 }
 
-/** Latency CDF per arm (log x axis), from the kept per-request latencies. */
+/** Latency CDF per arm (log x axis), from the kept per-request latencies; legend below. */
 export function latencyChart(c: CaseResult, colors: Colors): string {
   const arms = c.arms.filter((a) => !a.skipped && a.samplesNs.length > 1);
   if (arms.length === 0) return '';
-  const W = 720, H = 260, left = 60, right = 150, top = 10, bottom = 30;
+  const left = 50, right = 20, top = 10, plotH = 200, legendH = 16 * arms.length + 8;
+  const W = 720, H = top + plotH + 30 + legendH;
   const all = arms.flatMap((a) => a.samplesNs).filter((v) => v > 0);
   const lo = Math.min(...all), hi = Math.max(...all);
   const sx = scale(lo * 0.9, hi * 1.1, left, W - right, true);
-  const sy = scale(0, 1, H - bottom, top, false);
+  const sy = scale(0, 1, top + plotH, top, false);
   const parts: string[] = [`<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="latency distribution of ${escapeHtml(c.name)}">`];
-  for (const t of sx.ticks) parts.push(`<line x1="${fmt(sx(t))}" x2="${fmt(sx(t))}" y1="${top}" y2="${H - bottom}" class="grid"/><text x="${fmt(sx(t))}" y="${H - 10}" class="tick" text-anchor="middle">${escapeHtml(formatNs(t))}</text>`);
-  for (const q of [0, 0.5, 0.9, 0.99, 1]) parts.push(`<line x1="${left}" x2="${W - right}" y1="${fmt(sy(q))}" y2="${fmt(sy(q))}" class="grid"/><text x="${left - 4}" y="${fmt(sy(q) + 4)}" class="tick" text-anchor="end">p${Math.round(q * 100)}</text>`);
+  for (const t of sx.ticks) parts.push(`<line x1="${fmt(sx(t))}" x2="${fmt(sx(t))}" y1="${top}" y2="${top + plotH}" class="grid"/><text x="${fmt(sx(t))}" y="${top + plotH + 14}" class="tick" text-anchor="middle">${escapeHtml(formatNs(t))}</text>`);
+  for (const q of [0, 0.25, 0.5, 0.75, 0.9, 1]) parts.push(`<line x1="${left}" x2="${W - right}" y1="${fmt(sy(q))}" y2="${fmt(sy(q))}" class="grid"/><text x="${left - 4}" y="${fmt(sy(q) + 4)}" class="tick" text-anchor="end">p${Math.round(q * 100)}</text>`);
+  parts.push(`<text x="${(left + W - right) / 2}" y="${top + plotH + 28}" class="tick" text-anchor="middle">latency per request (log); share of requests at or below it</text>`);
   arms.forEach((a, i) => {
-    const s = [...a.samplesNs].sort((x, y) => x - y);
-    const pts = s.map((v, j) => `${fmt(sx(v))},${fmt(sy((j + 1) / s.length))}`).join(' ');
-    parts.push(`<polyline points="${pts}" fill="none" stroke="${colors.of(a.name)}" stroke-width="2"><title>${escapeHtml(a.name)}</title></polyline>`);
-    parts.push(`<text x="${W - right + 8}" y="${top + 14 + i * 16}" class="label" fill="${colors.of(a.name)}">${escapeHtml(`${a.name}: p50 ${formatNs(a.medianNs)}, p99 ${formatNs(a.p99Ns)}`)}</text>`);
+    const sorted = [...a.samplesNs].sort((x, y) => x - y);
+    const pts = sorted.map((v, j) => `${fmt(sx(v))},${fmt(sy((j + 1) / sorted.length))}`).join(' ');
+    const col = colors.of(a.name);
+    parts.push(`<polyline points="${pts}" fill="none" stroke="${col}" stroke-width="2"><title>${escapeHtml(a.name)}</title></polyline>`);
+    const y = top + plotH + 46 + i * 16;
+    parts.push(`<rect x="${left}" y="${y - 9}" width="12" height="10" fill="${col}"/><text x="${left + 18}" y="${y}" class="label">${escapeHtml(`${a.name}: p50 ${formatNs(a.medianNs)}, p99 ${formatNs(a.p99Ns)}, max ${formatNs(a.maxNs)}`)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('');
