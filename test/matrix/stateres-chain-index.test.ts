@@ -112,3 +112,24 @@ describe('chain index', () => {
     assert.ok(!index.reaches('$p1', '$p2'));
   });
 });
+
+describe('resolution with a persisted index', () => {
+  it('reads only the events around the conflict, not the whole room', async () => {
+    const { syntheticRoom } = await import('../../src/matrix/stateres/synthetic-room.js');
+    const { resolveState } = await import('../../src/matrix/stateres/index.js');
+    const { roomVersion } = await import('../../src/matrix/room-versions.js');
+    const room = syntheticRoom({ stateEvents: 6000, forks: 2, forkShare: 0.005, seed: 5 });
+    const rules = roomVersion('10')!;
+    const index = new ChainIndex();
+    for (const ev of room.events) index.add(ev.eventId, ev.authEvents, stateKeyOf(ev.type, ev.stateKey ?? ''));
+    let reads = 0;
+    const counted = (id: string) => { reads++; return room.lookup(id); };
+    const withIndex = resolveState(rules, room.forkStates, counted, undefined, { authIndex: index });
+    const readsWithIndex = reads;
+    reads = 0;
+    const without = resolveState(rules, room.forkStates, counted);
+    assert.deepEqual([...withIndex].sort(), [...without].sort());
+    assert.ok(reads >= room.forkStates[0]!.size, `without an index every state event is read (${reads})`);
+    assert.ok(readsWithIndex * 5 < reads, `with the index ${readsWithIndex} reads, without ${reads}`);
+  });
+});
