@@ -21,6 +21,8 @@ describe('power level values', () => {
       assert.equal(parsePowerLevel(v('10'), value), undefined, JSON.stringify(value));
     }
     for (const bad of ['', '+', '1.5', '1e3', '++1', '1__0', '_1', 'abc', '0x10', '\ufeff1']) assert.equal(parsePowerLevel(v('9'), bad), undefined, JSON.stringify(bad));
+    assert.equal(parsePowerLevel(v('9'), '9'.repeat(4301)), undefined); // Python's int() digit limit
+    assert.equal(parsePowerLevel(v('9'), '1' + '0'.repeat(20)), 1e20);
     assert.equal(parsePowerLevel(v('5'), 50.57), 50); // floats truncate before v6
     assert.equal(parsePowerLevel(v('5'), -2.5), -2);
     assert.equal(parsePowerLevel(v('6'), 50.57), undefined);

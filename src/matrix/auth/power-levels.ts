@@ -56,6 +56,8 @@ export function parsePowerLevel(rules: RoomVersionRules, value: unknown): number
   if (typeof value === 'string' && !rules.integerOnlyPowerLevels) {
     const m = PY_INT.exec(value);
     if (m === null) return undefined;
+    // Python 3.11+ refuses to convert more than 4300 digits (a ValueError in Synapse).
+    if (m[2]!.replaceAll('_', '').length > 4300) return undefined;
     const n = pythonDigits(m[2]!);
     return m[1] === '-' ? -n : n;
   }
