@@ -3,6 +3,7 @@
 // (ruma-state-res/, v10–v12 including MSC4297 problems A and B).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { stateKeyOf, type StateMap } from '../../src/matrix/pdu.js';
 import { roomVersion } from '../../src/matrix/room-versions.js';
 import { resolveState } from '../../src/matrix/stateres/index.js';
 import {
@@ -46,8 +47,15 @@ describe('state resolution: ruma scenarios', () => {
         }
         const resolve = (sets: Parameters<typeof resolveState>[1], lookup: Parameters<typeof resolveState>[2]) =>
           resolveState(rules, sets, lookup, { path }, options);
-        // one batch after another, and all at once: the same result
+        // replayed event by event in DAG order
         assert.deepEqual(triples(replayDag(s.batches.flat(), resolve)), s.expected);
+        // as ruma also checks: each PDU its own state map, resolved one batch after another, and all at once
+        const store = eventStore(s.batches.flat());
+        const single = (p: (typeof s.batches)[number][number]) => new Map([[stateKeyOf(p.type, p.stateKey ?? ''), p.eventId]]);
+        let state: StateMap | undefined;
+        for (const batch of s.batches) state = resolve([...(state ? [state] : []), ...batch.map(single)], store.lookup);
+        assert.deepEqual(triples(state!), s.expected, 'batch after batch');
+        assert.deepEqual(triples(resolve(s.batches.flat().map(single), store.lookup)), s.expected, 'all at once');
       });
     }
   }
