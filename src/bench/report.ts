@@ -6,6 +6,7 @@ import type { ArmResult, CaseResult } from './suite.js';
 import type { BenchResults } from './results.js';
 import type { Comparison } from './compare.js';
 import { quantile } from './stats.js';
+import { evaluateTargets } from './targets.js';
 import { formatBytes, formatBytesPerSec, formatNs, formatPercent, formatRate, formatRatio } from './stats.js';
 
 const PALETTE = ['#2f6fdf', '#e4572e', '#29a35a', '#9b59b6', '#f0a202', '#17a2b8', '#c2185b', '#6d4c41', '#7f8c8d', '#3d5a80',
@@ -267,6 +268,10 @@ export function renderReport(r: BenchResults, options: ReportOptions = {}): stri
     body.push(`<h2>Compared with another run</h2><p class="note">this run: ${escapeHtml(`${cmp.thisRun.startedAt} ${cmp.thisRun.machine}${cmp.thisRun.target ? ` ${cmp.thisRun.target}` : ''}`)}<br>other run: ${escapeHtml(`${cmp.otherRun.startedAt} ${cmp.otherRun.machine}${cmp.otherRun.target ? ` ${cmp.otherRun.target}` : ''}`)}<br>ratio = throughput of this run / the other (&gt; 1: this run is faster)${cmp.geomean !== undefined ? `; geometric mean ${escapeHtml(formatRatio(cmp.geomean))}` : ''}</p>`);
     body.push(`<table><thead><tr><th>case</th><th>arm</th><th>this</th><th>other</th><th>ratio</th><th>p99 other/this</th></tr></thead><tbody>${cmp.rows.map((row) => `<tr><td>${escapeHtml(row.case)}</td><td>${escapeHtml(row.arm)}</td><td>${formatNs(row.thisMedianNs)}</td><td>${formatNs(row.otherMedianNs)}</td><td>${row.ratio !== undefined ? formatRatio(row.ratio) : `missing in ${row.missing === 'this' ? 'this run' : 'other run'}`}</td><td>${row.p99Ratio !== undefined ? formatRatio(row.p99Ratio) : ''}</td></tr>`).join('')}</tbody></table>`);
     body.push(ratioChart(cmp, colors));
+  }
+  const verdicts = evaluateTargets(r).filter((v) => v.met !== undefined);
+  if (verdicts.length) {
+    body.push(`<h2>Targets</h2><table><thead><tr><th>target</th><th>on this machine</th><th>cases</th></tr></thead><tbody>${verdicts.map((v) => `<tr><td>${escapeHtml(v.description)}</td><td>${v.met ? 'met' : '<span class="warn">not met</span>'}</td><td class="note">${escapeHtml(v.cases.map((c) => `${c.case}: ${c.value}${c.met ? '' : ' (short)'}`).join('; '))}</td></tr>`).join('')}</tbody></table>`);
   }
   if (groups.size) {
     body.push('<h2>Cost as inputs grow</h2>');

@@ -2,6 +2,7 @@
 import type { CaseResult } from './suite.js';
 import type { BenchResults } from './results.js';
 import type { Comparison } from './compare.js';
+import { evaluateTargets, targetsText } from './targets.js';
 import { formatBytes, formatBytesPerSec, formatNs, formatPercent, formatRate, formatRatio } from './stats.js';
 
 function pad(cells: readonly string[][], rightAligned: readonly boolean[]): string[] {
@@ -49,6 +50,8 @@ export function resultsTable(r: BenchResults): string {
   for (const c of r.cases) { out.push(caseTable(c)); out.push(''); }
   for (const s of r.suites) if (s.status !== 'ran') out.push(`${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ''}`);
   for (const n of r.notes) out.push(`note: ${n}`);
+  const targets = targetsText(evaluateTargets(r));
+  if (targets) out.push(targets.trimEnd());
   if (r.interrupted) out.push('run interrupted: partial results');
   return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
 }

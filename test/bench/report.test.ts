@@ -72,7 +72,7 @@ test('with a comparison, the report shows the ratios and their chart', () => {
 test('the terminal table lists every case and arm with numbers and notes', () => {
   const t = resultsTable(results);
   assert.match(t, /machine: Fixture CPU 9000 \(sse4_2 avx2\), 2 cores, 8\.00 GiB, node v20\.20\.2, kernels: native, commit 0123456789ab/);
-  assert.match(t, /micro-canonical-json \/ message event 4\.0 KB \(bytes 4096\)/);
+  assert.match(t, /micro-canonical-json \/ message event 4\.0 KB \(bytes 4096, shape message\)/);
   assert.match(t, /^  native +2\.00 µs +2\.10 µs +±5\.0% +500 k\/s +2\.05 GB\/s +10\.0×/m);
   assert.match(t, /^  canonicalize .*skipped: npm package not installed/m);
   assert.match(t, /same code: noise floor/);
