@@ -626,7 +626,7 @@ impl<'a> Parser<'a> {
                 return Ok(i + 1);
             }
             if b >= 0x80 {
-                i = utf8_sequence(s, i)?;
+                i = utf8_run(s, i)?;
                 continue;
             }
             if b == b'\\' {
@@ -709,7 +709,7 @@ impl<'a> Parser<'a> {
                     return Ok(j + 1);
                 }
                 if b >= 0x80 {
-                    let k = utf8_sequence(s, j)?;
+                    let k = utf8_run(s, j)?;
                     super::emit::put(&mut self.arena, &s[j..k]);
                     i = k;
                     continue;
@@ -822,6 +822,45 @@ fn push_utf8(out: &mut Vec<u8>, cp: u32) {
             0x80 | (cp & 0x3F) as u8,
         ]);
     }
+}
+
+/// Validate the run of multi-byte UTF-8 sequences starting at `i` (a byte ≥ 0x80);
+/// return the offset of the first ASCII byte after it. Well-formed sequences take a
+/// fast path on one 4-byte load; anything doubtful goes to `utf8_sequence`, which
+/// decides errors (and their offsets) exactly.
+#[inline(always)]
+pub(crate) fn utf8_run(s: &[u8], mut i: usize) -> Result<usize, JsonError> {
+    let n = s.len();
+    while i + 4 <= n {
+        let b0 = s[i];
+        if b0 < 0x80 {
+            return Ok(i);
+        }
+        let w = u32::from_le_bytes([s[i], s[i + 1], s[i + 2], s[i + 3]]);
+        let b1 = (w >> 8) as u8;
+        if b0 & 0xF0 == 0xE0 {
+            // 3 bytes (most CJK): continuation bytes, no overlong (E0 80..9F), no surrogate (ED A0..BF)
+            if w & 0x00C0_C000 == 0x0080_8000 && !(b0 == 0xE0 && b1 < 0xA0) && !(b0 == 0xED && b1 >= 0xA0) {
+                i += 3;
+                continue;
+            }
+        } else if b0 & 0xE0 == 0xC0 {
+            if b0 >= 0xC2 && b1 & 0xC0 == 0x80 {
+                i += 2;
+                continue;
+            }
+        } else if b0 & 0xF8 == 0xF0 && b0 <= 0xF4 {
+            if w & 0xC0C0_C000 == 0x8080_8000 && !(b0 == 0xF0 && b1 < 0x90) && !(b0 == 0xF4 && b1 >= 0x90) {
+                i += 4;
+                continue;
+            }
+        }
+        break;
+    }
+    while i < n && s[i] >= 0x80 {
+        i = utf8_sequence(s, i)?;
+    }
+    Ok(i)
 }
 
 /// Validate the UTF-8 sequence whose lead byte (≥ 0x80) is at `i`; return the offset

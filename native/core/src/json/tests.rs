@@ -621,6 +621,34 @@ fn scratch_reuse_matches_fresh_parses_including_after_errors() {
 }
 
 #[test]
+fn utf8_fast_path_agrees_with_the_exact_validator() {
+    use super::parse::{utf8_run, utf8_sequence};
+    let reference = |s: &[u8], mut i: usize| -> Result<usize, JsonError> {
+        while i < s.len() && s[i] >= 0x80 {
+            i = utf8_sequence(s, i)?;
+        }
+        Ok(i)
+    };
+    let tails: [u8; 7] = [0x41, 0x7F, 0x80, 0x8F, 0x90, 0xBF, 0xC0];
+    let mut checked = 0;
+    for b0 in 0x80..=0xFFu8 {
+        for b1 in 0..=0xFFu8 {
+            for &b2 in &tails {
+                for &b3 in &tails {
+                    let seq = [b0, b1, b2, b3, 0xE6, 0x97, 0xA5, b'x'];
+                    // the run as the first thing, after a valid 3-byte char, and cut short
+                    for s in [&seq[..], &[&[0xE6u8, 0x97, 0xA5][..], &seq[..]].concat()[..], &seq[..3]] {
+                        assert_eq!(utf8_run(s, 0), reference(s, 0), "{s:x?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 1_000_000);
+}
+
+#[test]
 fn simd_level_is_named() {
     assert!(["avx2", "sse2", "simd128", "neon", "scalar"].contains(&json_simd_level()));
 }
@@ -752,6 +780,12 @@ fn synthetic_events() -> Vec<(&'static str, Vec<u8>)> {
         r#"{{"type": "m.room.message", "room_id": "!abcdefghijkl:example.org", "sender": "@alice:example.org", "origin_server_ts": 1700000000000, "depth": 12345, "prev_events": ["$Xk1dW8Yb3vQ0qg4M5x7d9mL2pS6tE1rH0aZcVbNnMoP"], "auth_events": ["$a1", "$b2", "$c3"], "hashes": {{"sha256": "QwErTyUiOpAsDfGhJkLzXcVbNm1234567890qwertyu"}}, "signatures": {{"example.org": {{"ed25519:a_AbCd": "ZmFrZXNpZ25hdHVyZWZha2VzaWduYXR1cmVmYWtlc2lnbmF0dXJlZmFrZXNpZ25hdHVyZWZha2VzaWduYXR1cmVmYWtl"}}}}, "content": {{"msgtype": "m.text", "body": "{body}", "format": "org.matrix.custom.html", "formatted_body": "<p>{body}</p>"}}}}"#
     );
     out.push(("64KB m.room.message", msg.into_bytes()));
+    // ~64 KB of CJK and emoji text (every character non-ASCII: the UTF-8 validation path)
+    let mut cjk = String::new();
+    while cjk.len() < 64_000 {
+        cjk.push_str("日本語のテキストと絵文字😀🎉、中文字符和한국어 텍스트。");
+    }
+    out.push(("64KB CJK/emoji m.room.message", format!(r#"{{"type": "m.room.message", "content": {{"msgtype": "m.text", "body": "{cjk}"}}}}"#).into_bytes()));
     // ~64 KB power levels: 1,300 users (a wide object to sort)
     let mut users = String::new();
     for i in 0..1300 {
