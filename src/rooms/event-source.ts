@@ -1,0 +1,96 @@
+// Stored events as the protocol layer sees them (Pdu), parsed once and cached,
+// and the room version of each room. Reads are synchronous: state resolution
+// looks events up synchronously, and the LMDB store answers reads in place.
+import type { Kernels } from '../accel/types.js';
+import type { Pdu } from '../matrix/pdu.js';
+import { parsePdu } from '../matrix/event-format/index.js';
+import { roomVersion, type RoomVersionRules } from '../matrix/room-versions.js';
+import type { Store } from '../store/index.js';
+import type { Op, ReadTx } from '../store/trees.js';
+import type { StoredEvent } from '../store/repositories/events.js';
+
+const decoder = new TextDecoder();
+const CACHE_LIMIT = 50_000;
+
+/** Runs a read that the backend answers synchronously (LMDB). */
+export function readNow<T>(store: Store, body: (tx: ReadTx) => Op<T>): T {
+  const out = store.read(body);
+  if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<T>).then === 'function') {
+    throw new Error('the room pipeline needs a store that answers reads synchronously (LMDB)');
+  }
+  return out as T;
+}
+
+export interface StoredPdu {
+  readonly pdu: Pdu;
+  readonly status: StoredEvent['status'];
+}
+
+export class EventSource {
+  private readonly pdus = new Map<string, StoredPdu>();
+  private readonly rulesByRoom = new Map<string, RoomVersionRules>();
+
+  constructor(private readonly store: Store, private readonly kernels: Kernels) {}
+
+  /** The stored event (any status), or undefined. */
+  get(eventId: string): StoredPdu | undefined {
+    const hit = this.pdus.get(eventId);
+    if (hit !== undefined) return hit;
+    const events = this.store.events;
+    const stored = readNow(this.store, (tx) => events.get(tx, eventId));
+    if (stored === undefined) return undefined;
+    return this.remember(stored);
+  }
+
+  /** The event if it is stored and was not rejected. */
+  pdu(eventId: string): Pdu | undefined {
+    const e = this.get(eventId);
+    return e === undefined || e.status === 'rejected' ? undefined : e.pdu;
+  }
+
+  /** Cache a just-persisted event. */
+  add(pdu: Pdu, status: StoredEvent['status']): void {
+    if (this.pdus.size >= CACHE_LIMIT) this.pdus.clear();
+    this.pdus.set(pdu.eventId, { pdu, status });
+  }
+
+  /** The room version of a known room (from its create event), or undefined. */
+  roomRules(roomId: string): RoomVersionRules | undefined {
+    const known = this.rulesByRoom.get(roomId);
+    if (known !== undefined) return known;
+    const state = this.store.state;
+    const createId = readNow(this.store, (tx) => state.currentEntry(tx, roomId, 'm.room.create', ''));
+    if (createId === undefined) return undefined;
+    const create = this.get(createId);
+    if (create === undefined) return undefined;
+    const rules = rulesOfCreate(create.pdu);
+    if (rules !== undefined) this.rulesByRoom.set(roomId, rules);
+    return rules;
+  }
+
+  setRoomRules(roomId: string, rules: RoomVersionRules): void {
+    this.rulesByRoom.set(roomId, rules);
+  }
+
+  private remember(stored: StoredEvent): StoredPdu {
+    const json = JSON.parse(decoder.decode(stored.json)) as Record<string, unknown>;
+    let rules: RoomVersionRules | undefined;
+    if (stored.type === 'm.room.create' && stored.stateKey === '') {
+      const c = json.content as Record<string, unknown> | undefined;
+      rules = roomVersion(typeof c?.room_version === 'string' ? c.room_version : '1');
+    } else {
+      rules = this.roomRules(stored.roomId);
+    }
+    if (rules === undefined) throw new Error(`event ${stored.eventId}: room ${stored.roomId} has no known room version`);
+    const pdu = parsePdu(rules, json, stored.eventId, { kernels: this.kernels, byteLength: stored.json.length });
+    const out = { pdu, status: stored.status };
+    this.add(pdu, stored.status);
+    return out;
+  }
+}
+
+/** The rules of the room version a create event names ('1' when absent). */
+export function rulesOfCreate(create: Pdu): RoomVersionRules | undefined {
+  const v = create.content.room_version;
+  return roomVersion(typeof v === 'string' ? v : '1');
+}

@@ -1,0 +1,32 @@
+// Step 4's second half / step 5 (receipt check 5): the event passes the auth
+// rules against the state before it; failing that, it is rejected.
+import type { Kernels } from '../../accel/types.js';
+import { authEventTypes, checkAuth, type AuthState } from '../../matrix/auth/index.js';
+import { stateKeyOf, type Pdu, type StateKey } from '../../matrix/pdu.js';
+import type { RoomVersionRules } from '../../matrix/room-versions.js';
+import type { EventSource } from '../event-source.js';
+import type { StateBefore } from './4-state-before.js';
+import type { Candidate, Verdict } from './types.js';
+
+/** The (type, state_key) pairs the auth rules read for this event (plus the create event, always). */
+export function authKeys(rules: RoomVersionRules, pdu: Pdu): StateKey[] {
+  const keys = authEventTypes(rules, pdu).map(([t, s]) => stateKeyOf(t, s));
+  const create = stateKeyOf('m.room.create', '');
+  if (!keys.includes(create)) keys.push(create);
+  return keys;
+}
+
+/** An AuthState over the given state's entries for those keys. */
+export function authStateOf(entries: Map<StateKey, string>, events: EventSource): AuthState {
+  return (type, stateKey) => {
+    const id = entries.get(stateKeyOf(type, stateKey));
+    return id === undefined ? undefined : events.pdu(id);
+  };
+}
+
+export function authAgainstState(c: Candidate, before: StateBefore, events: EventSource, kernels: Kernels): Verdict {
+  if (c.pdu.type === 'm.room.create' && c.pdu.stateKey === '') return { ok: true };
+  const entries = before.entries(authKeys(c.rules, c.pdu));
+  const result = checkAuth(c.rules, c.pdu, authStateOf(entries, events), kernels);
+  return result.allowed ? { ok: true } : { ok: false, reason: result.reason };
+}
