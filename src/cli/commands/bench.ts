@@ -32,6 +32,7 @@ options:
   --shared-secret S        Synapse-style registration shared secret of the target
   --registration-token T   registration token, if the target requires one
   --server-pid PID         the target's process, to sample its CPU time and RSS
+  --note TEXT              a note kept with the results (e.g. "Synapse 1.163, SQLite")
 
 Ctrl-C stops after the current sample and keeps what was measured (twice: quit now).
 `;
@@ -143,6 +144,7 @@ export const benchCommand: Command = {
         machine,
         ...(target ? { target } : {}),
         quick,
+        ...(str(args.note) ? { notes: [str(args.note)!] } : {}),
         signal: controller.signal,
         progress,
         onUpdate: (partial) => writeAtomic(jsonFile, JSON.stringify(partial, null, 1)),
