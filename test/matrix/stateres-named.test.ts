@@ -7,10 +7,10 @@
 // (v11 vs v12).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { stateKeyOf, type StateMap } from '../../src/matrix/pdu.js';
+import { stateKeyOf, type Pdu, type StateMap } from '../../src/matrix/pdu.js';
 import { roomVersion } from '../../src/matrix/room-versions.js';
 import { resolveState } from '../../src/matrix/stateres/index.js';
-import { eventStore, loadRoomFixture, loadRumaScenarios, replayDag, stateMapOf } from './stateres-helpers.js';
+import { eventStore, loadRoomFixture, loadRumaScenarios, pduFromJson, replayDag, stateMapOf } from './stateres-helpers.js';
 
 const PL = stateKeyOf('m.room.power_levels', '');
 const JR = stateKeyOf('m.room.join_rules', '');
@@ -113,4 +113,47 @@ describe('named scenarios (ruma)', () => {
       for (const [type, stateKey, id] of s.expected) assert.equal(r.get(stateKeyOf(type, stateKey)), id);
     }
   });
+});
+
+describe('named scenarios (from the spec text)', () => {
+  // rooms/v12: creators have infinite power, and the reverse topological power
+  // ordering compares senders' power before timestamps. A later power levels
+  // change by the creator is therefore applied before an earlier one by an
+  // admin, which then applies on top of it and wins; in v11 the earlier one goes first and loses.
+  for (const version of ['11', '12'] as const) {
+    it(`creator vs admin power levels race (room v${version})`, () => {
+      const rules = roomVersion(version)!;
+      const id = (name: string) => `$${name.padEnd(43, 'A')}`;
+      const createId = id('create');
+      const roomId = version === '12' ? `!${createId.slice(1)}` : '!race:example.org';
+      const alice = '@alice:example.org';
+      const bob = '@bob:example.org';
+      const events = new Map<string, Pdu>();
+      const add = (name: string, sender: string, type: string, stateKey: string, content: Record<string, unknown>, auth: string[], ts: number) => {
+        const eventId = name === 'create' ? createId : id(name);
+        const withCreate = version === '12' || name === 'create' ? auth : [createId, ...auth];
+        events.set(eventId, pduFromJson({
+          event_id: eventId, ...(version === '12' && name === 'create' ? {} : { room_id: roomId }), sender, type, state_key: stateKey, content,
+          auth_events: withCreate.map((a) => (a === createId ? a : id(a))), prev_events: [], origin_server_ts: ts, depth: ts,
+        }));
+        return eventId;
+      };
+      const creatorPowers = version === '12' ? {} : { [alice]: 100 };
+      add('create', alice, 'm.room.create', '', { room_version: version }, [], 1);
+      add('ajoin', alice, 'm.room.member', alice, { membership: 'join' }, [], 2);
+      add('pl0', alice, 'm.room.power_levels', '', { users: { ...creatorPowers, [bob]: 100 } }, ['ajoin'], 3);
+      add('jr', alice, 'm.room.join_rules', '', { join_rule: 'public' }, ['ajoin', 'pl0'], 4);
+      add('bjoin', bob, 'm.room.member', bob, { membership: 'join' }, ['pl0', 'jr'], 5);
+      const plA = add('pla', alice, 'm.room.power_levels', '', { users: { ...creatorPowers, [bob]: 100, '@carol:example.org': 50 } }, ['ajoin', 'pl0'], 20);
+      const plB = add('plb', bob, 'm.room.power_levels', '', { users: { ...creatorPowers, [bob]: 100 }, events: { 'm.room.name': 100 } }, ['bjoin', 'pl0'], 10);
+      const base = new Map<string, string>();
+      for (const ev of events.values()) if (ev.eventId !== plA && ev.eventId !== plB) base.set(stateKeyOf(ev.type, ev.stateKey!), ev.eventId);
+      const forkA = new Map(base).set(PL, plA);
+      const forkB = new Map(base).set(PL, plB);
+      const lookup = (x: string) => events.get(x);
+      const resolved = resolveState(rules, [forkA, forkB], lookup);
+      assert.equal(resolved.get(PL), version === '12' ? plB : plA);
+      assert.equal(resolveState(rules, [forkB, forkA], lookup).get(PL), resolved.get(PL));
+    });
+  }
 });
