@@ -77,6 +77,10 @@ export const TREES = {
   accountDataStream: 'account_data.by_stream',
   /** nid(user) + uint filter id → filter JSON bytes */
   filters: 'filters',
+  /** nid(user) → {json} ProfileRecord (displayname, avatar_url) */
+  profiles: 'profiles',
+  /** nid(user) → {json} PresenceRecord (presence, status message, last active ts) */
+  presence: 'presence',
   /** str scope + tail txn id → uint ts + response bytes (client and federation transaction ids) */
   transactionIds: 'txn_ids',
 

@@ -18,6 +18,8 @@ import { ForwardExtremities } from './repositories/extremities.js';
 import { Filters } from './repositories/filters.js';
 import { Interner } from './repositories/intern.js';
 import { Memberships } from './repositories/membership.js';
+import { Presence } from './repositories/presence.js';
+import { Profiles } from './repositories/profiles.js';
 import { StreamPositions } from './repositories/positions.js';
 import { Receipts } from './repositories/receipts.js';
 import { ServerKeys } from './repositories/server-keys.js';
@@ -47,6 +49,8 @@ export class Store {
   readonly devices = new Devices(this.intern);
   readonly accountData = new AccountData(this.intern, this.positions);
   readonly filters = new Filters(this.intern);
+  readonly profiles = new Profiles(this.intern);
+  readonly presence = new Presence(this.intern);
   readonly transactionIds = new TransactionIds();
   readonly receipts = new Receipts(this.intern, this.positions);
   readonly toDevice = new ToDevice(this.intern, this.positions);

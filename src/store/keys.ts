@@ -100,9 +100,9 @@ export class ByteWriter {
     return this.vbytes(Buffer.from(s, 'utf8'));
   }
 
-  /** A copy of the bytes written (the writer may be reused). */
+  /** The bytes written. The writer hands its buffer over: do not write to it afterwards. */
   done(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.len));
+    return this.buf.subarray(0, this.len);
   }
 }
 

@@ -138,6 +138,13 @@ export class ReadTx {
 /** A write transaction, as repositories see it. */
 export class WriteTx extends ReadTx {
   private readonly commitHooks: (() => void)[] = [];
+  private readonly finishHooks: (() => void)[] = [];
+  /**
+   * Per-transaction memo for repositories (counters, interned ids, snapshot
+   * records created or read in this transaction). Valid only inside it: the
+   * backend serialises writers, so nothing else changes these keys meanwhile.
+   */
+  readonly memo = new Map<string, unknown>();
 
   constructor(protected override readonly raw: RawWriter) {
     super(raw);
@@ -154,6 +161,16 @@ export class WriteTx extends ReadTx {
   /** Run `hook` once this transaction is durably committed (e.g. to fill process caches). */
   afterCommit(hook: () => void): void {
     this.commitHooks.push(hook);
+  }
+
+  /** Run `hook` after the body returns, still inside the transaction (flush memoised writes). */
+  beforeFinish(hook: () => void): void {
+    this.finishHooks.push(hook);
+  }
+
+  /** Called by the backend when the body has returned, before committing. */
+  finish(): void {
+    for (const hook of this.finishHooks) hook();
   }
 
   /** Called by the backend after a durable commit. */

@@ -95,7 +95,9 @@ export class LmdbBackend implements TreeBackend {
     let tx: WriteTx | undefined;
     const result = await this.env.childTransaction(() => {
       tx = new WriteTx(this.raw);
-      return runOpSync(body(tx));
+      const result = runOpSync(body(tx));
+      tx.finish();
+      return result;
     });
     await this.env.flushed;
     tx?.committed();

@@ -5,7 +5,7 @@
 
 import { TREES } from '../catalogue.js';
 import { readUint, uintKey } from '../keys.js';
-import type { Op, ReadTx, WriteTx } from '../trees.js';
+import { WriteTx, type Op, type ReadTx } from '../trees.js';
 
 function counterKey(name: string): Buffer {
   return Buffer.from(name, 'utf8');
@@ -13,14 +13,35 @@ function counterKey(name: string): Buffer {
 
 /** The last value allocated from counter `name` (0 when none yet). */
 export function* counterValue(tx: ReadTx, name: string): Op<number> {
+  if (tx instanceof WriteTx) {
+    const memo = tx.memo.get(`counter:${name}`) as CounterMemo | undefined;
+    if (memo !== undefined) return memo.last;
+  }
   const v = yield* tx.get(TREES.counters, counterKey(name));
   return v === undefined ? 0 : readUint(v);
 }
 
-/** Allocate `count` consecutive values; returns the first (values start at 1). */
+interface CounterMemo {
+  last: number;
+}
+
+/**
+ * Allocate `count` consecutive values; returns the first (values start at 1).
+ * Within one transaction the counter is read once and written once, when the
+ * body finishes (a transaction persisting thousands of events does not
+ * rewrite the same key thousands of times).
+ */
 export function* allocate(tx: WriteTx, name: string, count = 1): Op<number> {
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`allocate: bad count ${count}`);
-  const last = yield* counterValue(tx, name);
-  tx.put(TREES.counters, counterKey(name), uintKey(last + count));
-  return last + 1;
+  const memoKey = `counter:${name}`;
+  let memo = tx.memo.get(memoKey) as CounterMemo | undefined;
+  if (memo === undefined) {
+    const m: CounterMemo = { last: yield* counterValue(tx, name) };
+    memo = m;
+    tx.memo.set(memoKey, m);
+    tx.beforeFinish(() => tx.put(TREES.counters, counterKey(name), uintKey(m.last)));
+  }
+  const first = memo.last + 1;
+  memo.last += count;
+  return first;
 }

@@ -138,8 +138,8 @@ export class Events implements EventsRepository {
     const hasState = status === EventStatus.timeline || status === EventStatus.softFailed;
     if (hasState && input.stateBefore === undefined) throw new TypeError(`persist: ${input.status} event ${input.eventId} needs stateBefore`);
 
-    const eventNid = yield* this.intern.intern(tx, NidKind.event, input.eventId);
-    const existingRaw = yield* tx.get(TREES.events, uintKey(eventNid));
+    const [eventNid, newNid] = yield* this.intern.internNew(tx, NidKind.event, input.eventId);
+    const existingRaw = newNid ? undefined : yield* tx.get(TREES.events, uintKey(eventNid));
     const roomNid = yield* this.intern.intern(tx, NidKind.room, input.roomId);
     if (existingRaw !== undefined) {
       const existing = decodeEventRecord(existingRaw);
@@ -158,14 +158,19 @@ export class Events implements EventsRepository {
 
     let stateBefore = EMPTY_SNAPSHOT;
     let stateAfter = EMPTY_SNAPSHOT;
-    let afterChanges: NidChanges = new Map();
+    // Changes from `beforeParent` (the snapshot stateBefore was derived from) to
+    // stateAfter: when that is the current state, updating it needs no diff.
+    let beforeParent = EMPTY_SNAPSHOT;
+    let changesToAfter: NidChanges = new Map();
     if (hasState) {
-      stateBefore = (yield* this.state.deriveNids(tx, roomNid, input.stateBefore!)).snapshot;
-      stateAfter = stateBefore;
+      const before = yield* this.state.deriveNids(tx, roomNid, input.stateBefore!);
+      stateBefore = stateAfter = before.snapshot;
+      beforeParent = before.parent;
+      changesToAfter = before.changes;
       if (stateKeyNid !== 0) {
         const derived = yield* this.state.deriveNids(tx, roomNid, { parent: stateBefore, changes: [[`${input.type}\u0000${input.stateKey}`, input.eventId]] });
         stateAfter = derived.snapshot;
-        afterChanges = derived.changes;
+        for (const [k, v] of derived.changes) changesToAfter.set(k, v);
       }
     }
 
@@ -178,7 +183,8 @@ export class Events implements EventsRepository {
       }
       tx.put(TREES.roomDepth, new ByteWriter(16).uint(roomNid).uint(input.depth).uint(eventNid).done(), EMPTY);
       for (const p of prevNids) tx.put(TREES.eventChildren, pair(p, eventNid), EMPTY);
-      const cited = (yield* tx.prefix(TREES.eventChildren, uintKey(eventNid), { limit: 1 })).length > 0;
+      // A stored event citing this one would have interned its id already.
+      const cited = !newNid && (yield* tx.prefix(TREES.eventChildren, uintKey(eventNid), { limit: 1 })).length > 0;
       yield* this.extremities.advance(tx, roomNid, eventNid, prevNids, cited);
     } else if (status === EventStatus.outlier) {
       tx.put(TREES.outliers, pair(roomNid, eventNid), EMPTY);
@@ -206,7 +212,7 @@ export class Events implements EventsRepository {
     tx.put(TREES.eventJson, uintKey(eventNid), input.json);
 
     if (input.currentState === 'after') {
-      yield* this.state.setCurrent(tx, roomNid, stateAfter, { from: stateBefore, changes: afterChanges });
+      yield* this.state.setCurrent(tx, roomNid, stateAfter, { from: beforeParent, changes: changesToAfter });
     } else if (input.currentState !== undefined) {
       const derived = yield* this.state.deriveNids(tx, roomNid, input.currentState);
       yield* this.state.setCurrent(tx, roomNid, derived.snapshot, { from: derived.parent, changes: derived.changes });

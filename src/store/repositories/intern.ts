@@ -14,7 +14,15 @@ import { allocate } from './counters.js';
 
 /** Strings longer than this (UTF-8 bytes) are keyed by their SHA-256 (LMDB keys are ≤ 511 bytes). */
 const MAX_INLINE = 400;
+/** WriteTx memo keys, one per kind (no string building on the hot path). */
+const MEMO_KEYS = Array.from({ length: 16 }, (_, kind) => `intern:${kind}`);
 const CACHE_LIMIT = 1 << 20;
+
+/** Mappings a write transaction created or read; cached for good once it commits. */
+interface TxMemo {
+  readonly toNid: Map<string, number>;
+  readonly toStr: Map<number, string>;
+}
 
 export interface InternRepository {
   /** The nid of `s`, or undefined when it was never interned (so nothing is stored under it). */
@@ -40,25 +48,37 @@ function byIdKey(kind: NidKind, nid: number): Buffer {
 }
 
 export class Interner implements InternRepository {
-  private readonly toNid = new Map<string, number>();
-  private readonly toStr = new Map<number, string>();
+  // One pair of maps per kind (kinds are small integers).
+  private readonly toNid: Map<string, number>[] = [];
+  private readonly toStr: Map<number, string>[] = [];
+  private size = 0;
 
-  // Cache keys are prefixed with the kind so kinds share two maps.
   private remember(kind: NidKind, s: string, nid: number): void {
-    if (this.toNid.size >= CACHE_LIMIT) {
-      this.toNid.clear();
-      this.toStr.clear();
+    if (this.size >= CACHE_LIMIT) {
+      this.toNid.length = 0;
+      this.toStr.length = 0;
+      this.size = 0;
     }
-    this.toNid.set(`${kind}:${s}`, nid);
-    this.toStr.set(nid * 8 + kind, s);
+    (this.toNid[kind] ??= new Map()).set(s, nid);
+    (this.toStr[kind] ??= new Map()).set(nid, s);
+    this.size++;
   }
 
-  private cached(kind: NidKind, s: string): number | undefined {
-    return this.toNid.get(`${kind}:${s}`);
+  /** Committed mappings, plus (inside a write) those this transaction created or read. */
+  private cached(tx: ReadTx, kind: NidKind, s: string): number | undefined {
+    const hit = this.toNid[kind]?.get(s);
+    if (hit !== undefined || !(tx instanceof WriteTx)) return hit;
+    return (tx.memo.get(MEMO_KEYS[kind]!) as TxMemo | undefined)?.toNid.get(s);
+  }
+
+  private cachedString(tx: ReadTx, kind: NidKind, nid: number): string | undefined {
+    const hit = this.toStr[kind]?.get(nid);
+    if (hit !== undefined || !(tx instanceof WriteTx)) return hit;
+    return (tx.memo.get(MEMO_KEYS[kind]!) as TxMemo | undefined)?.toStr.get(nid);
   }
 
   *nid(tx: ReadTx, kind: NidKind, s: string): Op<number | undefined> {
-    const hit = this.cached(kind, s);
+    const hit = this.cached(tx, kind, s);
     if (hit !== undefined) return hit;
     const v = yield* tx.get(TREES.internByString, byStringKey(kind, s));
     if (v === undefined) return undefined;
@@ -68,7 +88,7 @@ export class Interner implements InternRepository {
   }
 
   *nids(tx: ReadTx, kind: NidKind, strings: readonly string[]): Op<(number | undefined)[]> {
-    const out: (number | undefined)[] = strings.map((s) => this.cached(kind, s));
+    const out: (number | undefined)[] = strings.map((s) => this.cached(tx, kind, s));
     const missing: number[] = [];
     for (let i = 0; i < out.length; i++) if (out[i] === undefined) missing.push(i);
     if (missing.length === 0) return out;
@@ -91,12 +111,19 @@ export class Interner implements InternRepository {
     const nid = yield* allocate(tx, `nid.${kind}`);
     tx.put(TREES.internByString, byStringKey(kind, s), uintKey(nid));
     tx.put(TREES.internById, byIdKey(kind, nid), Buffer.from(s, 'utf8'));
-    tx.afterCommit(() => this.remember(kind, s, nid));
+    this.learn(tx, kind, s, nid);
     return nid;
   }
 
+  /** Like intern, and says whether the nid was allocated by this call. */
+  *internNew(tx: WriteTx, kind: NidKind, s: string): Op<[nid: number, created: boolean]> {
+    const existing = yield* this.nid(tx, kind, s);
+    if (existing !== undefined) return [existing, false];
+    return [yield* this.intern(tx, kind, s), true];
+  }
+
   *string(tx: ReadTx, kind: NidKind, nid: number): Op<string> {
-    const hit = this.toStr.get(nid * 8 + kind);
+    const hit = this.cachedString(tx, kind, nid);
     if (hit !== undefined) return hit;
     const v = yield* tx.get(TREES.internById, byIdKey(kind, nid));
     if (v === undefined) throw new Error(`store: unknown interned id ${kind}/${nid} (corrupt store?)`);
@@ -106,7 +133,7 @@ export class Interner implements InternRepository {
   }
 
   *strings(tx: ReadTx, kind: NidKind, nids: readonly number[]): Op<string[]> {
-    const out: (string | undefined)[] = nids.map((n) => this.toStr.get(n * 8 + kind));
+    const out: (string | undefined)[] = nids.map((n) => this.cachedString(tx, kind, n));
     const missing: number[] = [];
     for (let i = 0; i < out.length; i++) if (out[i] === undefined) missing.push(i);
     if (missing.length > 0) {
@@ -126,7 +153,17 @@ export class Interner implements InternRepository {
 
   /** Cache a mapping read from the store: at once if committed, after commit if read inside a write. */
   private learn(tx: ReadTx, kind: NidKind, s: string, nid: number): void {
-    if (tx instanceof WriteTx) tx.afterCommit(() => this.remember(kind, s, nid));
-    else this.remember(kind, s, nid);
+    if (!(tx instanceof WriteTx)) return this.remember(kind, s, nid);
+    const memoKey = MEMO_KEYS[kind]!;
+    let memo = tx.memo.get(memoKey) as TxMemo | undefined;
+    if (memo === undefined) {
+      const m: TxMemo = { toNid: new Map(), toStr: new Map() };
+      tx.memo.set(memoKey, (memo = m));
+      tx.afterCommit(() => {
+        for (const [str, n] of m.toNid) this.remember(kind, str, n);
+      });
+    }
+    memo.toNid.set(s, nid);
+    memo.toStr.set(nid, s);
   }
 }

@@ -7,17 +7,17 @@
 // skip delta instead: snapshots on a lineage carry an ordinal n (parent's + 1)
 // and snapshot n keeps its net changes against its *base*, the ancestor at
 // ordinal n − lowbit(n) (n with its lowest set bit cleared, as in a Fenwick
-// tree). Hence:
+// tree; a snapshot changing many entries jumps ahead, see deriveNids). Hence:
 // - a lookup (one key, or the whole state) walks at most popcount(n) ≤ log2(n)
 //   deltas: ≤ 18 gets for a key in a room with 200,000 state changes;
 // - a snapshot stores at most min(lowbit(n), keys changed) entries, so storage
 //   grows by about ½·log2(n) small entries per state change amortised (a few
 //   hundred bytes at 200k), never by copies of the state;
 // - forks are free: a snapshot's ancestry is a path, whatever the DAG does.
-// Non-state events reuse their predecessor's snapshot (no new id). A snapshot
-// derived from the empty state (a join's initial state, a room's create)
-// starts at ordinal = next power of two ≥ its size, so its copies are paid
-// for by that many later changes.
+// Non-state events reuse their predecessor's snapshot (no new id). A
+// snapshot with c changes (a join's 20k-entry initial state, a resolved fork)
+// takes an ordinal that is a multiple of the next power of two ≥ c, so its
+// big delta is copied into a later one only after ≥ c more snapshots.
 
 import { NidKind, TREES } from '../catalogue.js';
 import { ByteReader, ByteWriter, readUint, uintKey } from '../keys.js';
@@ -116,18 +116,26 @@ export class StateSnapshots implements StateRepository {
 
   *info(tx: ReadTx, snapshot: SnapshotId): Op<SnapshotInfo | undefined> {
     if (snapshot === EMPTY_SNAPSHOT) return { id: 0, roomNid: 0, parent: 0, ordinal: 0, base: 0 };
-    const hit = this.infoCache.get(snapshot);
+    const hit = this.infoCache.get(snapshot) ?? (tx instanceof WriteTx ? (tx.memo.get('snapshots') as Map<SnapshotId, SnapshotInfo> | undefined)?.get(snapshot) : undefined);
     if (hit !== undefined) return hit;
     const v = yield* tx.get(TREES.snapshots, uintKey(snapshot));
     if (v === undefined) return undefined;
     const info = decodeInfo(snapshot, v);
+    this.learn(tx, info);
+    return info;
+  }
+
+  /** Cache a snapshot record: now if committed; inside a write, in its memo until commit. */
+  private learn(tx: ReadTx, info: SnapshotInfo): void {
     const remember = (): void => {
       if (this.infoCache.size >= INFO_CACHE_LIMIT) this.infoCache.clear();
-      this.infoCache.set(snapshot, info);
+      this.infoCache.set(info.id, info);
     };
-    if (tx instanceof WriteTx) tx.afterCommit(remember);
-    else remember();
-    return info;
+    if (!(tx instanceof WriteTx)) return remember();
+    let memo = tx.memo.get('snapshots') as Map<SnapshotId, SnapshotInfo> | undefined;
+    if (memo === undefined) tx.memo.set('snapshots', (memo = new Map()));
+    memo.set(info.id, info);
+    tx.afterCommit(remember);
   }
 
   private *mustInfo(tx: ReadTx, snapshot: SnapshotId): Op<SnapshotInfo> {
@@ -208,6 +216,7 @@ export class StateSnapshots implements StateRepository {
     }
     let parent: SnapshotId;
     const changes: NidChanges = new Map();
+    const fresh = new Set<number>();
     if ('full' in input) {
       parent = input.parentHint ?? EMPTY_SNAPSHOT;
       const before = yield* this.atNids(tx, parent);
@@ -223,7 +232,14 @@ export class StateSnapshots implements StateRepository {
       parent = input.parent;
       for (const [k, eventId] of input.changes) {
         const kn = yield* this.intern.intern(tx, NidKind.stateKey, k);
-        changes.set(kn, eventId === null ? 0 : yield* this.intern.intern(tx, NidKind.event, eventId));
+        if (eventId === null) {
+          changes.set(kn, 0);
+          continue;
+        }
+        const [en, created] = yield* this.intern.internNew(tx, NidKind.event, eventId);
+        changes.set(kn, en);
+        // An event id never seen before cannot already be in the parent state.
+        if (created) fresh.add(kn);
       }
     }
     const parentInfo = yield* this.mustInfo(tx, parent);
@@ -231,17 +247,22 @@ export class StateSnapshots implements StateRepository {
       throw new Error(`store: state snapshot ${parent} belongs to another room`);
     }
     // Drop no-op changes so an unchanged state reuses the parent snapshot.
-    for (const [k, v] of changes) if ((yield* this.getNid(tx, parent, k)) === v) changes.delete(k);
+    if (!('full' in input)) {
+      for (const [k, v] of changes) if (!fresh.has(k) && (yield* this.getNid(tx, parent, k)) === v) changes.delete(k);
+    }
     if (changes.size === 0) return { snapshot: parent, parent, changes };
 
     let ordinal: number;
     let base: SnapshotId;
     const delta = new Map<number, number>();
+    // A snapshot changing c entries takes the next ordinal that is a multiple
+    // of nextPow2(c): its lowbit is then ≥ c, so its delta is folded into a
+    // later one only after ≥ c further snapshots (the copy is amortised).
+    const step = nextPow2(changes.size);
+    ordinal = (Math.floor(parentInfo.ordinal / step) + 1) * step;
     if (parent === EMPTY_SNAPSHOT) {
-      ordinal = nextPow2(changes.size);
       base = EMPTY_SNAPSHOT;
     } else {
-      ordinal = parentInfo.ordinal + 1;
       const target = ordinal - lowbit(ordinal);
       // Fold the parent's skip deltas down to the base (newest first wins).
       let s = parent;
@@ -256,7 +277,9 @@ export class StateSnapshots implements StateRepository {
     for (const [k, v] of changes) delta.set(k, v);
 
     const id = yield* allocate(tx, 'snapshot');
-    tx.put(TREES.snapshots, uintKey(id), encodeInfo({ id, roomNid, parent, ordinal, base }));
+    const info: SnapshotInfo = { id, roomNid, parent, ordinal, base };
+    tx.put(TREES.snapshots, uintKey(id), encodeInfo(info));
+    this.learn(tx, info);
     for (const [k, v] of delta) {
       if (v === 0 && base === EMPTY_SNAPSHOT) continue; // nothing to remove from the empty state
       tx.put(TREES.snapshotDeltas, deltaKey(id, k), uintKey(v));
