@@ -492,7 +492,20 @@ impl<'a> Parser<'a> {
                 buf[j] = x;
             }
         } else {
-            buf.sort_unstable_by(cmp);
+            // big objects: sort on the prefixes alone (cheap, branch-light comparisons),
+            // then order each run of equal prefixes by the full bytes
+            buf.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+            let mut i = 0;
+            while i < buf.len() {
+                let mut j = i + 1;
+                while j < buf.len() && buf[j].0 == buf[i].0 {
+                    j += 1;
+                }
+                if j - i > 1 {
+                    buf[i..j].sort_unstable_by(cmp);
+                }
+                i = j;
+            }
         }
         let dup = buf
             .windows(2)

@@ -486,6 +486,21 @@ fn hundred_thousand_keys() {
     assert_eq!(strict(&input), Err(e(ErrorCode::DuplicateKey, dup_at)));
 }
 
+#[test]
+fn keys_sharing_long_prefixes_sort_and_deduplicate() {
+    // 16-byte prefixes tie for every key here: order comes from the full comparison
+    for n in [5usize, 30, 1000] {
+        let keys: Vec<String> = (0..n).map(|i| format!("@same16byteprefix{}", (i * 7919) % n)).chain([String::from("@same16byteprefi")]).collect();
+        let input = format!("{{{}}}", keys.iter().map(|k| format!("\"{k}\":0")).collect::<Vec<_>>().join(","));
+        let mut sorted = keys.clone();
+        sorted.sort();
+        let want = format!("{{{}}}", sorted.iter().map(|k| format!("\"{k}\":0")).collect::<Vec<_>>().join(","));
+        assert_eq!(strict(&input).unwrap(), want);
+        let dup = format!("{},\"@same16byteprefix0\":1}}", &input[..input.len() - 1]);
+        assert_eq!(strict(&dup), Err(e(ErrorCode::DuplicateKey, input.len())));
+    }
+}
+
 // ---------- event operations ----------
 
 fn v11_rules() -> RedactionRules {
