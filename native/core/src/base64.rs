@@ -151,7 +151,7 @@ unsafe fn encode_scalar(input: &[u8], alphabet: &[u8; 64], dst: *mut u8) -> usiz
 /// Strips `=` padding that completes the final quantum; any other `=` stays and
 /// is rejected as a byte outside the alphabet.
 fn strip_padding(input: &[u8]) -> &[u8] {
-    if input.len() % 4 != 0 {
+    if !input.len().is_multiple_of(4) {
         return input;
     }
     match input {
@@ -281,7 +281,7 @@ const fn nibble_tables(alphabet: &[u8; 64]) -> NibbleTables {
     encode_shift[0] = b'a' - 26;
     let mut k = 1;
     while k <= 10 {
-        encode_shift[k] = (b'0' as u8).wrapping_sub(52);
+        encode_shift[k] = b'0'.wrapping_sub(52);
         k += 1;
     }
     encode_shift[11] = c62.wrapping_sub(62);
