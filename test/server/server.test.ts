@@ -1,0 +1,167 @@
+// The composed server: startTestServer over both adapters, health and metrics, the signing
+// key and registration token kept across restarts, and `myelin start` as an operator runs it.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildConfig } from '../../src/config/index.js';
+import { registrationPolicy } from '../../src/server/registration-token.js';
+import { startTestServer } from '../helpers/server.js';
+
+const repoRoot = resolve(new URL('.', import.meta.url).pathname, '..', '..', '..');
+
+describe('composed server', () => {
+  for (const adapter of ['node', 'uws'] as const) {
+    it(`serves over ${adapter}: health, versions, errors, metrics with per-route latency`, async () => {
+      const t = await startTestServer({ adapter });
+      try {
+        assert.equal(t.adapter, adapter);
+        assert.match(t.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+        const health = await fetch(`${t.url}/health`);
+        assert.equal(health.status, 200);
+        assert.equal(await health.text(), 'OK');
+        const versions = (await (await fetch(`${t.url}/_matrix/client/versions`)).json()) as { versions: string[] };
+        assert.ok(versions.versions.includes('v1.1'));
+        const unknown = await fetch(`${t.url}/_matrix/client/v3/capabilities`, { headers: { authorization: 'Bearer nope' } });
+        assert.equal(unknown.status, 401);
+        assert.equal(((await unknown.json()) as { errcode: string }).errcode, 'M_UNKNOWN_TOKEN');
+        const metrics = await fetch(`${t.url}/_myelin/metrics`);
+        assert.equal(metrics.status, 200);
+        const text = await metrics.text();
+        assert.match(text, /myelin_http_request_duration_seconds_count\{route="\/_matrix\/client\/versions",method="GET",status="200"\} 1/);
+        assert.match(text, /myelin_http_request_duration_seconds_count\{route="\/_matrix\/client\/\{v\}\/capabilities",method="GET",status="401"\} 1/);
+        assert.match(text, /# TYPE myelin_events_persisted_total counter/);
+        assert.match(text, /# TYPE myelin_sync_waiters gauge/);
+        // the same server through inject()
+        const injected = await t.inject({ path: '/_matrix/client/versions' });
+        assert.equal(injected.status, 200);
+        assert.deepEqual(injected.json.versions, versions.versions);
+      } finally {
+        await t.close();
+      }
+    });
+  }
+
+  it('metrics can be moved or turned off', async () => {
+    const t = await startTestServer({ adapter: 'none', config: { metrics: { path: '/metrics' } } });
+    try {
+      assert.equal((await t.inject({ path: '/metrics' })).status, 200);
+      assert.equal((await t.inject({ path: '/_myelin/metrics' })).status, 404);
+    } finally {
+      await t.close();
+    }
+    const off = await startTestServer({ adapter: 'none', config: { metrics: { enabled: false } } });
+    try {
+      assert.equal((await off.inject({ path: '/_myelin/metrics' })).status, 404);
+    } finally {
+      await off.close();
+    }
+  });
+
+  it('the signing key is generated once and reused after a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'myelin-restart-'));
+    try {
+      const a = await startTestServer({ adapter: 'none', storePath: dir });
+      const k1 = a.server.signingKey;
+      await a.close();
+      assert.equal(k1.generated, true);
+      assert.match(k1.keyId, /^ed25519:a_[A-Za-z0-9_-]{4}$/);
+      assert.equal(k1.seed.length, 32);
+      const b = await startTestServer({ adapter: 'none', storePath: dir });
+      const k2 = b.server.signingKey;
+      // the public key really is the seed's
+      assert.equal(b.services.kernels.base64Encode(b.services.kernels.ed25519PublicKey(k2.seed)), k2.publicKeyBase64);
+      await b.close();
+      assert.equal(k2.generated, false);
+      assert.equal(k2.keyId, k1.keyId);
+      assert.equal(k2.publicKeyBase64, k1.publicKeyBase64);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('registration policy: generated token is stored and reused; config token; open; disabled', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'myelin-regtoken-'));
+    try {
+      const cfg = (registration: Record<string, unknown>) => buildConfig({ source: 'test', values: { store: { path: dir }, registration } });
+      const first = registrationPolicy(cfg({}));
+      assert.equal(first.tokenSource, 'generated');
+      assert.match(first.token ?? '', /^[A-Za-z0-9._~-]{16,64}$/);
+      assert.equal(readFileSync(join(dir, 'registration_token'), 'utf8').trim(), first.token);
+      const again = registrationPolicy(cfg({}));
+      assert.equal(again.tokenSource, 'stored');
+      assert.equal(again.token, first.token);
+      assert.deepEqual(registrationPolicy(cfg({ token: 'fixed-token' })), { enabled: true, allowGuests: false, open: false, token: 'fixed-token', tokenSource: 'config' });
+      assert.equal(registrationPolicy(cfg({ open: true })).open, true);
+      assert.equal(registrationPolicy(cfg({ open: true })).token, undefined);
+      assert.equal(registrationPolicy(cfg({ enabled: false })).enabled, false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('myelin start', () => {
+  function start(cwd: string, env: Record<string, string> = {}) {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'myelin.js'), 'start'], {
+      cwd, env: { ...process.env, MYELIN_LISTEN_PORT: '0', MYELIN_LOGGING_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    const ready = new Promise<{ url: string; token: string }>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`no start-up lines within 20 s:\n${out}\n${err}`)), 20000);
+      const check = () => {
+        const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+        const token = /registration token(?: \(new\))?: (\S+)/.exec(out)?.[1];
+        if (url && token) { clearTimeout(timer); res({ url, token }); }
+      };
+      child.stdout.on('data', check);
+      void exited.then((code) => rej(new Error(`exited ${code} before starting:\n${out}\n${err}`)));
+    });
+    return { child, ready, exited, output: () => out };
+  }
+
+  it('with no config: localhost, LMDB under ./data, a printed registration token reused on restart, clean stop on SIGTERM', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'myelin-start-'));
+    try {
+      const a = start(cwd);
+      const { url, token } = await a.ready;
+      assert.match(a.output(), /myelin: localhost on http:\/\/127\.0\.0\.1:\d+ \(http: (uws|node).*kernels: (native|wasm|js)/);
+      assert.match(a.output(), /registration token \(new\)/);
+      const wk = (await (await fetch(`${url}/.well-known/matrix/client`)).json()) as Record<string, { base_url: string }>;
+      assert.match(wk['m.homeserver']!.base_url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+      assert.ok(existsSync(join(cwd, 'data', 'data.mdb')), 'LMDB under ./data');
+      a.child.kill('SIGTERM');
+      assert.equal(await a.exited, 0);
+      assert.match(a.output(), /SIGTERM, stopping/);
+
+      const b = start(cwd);
+      const second = await b.ready;
+      assert.equal(second.token, token, 'the same token after a restart');
+      assert.doesNotMatch(b.output(), /\(new\)/);
+      b.child.kill('SIGINT');
+      assert.equal(await b.exited, 0);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('a bad config file stops the start with exit code 2 and the reason', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'myelin-start-bad-'));
+    try {
+      const child = spawn(process.execPath, [join(repoRoot, 'bin', 'myelin.js'), 'start', '--config', join(cwd, 'missing.yaml')], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      const code = await new Promise<number | null>((res) => child.on('exit', res));
+      assert.equal(code, 2);
+      assert.match(err, /cannot read config file .*missing\.yaml: ENOENT/);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
