@@ -56,4 +56,6 @@ export interface RoomService {
   updateProfileInRooms(userId: string, displayname: string | null | undefined, avatarUrl: string | null | undefined): Promise<void>;
   /** Resolve a local alias to a room id (undefined when unknown). */
   resolveAlias(alias: string): Promise<string | undefined>;
+  /** Whether the user forgot the room (and has not joined, been invited or knocked since): sync hides it. */
+  isForgotten(userId: string, roomId: string): Promise<boolean>;
 }
