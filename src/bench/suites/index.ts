@@ -14,6 +14,7 @@ import { microEd25519Suite } from './micro-ed25519.js';
 import { microHashesSuite } from './micro-hashes.js';
 import { microUtf16Suite } from './micro-utf16.js';
 import { coreStateResSuite } from './core-state-res.js';
+import { coreStoreSuite } from './core-store.js';
 
 export const suites: readonly Suite[] = [
   microCanonicalJsonSuite,
@@ -22,6 +23,7 @@ export const suites: readonly Suite[] = [
   microHashesSuite,
   microEd25519Suite,
   coreStateResSuite,
+  coreStoreSuite,
   macroSendSuite,
   macroSyncSuite,
   macroMessagesSuite,
