@@ -10,8 +10,18 @@ use super::{ErrorCode, JsonError, MAX_DEPTH};
 impl<'a> Document<'a> {
     /// Canonical JSON of the whole document, appended to `out`.
     pub fn emit(&self, out: &mut Vec<u8>) {
+        if self.verbatim {
+            put(out, self.input);
+            return;
+        }
         out.reserve(self.input.len());
         self.value(0, out);
+    }
+
+    /// True when the input text is already canonical JSON (`emit` would reproduce it
+    /// byte for byte): a caller may use the input itself instead of a copy.
+    pub fn is_canonical(&self) -> bool {
+        self.verbatim
     }
 
     /// Canonical JSON of the root object after optional redaction, then without the

@@ -42,6 +42,8 @@ pub struct Document<'a> {
     pub(crate) arena: Vec<u8>,
     /// offset of the root value's first byte
     pub(crate) root_offset: usize,
+    /// the input is already canonical: emission is one copy of it
+    pub(crate) verbatim: bool,
 }
 
 impl<'a> Document<'a> {
@@ -156,6 +158,8 @@ struct Parser<'a> {
     /// scratch for sorting one object's keys: (key prefix, key node index)
     sort_buf: Vec<(u128, u32)>,
     long: scan::LongScan,
+    /// nothing seen so far would be emitted differently (see `Document::verbatim`)
+    verbatim: bool,
 }
 
 /// Reusable buffers for parsing many texts without allocating for each one
@@ -222,13 +226,21 @@ pub(crate) fn parse_with<'a>(input: &'a [u8], mode: Mode, scratch: &mut Scratch)
         stack: take(&mut scratch.stack),
         sort_buf: take(&mut scratch.sort_buf),
         long: scan::LongScan::detect(),
+        verbatim: true,
     };
     let result = p.run().map_err(|e| p.fail(e));
     scratch.keys = p.keys;
     scratch.stack = p.stack;
     scratch.sort_buf = p.sort_buf;
     match result {
-        Ok(root_offset) => Ok(Document { input, nodes: p.nodes, members: p.members, arena: p.arena, root_offset }),
+        Ok(root_offset) => Ok(Document {
+            input,
+            nodes: p.nodes,
+            members: p.members,
+            arena: p.arena,
+            root_offset,
+            verbatim: p.verbatim,
+        }),
         Err(e) => {
             scratch.nodes = p.nodes;
             scratch.members = p.members;
@@ -250,14 +262,18 @@ fn err<T>(code: ErrorCode, offset: usize) -> Result<T, JsonError> {
 
 impl<'a> Parser<'a> {
     #[inline(always)]
-    fn skip_ws(&self, mut i: usize) -> usize {
+    fn skip_ws(&mut self, mut i: usize) -> usize {
         let s = self.input;
         // compact input (the common case) has no whitespace between tokens
         if i < s.len() && s[i] > b' ' {
             return i;
         }
+        let from = i;
         while i < s.len() && is_ws(s[i]) {
             i += 1;
+        }
+        if i != from {
+            self.verbatim = false;
         }
         i
     }
@@ -481,6 +497,7 @@ impl<'a> Parser<'a> {
         let cmp = |x: &(u128, u32), y: &(u128, u32)| {
             x.0.cmp(&y.0).then_with(|| self.key_bytes(x.1 as usize).cmp(self.key_bytes(y.1 as usize)))
         };
+        let mut moved = false;
         if buf.len() <= 24 {
             for i in 1..buf.len() {
                 let x = buf[i];
@@ -489,9 +506,13 @@ impl<'a> Parser<'a> {
                     buf[j] = buf[j - 1];
                     j -= 1;
                 }
+                moved |= j != i;
                 buf[j] = x;
             }
+        } else if buf.windows(2).all(|w| cmp(&w[0], &w[1]) != core::cmp::Ordering::Greater) {
+            // already in order (canonical input): nothing to sort
         } else {
+            moved = true;
             // big objects: sort on the prefixes alone (cheap, branch-light comparisons),
             // then order each run of equal prefixes by the full bytes
             buf.sort_unstable_by(|x, y| x.0.cmp(&y.0));
@@ -506,6 +527,9 @@ impl<'a> Parser<'a> {
                 }
                 i = j;
             }
+        }
+        if moved {
+            self.verbatim = false;
         }
         let dup = buf
             .windows(2)
@@ -594,6 +618,9 @@ impl<'a> Parser<'a> {
         if integer {
             // `-0` is emitted `0`: point at the digit
             let start = if neg && digits == 1 && s[digits_start] == b'0' { digits_start } else { s0 };
+            if start != s0 {
+                self.verbatim = false;
+            }
             match self.mode {
                 Mode::Strict => {
                     if digits > 16 || number::parse_u64(&s[digits_start..int_end]) > number::MAX_SAFE {
@@ -617,6 +644,7 @@ impl<'a> Parser<'a> {
             }
             let len = self.arena.len() - a;
             self.push(K_NUM_ARENA, a, len, 0);
+            self.verbatim = false;
         }
         Ok(i)
     }
@@ -718,6 +746,10 @@ impl<'a> Parser<'a> {
                 let b = s[j];
                 if b == b'"' {
                     let len = self.arena.len() - a;
+                    // already canonical only if its escapes were written as canonical ones
+                    if KEY || self.arena[a..] != s[q + 1..j] {
+                        self.verbatim = false;
+                    }
                     self.push(if KEY { K_STR_ARENA } else { K_STR_CANON }, a, len, q);
                     return Ok(j + 1);
                 }

@@ -89,8 +89,13 @@ fn reference_vectors_canonical_json() {
             });
             assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
         }
-        // canonical output is a fixed point
+        // canonical output is a fixed point, and recognised as canonical when no key had escapes
         assert_eq!(canon(&want, Mode::Strict).unwrap(), want);
+        check_verbatim_claim(&input, Mode::Strict);
+        let claimed = check_verbatim_claim(&want, Mode::Strict).unwrap();
+        if !want.contains(&b'\\') {
+            assert!(claimed, "{}", String::from_utf8_lossy(&want));
+        }
     }
 }
 
@@ -661,6 +666,54 @@ fn utf8_fast_path_agrees_with_the_exact_validator() {
         }
     }
     assert!(checked > 1_000_000);
+}
+
+/// `is_canonical` (emission = one copy of the input) must only ever be claimed for a
+/// text that the full emission reproduces exactly.
+fn check_verbatim_claim(input: &[u8], mode: Mode) -> Option<bool> {
+    let doc = parse(input, mode).ok()?;
+    let mut slow = Vec::new();
+    doc.value(0, &mut slow);
+    if doc.is_canonical() {
+        assert_eq!(String::from_utf8_lossy(&slow), String::from_utf8_lossy(input), "claimed canonical");
+    }
+    Some(doc.is_canonical())
+}
+
+#[test]
+fn already_canonical_input_is_recognised_and_only_then() {
+    let yes = [
+        r#"{"a":1,"b":[true,false,null,"x"],"c":{}}"#,
+        r#"{"a":"\n\t\"\\\u0001\u001f"}"#,
+        r#"[-1,0,9007199254740991,"é😀"]"#,
+        r#""""#,
+    ];
+    for t in yes {
+        assert_eq!(check_verbatim_claim(t.as_bytes(), Mode::Strict), Some(true), "{t}");
+    }
+    let no = [
+        r#"{"b":1,"a":2}"#,
+        r#"{"a": 1}"#,
+        " []",
+        "[] ",
+        "[-0]",
+        r#"["\u00e9"]"#,
+        r#"["\u001F"]"#,
+        r#"["\/"]"#,
+        r#"["\u000a"]"#,
+        r#"["\u0022"]"#,
+        r#"{"\u0061":1}"#,
+        r#"{"a":{"d":1,"c":2},"b":0}"#,
+    ];
+    for t in no {
+        assert_eq!(check_verbatim_claim(t.as_bytes(), Mode::Strict), Some(false), "{t}");
+    }
+    assert_eq!(check_verbatim_claim(b"[1.0]", Mode::Compat), Some(false));
+    // a big object already in order, and one that is not
+    let sorted = format!("{{{}}}", (0..100).map(|i| format!("\"k{i:03}\":{i}")).collect::<Vec<_>>().join(","));
+    assert_eq!(check_verbatim_claim(sorted.as_bytes(), Mode::Strict), Some(true));
+    let unsorted = format!("{{{}}}", (0..100).rev().map(|i| format!("\"k{i:03}\":{i}")).collect::<Vec<_>>().join(","));
+    assert_eq!(check_verbatim_claim(unsorted.as_bytes(), Mode::Strict), Some(false));
 }
 
 #[test]
