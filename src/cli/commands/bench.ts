@@ -12,13 +12,14 @@ import { runSuites, selectSuites } from '../../bench/runner.js';
 import { comparisonTable, resultsTable } from '../../bench/table.js';
 import { compareResults } from '../../bench/compare.js';
 import { renderReport } from '../../bench/report.js';
+import { markdownSummary } from '../../bench/markdown.js';
 import { parseTarget } from '../../bench/target.js';
 import type { SuiteEnvironment, Target } from '../../bench/suite.js';
 
 const usage = `myelin bench                       list the suites and whether each fits this machine
 myelin bench <suite|tier|all> ...  run suites (tiers: micro, core, macro)
-myelin bench report <results.json> [--compare other.json] [--html out.html]
-                                   table and HTML report from a results file
+myelin bench report <results.json> [--compare other.json] [--html out.html] [--markdown out.md]
+                                   table, HTML report (and a Markdown summary) from a results file
 
 options:
   --quick                  small inputs and few samples (CI-sized; numbers not representative)
@@ -86,6 +87,8 @@ function report(args: ReturnType<typeof parseOptions>, io: CliIo): number {
   const html = str(args.html) ?? file.replace(/\.json$/i, '') + '.html';
   writeAtomic(html, renderReport(results, comparison ? { comparison } : {}));
   io.stdout.write(`report: ${html}\n`);
+  const md = str(args.markdown);
+  if (md) { writeAtomic(md, markdownSummary(results)); io.stdout.write(`summary: ${md}\n`); }
   return 0;
 }
 
