@@ -56,6 +56,8 @@ export interface DeviceInfo {
 export interface Profile {
   readonly displayname?: string;
   readonly avatar_url?: string;
+  /** m.tz and custom namespaced fields (spec v1.16) */
+  readonly [field: string]: unknown;
 }
 
 export type PresenceState = 'online' | 'offline' | 'unavailable';
@@ -109,8 +111,14 @@ export interface UserService {
   // --- profile ---
   /** Local users only (no federation yet): M_NOT_FOUND for unknown users. */
   getProfile(userId: string): Promise<Profile>;
-  /** Sets one field (null/undefined clears it) and updates the member event in every joined room. */
-  setProfileField(requester: Requester, userId: string, field: 'displayname' | 'avatar_url', value: string | null | undefined): Promise<void>;
+  /** One field; M_NOT_FOUND when unset. */
+  getProfileField(userId: string, field: string): Promise<unknown>;
+  /**
+   * Sets one field; displayname/avatar_url changes update the member event in every joined room.
+   * For displayname and avatar_url, null or '' clears the field (what clients before v1.16 send).
+   */
+  setProfileField(requester: Requester, userId: string, field: string, value: unknown): Promise<void>;
+  deleteProfileField(requester: Requester, userId: string, field: string): Promise<void>;
 
   // --- presence ---
   getPresence(requester: Requester, userId: string): Promise<PresenceStatus>;

@@ -1,4 +1,4 @@
-// Global user profiles (display name, avatar URL): what GET /profile answers and
+// Global user profiles (display name, avatar URL, other fields): what GET /profile answers and
 // what new member events carry. Per-room overrides live in the member events.
 
 import { NidKind, TREES } from '../catalogue.js';
@@ -6,9 +6,11 @@ import { jsonValue, parseJsonValue, uintKey } from '../keys.js';
 import type { Op, ReadTx, WriteTx } from '../trees.js';
 import type { Interner } from './intern.js';
 
+/** displayname, avatar_url, m.tz and custom namespaced fields (spec v1.16 profile fields). */
 export interface ProfileRecord {
   readonly displayname?: string;
   readonly avatar_url?: string;
+  readonly [field: string]: unknown;
 }
 
 export interface ProfilesRepository {

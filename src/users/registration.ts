@@ -1,0 +1,92 @@
+// Account registration: username checks, UIA (m.login.dummy when registration is open,
+// m.login.registration_token otherwise), guests, and the first device.
+// Spec: client-server-api#post_matrixclientv3register, #get_matrixclientv3registeravailable,
+// #token-authenticated-registration.
+import { timingSafeEqual } from 'node:crypto';
+import { forbidden, invalidParam, userInUse } from '../api/errors.js';
+import { hashPassword } from '../store/password.js';
+import type { UsersContext } from './context.js';
+import { generatedLocalpart, guestLocalpart, userIdFor } from './ids.js';
+import type { RegisterRequest, RegisterResult } from './service.js';
+import { issueSession, notifyDeviceList } from './sessions.js';
+import type { UiaOffer } from './uia.js';
+
+/** Longer passwords only cost hashing time (Synapse's limit too). */
+export const MAX_PASSWORD_LENGTH = 512;
+
+export async function checkUsernameAvailable(ctx: UsersContext, username: string): Promise<string> {
+  const userId = userIdFor(username, ctx.serverName);
+  const { store } = ctx;
+  const taken = (await store.read((tx) => store.accounts.get(tx, userId))) !== undefined;
+  if (taken) throw userInUse();
+  return userId;
+}
+
+export function registrationTokenValid(ctx: UsersContext, token: string): boolean {
+  const expected = ctx.registration.token;
+  if (ctx.registration.open || !ctx.registration.enabled || expected === undefined) return false;
+  const a = Buffer.from(token, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function registrationOffer(ctx: UsersContext): UiaOffer {
+  return ctx.registration.open
+    ? { flows: [{ stages: ['m.login.dummy'] }] }
+    : { flows: [{ stages: ['m.login.registration_token'] }] };
+}
+
+export async function register(ctx: UsersContext, request: RegisterRequest, kind: string): Promise<RegisterResult> {
+  if (kind !== 'user' && kind !== 'guest') throw invalidParam(`kind must be "user" or "guest"`);
+  if (!ctx.registration.enabled) throw forbidden('Registration is disabled on this server');
+  if (request.password !== undefined && request.password.length > MAX_PASSWORD_LENGTH) {
+    throw invalidParam(`password: longer than ${MAX_PASSWORD_LENGTH} characters`);
+  }
+  if (kind === 'guest') {
+    if (!ctx.registration.allowGuests) throw forbidden('Guest access is disabled on this server');
+    // Guests choose no name and no password (spec: #guest-access).
+    return createAccount(ctx, `@${guestLocalpart()}:${ctx.serverName}`, undefined, request, true);
+  }
+
+  // Name problems are reported before any auth round, so clients can ask again at once.
+  if (request.username !== undefined) await checkUsernameAvailable(ctx, request.username);
+
+  const uia = await ctx.uia.check('register', request.auth, registrationOffer(ctx), (stage, auth) => {
+    if (stage === 'm.login.dummy') return {};
+    if (stage === 'm.login.registration_token') {
+      if (typeof auth.token !== 'string' || !registrationTokenValid(ctx, auth.token)) throw forbidden('Invalid registration token');
+      return {};
+    }
+    throw forbidden(`Unsupported stage ${stage}`);
+  }, { username: request.username });
+
+  const username = request.username ?? (uia.saved.username as string | undefined);
+  const userId = username !== undefined ? userIdFor(username, ctx.serverName) : `@${generatedLocalpart()}:${ctx.serverName}`;
+  const result = await createAccount(ctx, userId, request.password, request, false);
+  ctx.uia.finish(uia.sessionId);
+  return result;
+}
+
+async function createAccount(
+  ctx: UsersContext, userId: string, password: string | undefined, request: RegisterRequest, guest: boolean,
+): Promise<RegisterResult> {
+  const passwordHash = password === undefined ? undefined : await hashPassword(password, ctx.passwordHashing);
+  const { store } = ctx;
+  const now = ctx.clock.now();
+  const localpart = userId.slice(1, userId.indexOf(':'));
+  const outcome = await store.write(function* (tx) {
+    const created = yield* store.accounts.create(tx, {
+      userId, createdTs: now, guest, ...(passwordHash !== undefined ? { passwordHash } : {}),
+    });
+    if (!created) return undefined;
+    // Like Synapse, a new user starts with their localpart as display name.
+    yield* store.profiles.put(tx, userId, { displayname: localpart });
+    if (request.inhibit_login === true) return { session: undefined };
+    return { session: yield* issueSession(ctx, tx, userId, request.device_id, request.initial_device_display_name) };
+  });
+  if (outcome === undefined) throw userInUse();
+  ctx.log?.info({ user_id: userId, guest }, 'registered');
+  if (outcome.session === undefined) return { user_id: userId, home_server: ctx.serverName };
+  notifyDeviceList(ctx, userId, outcome.session.deviceListPos);
+  return { user_id: userId, access_token: outcome.session.accessToken, device_id: outcome.session.deviceId, home_server: ctx.serverName };
+}
