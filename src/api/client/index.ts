@@ -5,6 +5,7 @@ import { versionsRoute } from './server-info/versions.js';
 import { wellKnownClientRoute } from './server-info/well-known-client.js';
 import { wellKnownServerRoute } from './server-info/well-known-server.js';
 import { capabilitiesRoute } from './server-info/capabilities.js';
+import { usersRoutes } from './account/routes.js';
 
 export const clientRoutes: readonly AnyRoute[] = [
   // server info (S1)
@@ -12,4 +13,6 @@ export const clientRoutes: readonly AnyRoute[] = [
   wellKnownClientRoute,
   wellKnownServerRoute,
   capabilitiesRoute,
+  // accounts, profile, devices, presence, user directory, account data, filters (S3)
+  ...usersRoutes,
 ];

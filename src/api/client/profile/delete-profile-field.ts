@@ -1,0 +1,14 @@
+// DELETE /_matrix/client/v3/profile/{userId}/{keyName} — client-server-api#delete_matrixclientv3profileuseridkeyname
+import { route } from '../../route.js';
+
+export const deleteProfileFieldRoute = route({
+  method: 'DELETE',
+  path: '/_matrix/client/{v}/profile/{userId}/{keyName}',
+  auth: 'access_token',
+  rateLimit: 'default',
+  spec: 'client-server-api#delete_matrixclientv3profileuseridkeyname',
+  handler: async ({ services, requester, params }) => {
+    await services.users.deleteProfileField(requester, params.userId!, params.keyName!);
+    return { body: {} };
+  },
+});

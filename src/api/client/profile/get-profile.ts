@@ -1,0 +1,11 @@
+// GET /_matrix/client/v3/profile/{userId} — client-server-api#get_matrixclientv3profileuserid
+import { route } from '../../route.js';
+
+export const getProfileRoute = route({
+  method: 'GET',
+  path: '/_matrix/client/{v}/profile/{userId}',
+  auth: 'none',
+  rateLimit: 'default',
+  spec: 'client-server-api#get_matrixclientv3profileuserid',
+  handler: async ({ services, params }) => ({ body: await services.users.getProfile(params.userId!) }),
+});
