@@ -6,6 +6,7 @@ import { wellKnownClientRoute } from './server-info/well-known-client.js';
 import { wellKnownServerRoute } from './server-info/well-known-server.js';
 import { capabilitiesRoute } from './server-info/capabilities.js';
 import { usersRoutes } from './account/routes.js';
+import { roomWriteRoutes } from './rooms/routes.js';
 
 export const clientRoutes: readonly AnyRoute[] = [
   // server info (S1)
@@ -15,4 +16,6 @@ export const clientRoutes: readonly AnyRoute[] = [
   capabilitiesRoute,
   // accounts, profile, devices, presence, user directory, account data, filters (S3)
   ...usersRoutes,
+  // room writes: createRoom, membership, send, state, redact (S2)
+  ...roomWriteRoutes,
 ];
