@@ -37,13 +37,14 @@ impl<'a> Document<'a> {
             return Err(JsonError::new(ErrorCode::Syntax, self.root_offset));
         }
         out.reserve(self.input.len());
-        let dropped = |k: &[u8]| drop_top_level.iter().any(|d| *d == k);
+        // the root's keys come in ascending order: walk the (sorted) lists alongside
+        let mut dropped = Walk::new(drop_top_level);
         out.push(b'{');
         let mut first = true;
         let Some(rules) = redaction else {
             for &k in self.sorted_keys(0) {
                 let k = k as usize;
-                if dropped(self.str_bytes(k)) {
+                if dropped.contains(self.str_bytes(k)) {
                     continue;
                 }
                 self.member(k, &mut first, out);
@@ -57,7 +58,8 @@ impl<'a> Document<'a> {
             Some(t) if self.is_string(t) => rules.content_rule(&self.string_value(t)),
             _ => None,
         };
-        let want_content = !dropped(b"content");
+        let want_content = !drop_top_level.iter().any(|d| *d == b"content");
+        let mut kept = Walk::new(rules.keep_top_level());
         let mut content_done = !want_content;
         for &k in self.sorted_keys(0) {
             let k = k as usize;
@@ -73,7 +75,7 @@ impl<'a> Document<'a> {
                 self.redacted_content(None, keep, out);
                 content_done = true;
             }
-            if key == b"content" || !rules.keeps_top_level(key) || dropped(key) {
+            if key == b"content" || !kept.contains(key) || dropped.contains(key) {
                 continue;
             }
             self.member(k, &mut first, out);
@@ -234,6 +236,37 @@ impl<'a> Document<'a> {
             K_FALSE => put(out, b"false"),
             _ => escape_string(&self.arena[a..a + b], out),
         }
+    }
+}
+
+/// Membership tests of ascending keys in a list, walking the list alongside when it is
+/// sorted (one comparison per step instead of a search per key).
+struct Walk<'s, T: AsRef<[u8]>> {
+    list: &'s [T],
+    pos: usize,
+    sorted: bool,
+}
+
+impl<'s, T: AsRef<[u8]>> Walk<'s, T> {
+    fn new(list: &'s [T]) -> Self {
+        let sorted = list.windows(2).all(|w| w[0].as_ref() < w[1].as_ref());
+        Walk { list, pos: 0, sorted }
+    }
+
+    /// Whether `key` is in the list; keys must be asked in ascending order.
+    #[inline]
+    fn contains(&mut self, key: &[u8]) -> bool {
+        if !self.sorted {
+            return self.list.iter().any(|x| x.as_ref() == key);
+        }
+        while self.pos < self.list.len() {
+            match self.list[self.pos].as_ref().cmp(key) {
+                core::cmp::Ordering::Less => self.pos += 1,
+                core::cmp::Ordering::Equal => return true,
+                core::cmp::Ordering::Greater => return false,
+            }
+        }
+        false
     }
 }
 

@@ -90,9 +90,10 @@ impl RedactionRules {
         Some(RedactionRules::new(keep_top_level, keep_content))
     }
 
+    /// The kept top-level keys, sorted.
     #[inline]
-    pub(crate) fn keeps_top_level(&self, key: &[u8]) -> bool {
-        self.keep_top_level.binary_search_by(|k| k.as_slice().cmp(key)).is_ok()
+    pub(crate) fn keep_top_level(&self) -> &[Vec<u8>] {
+        &self.keep_top_level
     }
 
     /// What the content of an event of this type keeps (`None`: no content keys).
