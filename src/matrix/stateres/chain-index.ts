@@ -112,6 +112,18 @@ export class ChainIndex {
       const s = this.seqOf[ae]!;
       if ((best.get(c) ?? 0) < s) best.set(c, s);
     }
+    // Drop links another auth event already implies (Synapse prunes its links the
+    // same way): fewer links to store and to follow.
+    if (best.size > 0 && auth.length > 1) {
+      const reaches = auth.map((ae) => this.reach([this.eventIds[ae]!], true));
+      for (const [c, s] of [...best]) {
+        for (let i = 0; i < auth.length; i++) {
+          const ae = auth[i]!;
+          if (this.chainOf[ae] === c && this.seqOf[ae] === s) continue; // the link's own target
+          if ((reaches[i]!.get(c) ?? 0) >= s) { best.delete(c); break; }
+        }
+      }
+    }
     const out = this.links[chain]!;
     for (const [c, s] of [...best].sort((x, y) => x[0] - y[0])) {
       out.push(seq, c, s);
@@ -151,9 +163,11 @@ export class ChainIndex {
       if (hi <= lo) continue;
       processed.set(c, hi);
       const links = this.links[c]!;
-      for (let l = 0; l < links.length && links[l]! <= hi; l += 3) {
-        if (links[l]! > lo) raise(links[l + 1]!, links[l + 2]!);
-      }
+      // triples sorted by source seq: start at the first with seq > lo
+      let a = 0;
+      let b = links.length / 3;
+      while (a < b) { const m = (a + b) >> 1; if (links[m * 3]! <= lo) a = m + 1; else b = m; }
+      for (let l = a * 3; l < links.length && links[l]! <= hi; l += 3) raise(links[l + 1]!, links[l + 2]!);
     }
     return reach;
   }
