@@ -91,6 +91,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     kernelPaths,
     kernelPathInUse: inUse,
+    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
     ...gitCommit(repoRoot()),
   };
 }

@@ -8,7 +8,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 export function markdownSummary(r: BenchResults): string {
   const m = r.machine;
   const out: string[] = [];
-  out.push(`- machine: ${m.cpuModel}; ${m.cpuFeatures.join(' ') || 'no SIMD flags found'}; ${m.cores} cores; ${formatBytes(m.memoryBytes)}; ${m.os} ${m.arch}; Node ${m.node}`);
+  out.push(`- machine: ${m.cpuModel}; ${m.cpuFeatures.join(' ') || 'no SIMD flags found'}; ${m.cores} cores; ${formatBytes(m.memoryBytes)}; ${m.os} ${m.arch}; Node ${m.node}${m.loadAverage ? `; load average at start ${m.loadAverage.join(' / ')} (1 / 5 / 15 min)` : ''}`);
   out.push(`- kernel paths: ${m.kernelPaths.map((k) => `${k.path} ${k.loaded ? 'loaded' : 'not loaded'}`).join(', ')}; in use: ${m.kernelPathInUse}`);
   out.push(`- Myelin commit: ${m.commit ?? 'unknown'}${m.dirty ? ' (with uncommitted changes in the checkout)' : ''}`);
   out.push(`- run: ${r.startedAt} → ${r.finishedAt}; \`myelin bench ${r.selection.join(' ')}\`${r.interrupted ? ' (interrupted: partial)' : ''}${r.target ? `; target ${r.target.url}` : ''}`);

@@ -247,6 +247,7 @@ export function renderReport(r: BenchResults, options: ReportOptions = {}): stri
     ['Node', m.node],
     ['kernel path in use', m.kernelPathInUse],
     ['kernel paths', m.kernelPaths.map((k) => `${k.path}: ${k.loaded ? Object.entries(k.features ?? {}).map(([n, v]) => `${n}=${v}`).join(', ') || 'loaded' : `not loaded (${k.error ?? '?'})`}`).join(' · ')],
+    ['load average at start (1, 5, 15 min)', m.loadAverage ? `${m.loadAverage.join(', ')} on ${m.cores} cores` : 'unknown'],
     ['Myelin commit', m.commit ? `${m.commit}${m.dirty ? ' (with uncommitted changes)' : ''}` : 'unknown'],
     ['run', `${r.startedAt} → ${r.finishedAt}${r.quick ? ' (quick: CI-sized, numbers not representative)' : ''}`],
     ['asked for', r.selection.join(' ')],

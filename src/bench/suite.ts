@@ -50,6 +50,8 @@ export interface MachineInfo {
   readonly kernelPaths: readonly { path: string; loaded: boolean; features?: Record<string, string>; error?: string }[];
   /** the path the server would use (MYELIN_ACCEL or auto) */
   readonly kernelPathInUse: string;
+  /** 1, 5 and 15 minute load averages when the run started: other work on the machine skews numbers */
+  readonly loadAverage?: readonly number[];
   /** `git rev-parse HEAD` of the Myelin checkout, when available */
   readonly commit?: string;
   readonly dirty?: boolean;

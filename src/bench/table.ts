@@ -44,7 +44,7 @@ export function caseTable(c: CaseResult): string {
 export function resultsTable(r: BenchResults): string {
   const out: string[] = [];
   const m = r.machine;
-  out.push(`machine: ${m.cpuModel} (${m.cpuFeatures.join(' ') || 'no SIMD flags found'}), ${m.cores} cores, ${formatBytes(m.memoryBytes)}, node ${m.node}, kernels: ${m.kernelPathInUse}${m.commit ? `, commit ${m.commit.slice(0, 12)}${m.dirty ? '+' : ''}` : ''}`);
+  out.push(`machine: ${m.cpuModel} (${m.cpuFeatures.join(' ') || 'no SIMD flags found'}), ${m.cores} cores, ${formatBytes(m.memoryBytes)}, node ${m.node}, kernels: ${m.kernelPathInUse}${m.loadAverage ? `, load ${m.loadAverage.join(' ')}` : ''}${m.commit ? `, commit ${m.commit.slice(0, 12)}${m.dirty ? '+' : ''}` : ''}`);
   if (r.target) out.push(`target: ${r.target.url}`);
   out.push('');
   for (const c of r.cases) { out.push(caseTable(c)); out.push(''); }
