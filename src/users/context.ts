@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { RegistrationPolicy } from '../server/registration-token.js';
 import type { Clock } from '../server/services.js';
 import type { Store } from '../store/index.js';
-import type { ScryptParams } from '../store/password.js';
+import { DEFAULT_SCRYPT, type ScryptParams } from '../store/password.js';
 import type { RoomService } from '../rooms/service.js';
 import type { UserEvents } from './service.js';
 import { UiaSessions } from './uia.js';
@@ -27,9 +27,21 @@ export interface UsersContext extends UserServiceDeps {
   readonly rooms: () => RoomService | undefined;
 }
 
+/**
+ * MYELIN_SCRYPT_LN=<10..20> sets log2(N) of new password hashes when the composition passes no
+ * `passwordHashing`: test suites use 10 (about a millisecond instead of a second per hash).
+ * Existing hashes keep verifying with the parameters stored in them.
+ */
+export function passwordHashingFromEnv(env: NodeJS.ProcessEnv = process.env): ScryptParams | undefined {
+  const ln = Number(env.MYELIN_SCRYPT_LN);
+  return Number.isInteger(ln) && ln >= 10 && ln <= 20 ? { ...DEFAULT_SCRYPT, ln, p: 1 } : undefined;
+}
+
 export function usersContext(deps: UserServiceDeps): UsersContext {
+  const passwordHashing = deps.passwordHashing ?? passwordHashingFromEnv();
   return {
     ...deps,
+    ...(passwordHashing !== undefined ? { passwordHashing } : {}),
     uia: new UiaSessions(deps.clock),
     events: deps.events ?? {},
     rooms: deps.rooms ?? (() => undefined),
