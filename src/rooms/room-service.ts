@@ -6,7 +6,7 @@ import type { Kernels } from '../accel/types.js';
 import { CanonicalJsonError } from '../accel/types.js';
 import type { Requester } from '../api/route.js';
 import {
-  badJson, forbidden, invalidParam, invalidRoomState, MatrixError, notFound, tooLarge, unsupportedRoomVersion,
+  badJson, forbidden, guestAccessForbidden, invalidParam, invalidRoomState, MatrixError, notFound, tooLarge, unsupportedRoomVersion,
 } from '../api/errors.js';
 import { authEventTypes } from '../matrix/auth/index.js';
 import { buildEvent } from '../matrix/event-builder.js';
@@ -124,7 +124,7 @@ export class RoomServiceImpl implements RoomService {
     }
     let result: PipelineResult;
     try {
-      result = await this.pipeline.submitLocal({ rules, json: built.json, trusted: true }, opts.extra ? { extra: opts.extra } : {});
+      result = await this.pipeline.submitLocal({ rules, json: built.json, trusted: true, eventId: built.eventId }, opts.extra ? { extra: opts.extra } : {});
     } catch (err) {
       if (err instanceof EventDropped) {
         if (/bytes/.test(err.reason)) throw tooLarge(`Event too large: ${err.reason}`);
@@ -168,6 +168,7 @@ export class RoomServiceImpl implements RoomService {
   // ---- createRoom -------------------------------------------------------------------------
 
   async createRoom(requester: Requester, request: CreateRoomRequest): Promise<CreateRoomResult> {
+    if (requester.isGuest) throw guestAccessForbidden('Guests cannot create rooms');
     const versionId = request.room_version ?? this.deps.defaultRoomVersion;
     const rules = roomVersion(versionId);
     if (rules === undefined) throw unsupportedRoomVersion(`Room version ${versionId} is not supported by this server`);
@@ -247,6 +248,10 @@ export class RoomServiceImpl implements RoomService {
       const rules = this.rulesOf(roomId);
       const now = this.membershipOf(roomId, requester.userId);
       if (now?.membership === 'join') return { eventId: now.eventId, roomId } as PipelineResult;
+      // Guests join only rooms that let them in (client-server-api#guest-access).
+      if (requester.isGuest && this.currentEvent(roomId, 'm.room.guest_access', '')?.content.guest_access !== 'can_join') {
+        throw guestAccessForbidden(`Room ${roomId} does not allow guests`);
+      }
       const authoriser = this.restrictedJoinAuthoriser(rules, roomId, requester.userId, now?.membership);
       if (authoriser !== undefined) content.join_authorised_via_users_server = authoriser;
       return this.sendLocked(rules, roomId, requester.userId, 'm.room.member', requester.userId, content);

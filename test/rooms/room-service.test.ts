@@ -216,3 +216,34 @@ test('profile changes are propagated into member events of joined rooms', async 
     assert.ok(currentState(h, room_id).size >= 6);
   });
 });
+
+test('restricted join rule (v8+): members of an allowed room join with a local authoriser; others are refused', async () => {
+  await withHarness(async (h) => {
+    const space = await h.rooms.createRoom(alice, { preset: 'public_chat' });
+    await h.rooms.join(bob, space.room_id);
+    const { room_id } = await h.rooms.createRoom(alice, {
+      room_version: '10',
+      initial_state: [{ type: 'm.room.join_rules', content: { join_rule: 'restricted', allow: [{ type: 'm.room_membership', room_id: space.room_id }] } }],
+    });
+    const joined = await h.rooms.join(bob, room_id);
+    const member = h.rooms.events.pdu(joined.event_id)!;
+    assert.equal(member.content.join_authorised_via_users_server, alice.userId);
+    await rejects(h.rooms.join(carol, room_id), 'M_FORBIDDEN');
+  });
+});
+
+test('v12 trusted_private_chat: invitees become additional creators; guests may not create rooms', async () => {
+  await withHarness(async (h) => {
+    const { room_id } = await h.rooms.createRoom(alice, { room_version: '12', preset: 'trusted_private_chat', invite: [bob.userId] });
+    assert.deepEqual(stateContent(h, room_id, 'm.room.create')!.additional_creators, [bob.userId]);
+    await h.rooms.join(bob, room_id);
+    // As a creator, Bob has infinite power: he may change the power levels.
+    await h.rooms.setState(bob, room_id, 'm.room.power_levels', '', { ...stateContent(h, room_id, 'm.room.power_levels')!, state_default: 60 });
+    await rejects(h.rooms.createRoom({ ...carol, isGuest: true }, {}), 'M_GUEST_ACCESS_FORBIDDEN');
+    const pub = await h.rooms.createRoom(alice, { preset: 'public_chat' });
+    await rejects(h.rooms.join({ ...carol, isGuest: true }, pub.room_id), 'M_GUEST_ACCESS_FORBIDDEN');
+    const priv = await h.rooms.createRoom(alice, { preset: 'private_chat' });
+    await h.rooms.invite(alice, priv.room_id, carol.userId);
+    await h.rooms.join({ ...carol, isGuest: true }, priv.room_id);
+  });
+});

@@ -20,7 +20,8 @@ export function checkFormat(incoming: IncomingEvent, kernels: Kernels): Candidat
     throw new EventDropped('format', `the event is ${bytes.length} bytes of canonical JSON; at most ${MAX_PDU_BYTES} are allowed`);
   }
   try {
-    const eventId = rules.eventFormat === 'v1' ? undefined : computeEventId(rules, json, kernels);
+    const known = incoming.trusted === true ? incoming.eventId : undefined;
+    const eventId = rules.eventFormat === 'v1' ? undefined : known ?? computeEventId(rules, json, kernels);
     const pdu = parsePdu(rules, json, eventId, { kernels, byteLength: bytes.length });
     return { rules, pdu, json, bytes, redactedOnReceipt: false };
   } catch (err) {

@@ -40,6 +40,8 @@ export interface IncomingEvent {
   readonly json: Record<string, unknown>;
   /** built and signed by us just now: the signature check is skipped */
   readonly trusted?: boolean;
+  /** the event id the builder computed (trusted events only): not computed again */
+  readonly eventId?: string;
 }
 
 /** An event that passed the format check. */

@@ -1,0 +1,181 @@
+// The room write endpoints through the composed server (inject, no socket):
+// success shapes as the spec's OpenAPI and every error case.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+const V3 = '/_matrix/client/v3';
+
+interface User { readonly userId: string; readonly token: string }
+
+async function register(name: string): Promise<User> {
+  const res = await server.inject({ method: 'POST', path: `${V3}/register`, body: { username: name, password: 'correct horse battery', auth: { type: 'm.login.dummy' } } });
+  assert.equal(res.status, 200, res.text);
+  const body = res.json as { user_id: string; access_token: string };
+  return { userId: body.user_id, token: body.access_token };
+}
+
+async function call(user: User | undefined, method: string, path: string, body?: unknown) {
+  const res = await server.inject({ method, path, ...(body !== undefined ? { body: body as object } : {}), ...(user ? { accessToken: user.token } : {}) });
+  return { status: res.status, json: res.json as Record<string, unknown>, text: res.text };
+}
+
+async function ok(user: User, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const r = await call(user, method, path, body);
+  assert.equal(r.status, 200, `${method} ${path}: ${r.text}`);
+  return r.json;
+}
+
+async function fails(user: User | undefined, method: string, path: string, body: unknown, status: number, errcode: string): Promise<string> {
+  const r = await call(user, method, path, body);
+  assert.equal(r.status, status, `${method} ${path}: ${r.text}`);
+  assert.equal(r.json.errcode, errcode, r.text);
+  assert.equal(typeof r.json.error, 'string');
+  return r.json.error as string;
+}
+
+const enc = encodeURIComponent;
+let alice: User;
+let bob: User;
+let carol: User;
+
+before(async () => {
+  server = await startTestServer({ adapter: 'none' });
+  alice = await register('alice');
+  bob = await register('bob');
+  carol = await register('carol');
+});
+after(async () => { await server.close(); });
+
+describe('POST /createRoom', () => {
+  test('creates a room: {room_id}; r0 and v3; the creator is joined', async () => {
+    const body = await ok(alice, 'POST', `${V3}/createRoom`, { name: 'Lobby', preset: 'public_chat' });
+    assert.match(body.room_id as string, /^!.+:localhost$/);
+    const r0 = await ok(alice, 'POST', '/_matrix/client/r0/createRoom', {});
+    assert.match(r0.room_id as string, /^!/);
+    // The creator may send at once.
+    const sent = await ok(alice, 'PUT', `${V3}/rooms/${enc(body.room_id as string)}/send/m.room.message/t1`, { msgtype: 'm.text', body: 'hi' });
+    assert.match(sent.event_id as string, /^\$/);
+  });
+
+  test('room versions: 1 and 12 on request; others are M_UNSUPPORTED_ROOM_VERSION', async () => {
+    for (const v of ['1', '12']) await ok(alice, 'POST', `${V3}/createRoom`, { room_version: v });
+    await fails(alice, 'POST', `${V3}/createRoom`, { room_version: '99' }, 400, 'M_UNSUPPORTED_ROOM_VERSION');
+  });
+
+  test('errors: no token, bad JSON, wrong types, alias taken, invalid initial state', async () => {
+    await fails(undefined, 'POST', `${V3}/createRoom`, {}, 401, 'M_MISSING_TOKEN');
+    const notJson = await server.inject({ method: 'POST', path: `${V3}/createRoom`, accessToken: alice.token, body: '{"name": ', headers: { 'content-type': 'application/json' } });
+    assert.equal(notJson.status, 400);
+    assert.ok(['M_NOT_JSON', 'M_BAD_JSON'].includes((notJson.json as { errcode: string }).errcode), notJson.text);
+    await fails(alice, 'POST', `${V3}/createRoom`, { name: 5 }, 400, 'M_BAD_JSON');
+    await fails(alice, 'POST', `${V3}/createRoom`, { preset: 'party' }, 400, 'M_INVALID_PARAM');
+    await fails(alice, 'POST', `${V3}/createRoom`, { invite: ['bob'] }, 400, 'M_INVALID_PARAM');
+    await ok(alice, 'POST', `${V3}/createRoom`, { room_alias_name: 'taken' });
+    await fails(bob, 'POST', `${V3}/createRoom`, { room_alias_name: 'taken' }, 400, 'M_ROOM_IN_USE');
+    await fails(alice, 'POST', `${V3}/createRoom`, { name: 'locked', power_level_content_override: { users: {}, state_default: 100 } }, 400, 'M_INVALID_ROOM_STATE');
+  });
+});
+
+describe('membership endpoints', () => {
+  test('join by alias and by id; invite-only rooms; unknown rooms; bad ids', async () => {
+    const pub = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat', room_alias_name: 'square' });
+    const joined = await ok(bob, 'POST', `${V3}/join/${enc('#square:localhost')}`, {});
+    assert.deepEqual(joined, { room_id: pub.room_id });
+    assert.deepEqual(await ok(carol, 'POST', `${V3}/rooms/${enc(pub.room_id as string)}/join`, { reason: 'hello' }), { room_id: pub.room_id });
+    const priv = await ok(alice, 'POST', `${V3}/createRoom`, {});
+    const why = await fails(bob, 'POST', `${V3}/rooms/${enc(priv.room_id as string)}/join`, {}, 403, 'M_FORBIDDEN');
+    assert.match(why, /join/);
+    await fails(bob, 'POST', `${V3}/join/${enc('#nowhere:localhost')}`, {}, 404, 'M_NOT_FOUND');
+    await fails(bob, 'POST', `${V3}/join/${enc('!unknown:localhost')}`, {}, 404, 'M_NOT_FOUND');
+    await fails(bob, 'POST', `${V3}/join/${enc('!abc:remote.example')}`, {}, 404, 'M_NOT_FOUND');
+    await fails(bob, 'POST', `${V3}/join/lobby`, {}, 400, 'M_INVALID_PARAM');
+    await fails(bob, 'POST', `${V3}/rooms/lobby/join`, {}, 400, 'M_INVALID_PARAM');
+  });
+
+  test('invite, kick, ban, unban, leave, forget: {} on success, M_FORBIDDEN when not allowed', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, {}) as { room_id: string };
+    const room = `${V3}/rooms/${enc(room_id)}`;
+    assert.deepEqual(await ok(alice, 'POST', `${room}/invite`, { user_id: bob.userId, reason: 'welcome' }), {});
+    await fails(alice, 'POST', `${room}/invite`, {}, 400, 'M_MISSING_PARAM');
+    await fails(alice, 'POST', `${room}/invite`, { user_id: 'bob' }, 400, 'M_INVALID_PARAM');
+    await ok(bob, 'POST', `${room}/join`, {});
+    await fails(bob, 'POST', `${room}/kick`, { user_id: alice.userId }, 403, 'M_FORBIDDEN');
+    await fails(carol, 'POST', `${room}/invite`, { user_id: carol.userId }, 403, 'M_FORBIDDEN');
+    assert.deepEqual(await ok(alice, 'POST', `${room}/kick`, { user_id: bob.userId, reason: 'out' }), {});
+    await fails(alice, 'POST', `${room}/kick`, { user_id: bob.userId }, 403, 'M_FORBIDDEN');
+    assert.deepEqual(await ok(alice, 'POST', `${room}/ban`, { user_id: bob.userId }), {});
+    await fails(alice, 'POST', `${room}/invite`, { user_id: bob.userId }, 403, 'M_FORBIDDEN');
+    await fails(alice, 'POST', `${room}/unban`, { user_id: carol.userId }, 403, 'M_FORBIDDEN');
+    assert.deepEqual(await ok(alice, 'POST', `${room}/unban`, { user_id: bob.userId }), {});
+    await fails(bob, 'POST', `${room}/forget`, undefined, 404, 'M_NOT_FOUND').catch(async () => {
+      // bob has a membership (leave) here: forgetting is allowed
+      assert.deepEqual(await ok(bob, 'POST', `${room}/forget`), {});
+    });
+    await fails(alice, 'POST', `${room}/forget`, undefined, 400, 'M_UNKNOWN');
+    assert.deepEqual(await ok(alice, 'POST', `${room}/leave`, {}), {});
+    await fails(alice, 'POST', `${room}/leave`, {}, 403, 'M_FORBIDDEN');
+    assert.deepEqual(await ok(alice, 'POST', `${room}/forget`), {});
+    await fails(alice, 'POST', `${V3}/rooms/${enc('!none:localhost')}/leave`, {}, 404, 'M_NOT_FOUND');
+    await fails(alice, 'POST', `${V3}/rooms/${enc('!none:localhost')}/invite`, { user_id: bob.userId }, 404, 'M_NOT_FOUND');
+  });
+
+  test('knock: {room_id}; refused where the join rule or room version does not allow it', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { initial_state: [{ type: 'm.room.join_rules', content: { join_rule: 'knock' } }] }) as { room_id: string };
+    assert.deepEqual(await ok(bob, 'POST', `${V3}/knock/${enc(room_id)}`, { reason: 'please' }), { room_id });
+    const invite = await ok(alice, 'POST', `${V3}/createRoom`, {}) as { room_id: string };
+    await fails(bob, 'POST', `${V3}/knock/${enc(invite.room_id)}`, {}, 403, 'M_FORBIDDEN');
+    const v6 = await ok(alice, 'POST', `${V3}/createRoom`, { room_version: '6' }) as { room_id: string };
+    await fails(bob, 'POST', `${V3}/knock/${enc(v6.room_id)}`, {}, 403, 'M_FORBIDDEN');
+    await fails(bob, 'POST', `${V3}/knock/${enc('!none:localhost')}`, {}, 404, 'M_NOT_FOUND');
+  });
+});
+
+describe('send, state, redact', () => {
+  test('send: {event_id}, idempotent per token and txn id; not joined, unknown room, bad content', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
+    const room = `${V3}/rooms/${enc(room_id)}`;
+    const a = await ok(alice, 'PUT', `${room}/send/m.room.message/abc`, { msgtype: 'm.text', body: 'one' });
+    const again = await ok(alice, 'PUT', `${room}/send/m.room.message/abc`, { msgtype: 'm.text', body: 'one' });
+    assert.deepEqual(again, a);
+    assert.deepEqual(Object.keys(a), ['event_id']);
+    const other = await ok(alice, 'PUT', `${room}/send/m.room.message/abd`, { msgtype: 'm.text', body: 'one' });
+    assert.notEqual(other.event_id, a.event_id);
+    await fails(bob, 'PUT', `${room}/send/m.room.message/x`, { body: 'not joined' }, 403, 'M_FORBIDDEN');
+    await fails(alice, 'PUT', `${V3}/rooms/${enc('!none:localhost')}/send/m.room.message/x`, { body: 'x' }, 404, 'M_NOT_FOUND');
+    await fails(alice, 'PUT', `${room}/send/m.room.message/float`, { body: 'x', n: 1.5 }, 400, 'M_BAD_JSON');
+    await fails(alice, 'PUT', `${room}/send/m.room.message/big`, { body: 'x'.repeat(70_000) }, 413, 'M_TOO_LARGE');
+    await fails(alice, 'PUT', `${room}/send/m.room.message/arr`, [1, 2], 400, 'M_BAD_JSON');
+  });
+
+  test('put state: {event_id}, with a state key, without one, with a trailing slash; power levels apply', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
+    const room = `${V3}/rooms/${enc(room_id)}`;
+    await ok(bob, 'POST', `${room}/join`, {});
+    const named = await ok(alice, 'PUT', `${room}/state/m.room.name`, { name: 'One' });
+    assert.match(named.event_id as string, /^\$/);
+    const slash = await ok(alice, 'PUT', `${room}/state/m.room.name/`, { name: 'Two' });
+    assert.notEqual(slash.event_id, named.event_id);
+    const same = await ok(alice, 'PUT', `${room}/state/m.room.name/`, { name: 'Two' });
+    assert.equal(same.event_id, slash.event_id, 'unchanged state answers the current event');
+    await ok(alice, 'PUT', `${room}/state/org.example.thing/${enc('key/with slash')}`, { v: 1 });
+    await fails(bob, 'PUT', `${room}/state/m.room.name`, { name: 'Bob\'s' }, 403, 'M_FORBIDDEN');
+    await fails(carol, 'PUT', `${room}/state/m.room.topic`, { topic: 'x' }, 403, 'M_FORBIDDEN');
+    await fails(alice, 'PUT', `${V3}/rooms/${enc('!none:localhost')}/state/m.room.name`, { name: 'x' }, 404, 'M_NOT_FOUND');
+  });
+
+  test('redact: {event_id}; unknown events M_NOT_FOUND; others\' events need the redact level', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
+    const room = `${V3}/rooms/${enc(room_id)}`;
+    await ok(bob, 'POST', `${room}/join`, {});
+    const msg = await ok(alice, 'PUT', `${room}/send/m.room.message/m1`, { body: 'secret' }) as { event_id: string };
+    const bobMsg = await ok(bob, 'PUT', `${room}/send/m.room.message/m2`, { body: 'oops' }) as { event_id: string };
+    const own = await ok(bob, 'PUT', `${room}/redact/${enc(bobMsg.event_id)}/r1`, { reason: 'typo' });
+    assert.match(own.event_id as string, /^\$/);
+    assert.deepEqual(await ok(bob, 'PUT', `${room}/redact/${enc(bobMsg.event_id)}/r1`, { reason: 'typo' }), own);
+    await fails(bob, 'PUT', `${room}/redact/${enc(msg.event_id)}/r2`, {}, 403, 'M_FORBIDDEN');
+    await ok(alice, 'PUT', `${room}/redact/${enc(bobMsg.event_id)}/r3`, {});
+    await fails(alice, 'PUT', `${room}/redact/${enc('$missing')}/r4`, {}, 404, 'M_NOT_FOUND');
+  });
+});
