@@ -10,6 +10,7 @@
 // body serves both backends and LMDB hot paths never pay a hop per key.
 
 import type { TreeName } from './catalogue.js';
+import { prefixEnd } from './keys.js';
 
 export type Awaitable<T> = T | PromiseLike<T>;
 
@@ -177,15 +178,4 @@ export class WriteTx extends ReadTx {
   committed(): void {
     for (const hook of this.commitHooks) hook();
   }
-}
-
-function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
-  const out = Uint8Array.from(prefix);
-  for (let i = out.length - 1; i >= 0; i--) {
-    if (out[i]! < 0xff) {
-      out[i]!++;
-      return out.subarray(0, i + 1);
-    }
-  }
-  return undefined;
 }

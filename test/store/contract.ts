@@ -322,6 +322,16 @@ export function runStoreContract(backendName: string, makeHarness: () => Promise
         assert.equal(dup.status, 'timeline');
       });
 
+      test('bad metadata is refused with a clear error; any claimed timestamp round trips', async (store) => {
+        const base = { stateBefore: { snapshot: EMPTY_SNAPSHOT } };
+        await assert.rejects(store.persistEvent(ev('$d', { ...base, depth: -1 })), /bad depth -1/);
+        await assert.rejects(store.persistEvent(ev('$f', { ...base, depth: 1.5 })), /bad depth 1.5/);
+        await assert.rejects(store.persistEvent(ev('$t', { ...base, type: 'm.a\u0000b', stateKey: '' })), /contains NUL/);
+        await assert.rejects(store.persistEvent(ev('$s', { ...base, status: 'bogus' as 'timeline' })), /unknown event status/);
+        await store.persistEvent(ev('$neg', { ...base, originServerTs: -1234 }));
+        assert.equal((await read(store, (tx) => store.events.get(tx, '$neg')))?.originServerTs, -1234);
+      });
+
       test('a timeline event without stateBefore is refused; a failed batch leaves nothing behind', async (store) => {
         await assert.rejects(store.persistEvent(ev('$x')), /needs stateBefore/);
         await assert.rejects(

@@ -40,10 +40,14 @@ export interface EventRecord {
 
 const VERSION = 1;
 
+// origin_server_ts is whatever the sending server claimed, negative included.
+const zigzag = (n: number): number => (n < 0 ? -2 * n - 1 : 2 * n);
+const unzigzag = (n: number): number => (n % 2 === 1 ? -(n + 1) / 2 : n / 2);
+
 export function encodeEventRecord(e: EventRecord): Buffer {
   const w = new ByteWriter(64 + 4 * (e.prevNids.length + e.authNids.length));
   w.vuint(VERSION).vuint(e.status).vuint(e.roomNid).vuint(e.senderNid).vuint(e.typeNid).vuint(e.stateKeyNid);
-  w.vuint(e.depth).vuint(e.originServerTs).vuint(e.streamPos).vuint(e.stateBefore).vuint(e.stateAfter);
+  w.vuint(e.depth).vuint(zigzag(e.originServerTs)).vuint(e.streamPos).vuint(e.stateBefore).vuint(e.stateAfter);
   w.vuint(e.prevNids.length);
   for (const n of e.prevNids) w.vuint(n);
   w.vuint(e.authNids.length);
@@ -61,7 +65,7 @@ export function decodeEventRecord(b: Uint8Array): EventRecord {
   const typeNid = r.vuint();
   const stateKeyNid = r.vuint();
   const depth = r.vuint();
-  const originServerTs = r.vuint();
+  const originServerTs = unzigzag(r.vuint());
   const streamPos = r.vuint();
   const stateBefore = r.vuint();
   const stateAfter = r.vuint();

@@ -135,6 +135,11 @@ export class Events implements EventsRepository {
     if (input.currentState !== undefined && status !== EventStatus.timeline) {
       throw new TypeError('persist: only timeline events may change the current state');
     }
+    if (!Number.isSafeInteger(input.depth) || input.depth < 0) throw new TypeError(`persist: bad depth ${input.depth} for ${input.eventId}`);
+    if (!Number.isSafeInteger(input.originServerTs) || Math.abs(input.originServerTs) > 2 ** 51) {
+      throw new TypeError(`persist: bad origin_server_ts ${input.originServerTs} for ${input.eventId}`);
+    }
+    if (input.type.includes('\u0000')) throw new TypeError(`persist: event type of ${input.eventId} contains NUL`);
     const hasState = status === EventStatus.timeline || status === EventStatus.softFailed;
     if (hasState && input.stateBefore === undefined) throw new TypeError(`persist: ${input.status} event ${input.eventId} needs stateBefore`);
 
