@@ -64,7 +64,8 @@ export function planCreateRoom(
   member: Record<string, unknown>, canonicalAlias: string | undefined,
 ): CreateRoomPlan {
   const preset: Preset = request.preset ?? (request.visibility === 'public' ? 'public_chat' : 'private_chat');
-  const invites = [...new Set(request.invite ?? [])];
+  // The creator is already in the room: inviting them again would be refused.
+  const invites = [...new Set(request.invite ?? [])].filter((u) => u !== creator);
 
   const createContent: Record<string, unknown> = { ...(request.creation_content ?? {}) };
   delete createContent.creator;
