@@ -16,7 +16,8 @@ import { allocate } from './counters.js';
 const MAX_INLINE = 400;
 /** WriteTx memo keys, one per kind (no string building on the hot path). */
 const MEMO_KEYS = Array.from({ length: 16 }, (_, kind) => `intern:${kind}`);
-const CACHE_LIMIT = 1 << 20;
+/** Cached mappings (both directions), about 200 bytes each: 512k ≈ 100 MiB at most. */
+const CACHE_LIMIT = 1 << 19;
 
 /** Mappings a write transaction created or read; cached for good once it commits. */
 interface TxMemo {
@@ -54,14 +55,28 @@ export class Interner implements InternRepository {
   private size = 0;
 
   private remember(kind: NidKind, s: string, nid: number): void {
-    if (this.size >= CACHE_LIMIT) {
-      this.toNid.length = 0;
-      this.toStr.length = 0;
-      this.size = 0;
-    }
-    (this.toNid[kind] ??= new Map()).set(s, nid);
+    const toNid = (this.toNid[kind] ??= new Map());
+    if (toNid.has(s)) return;
+    if (this.size >= CACHE_LIMIT) this.evict();
+    toNid.set(s, nid);
     (this.toStr[kind] ??= new Map()).set(nid, s);
     this.size++;
+  }
+
+  /** Drop the oldest quarter of every kind's entries (Maps iterate in insertion order). */
+  private evict(): void {
+    for (let kind = 0; kind < this.toNid.length; kind++) {
+      const toNid = this.toNid[kind];
+      const toStr = this.toStr[kind];
+      if (toNid === undefined || toStr === undefined) continue;
+      let drop = Math.ceil(toNid.size / 4);
+      for (const [s, nid] of toNid) {
+        if (drop-- <= 0) break;
+        toNid.delete(s);
+        toStr.delete(nid);
+        this.size--;
+      }
+    }
   }
 
   /** Committed mappings, plus (inside a write) those this transaction created or read. */

@@ -156,16 +156,23 @@ export class StateSnapshots implements StateRepository {
 
   /** The whole state of a snapshot as nids (state key nid → event nid). */
   *atNids(tx: ReadTx, snapshot: SnapshotId): Op<Map<number, number>> {
+    // Newest delta first; removals are kept as 0 while walking and dropped at the end.
     const out = new Map<number, number>();
-    const seen = new Set<number>();
+    let removals = 0;
     for (let s = snapshot; s !== EMPTY_SNAPSHOT; ) {
-      for (const [k, v] of yield* this.delta(tx, s)) {
-        if (seen.has(k)) continue;
-        seen.add(k);
-        if (v !== 0) out.set(k, v);
+      const prefix = uintKey(s);
+      for (const e of yield* tx.prefix(TREES.snapshotDeltas, prefix)) {
+        const r = new ByteReader(e.key);
+        r.pos = prefix.length;
+        const k = r.uint();
+        if (out.has(k)) continue;
+        const v = readUint(e.value);
+        out.set(k, v);
+        if (v === 0) removals++;
       }
       s = (yield* this.mustInfo(tx, s)).base;
     }
+    if (removals > 0) for (const [k, v] of out) if (v === 0) out.delete(k);
     return out;
   }
 
