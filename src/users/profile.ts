@@ -75,7 +75,8 @@ async function writeField(ctx: UsersContext, requester: Requester, userId: strin
   });
   if (changed === undefined || (field !== 'displayname' && field !== 'avatar_url')) return;
   // Member events carry the profile: every joined room gets a new one (Synapse does the same).
-  await ctx.rooms()?.updateProfileInRooms(userId, changed.displayname, changed.avatar_url);
+  // null: the field is now unset (undefined would mean "unchanged" to RoomService).
+  await ctx.rooms()?.updateProfileInRooms(userId, changed.displayname ?? null, changed.avatar_url ?? null);
 }
 
 export async function setProfileField(ctx: UsersContext, requester: Requester, userId: string, field: string, value: unknown): Promise<void> {
