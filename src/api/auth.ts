@@ -4,7 +4,7 @@
 import { missingToken, unknownToken } from './errors.js';
 import type { AuthKind, Requester } from './route.js';
 import type { HttpRequest } from '../http/types.js';
-import type { UserService } from '../server/services.js';
+import type { UserService } from '../users/service.js';
 
 /** The access token the request carries, undefined when none; a malformed header is M_MISSING_TOKEN. */
 export function accessTokenOf(req: HttpRequest): string | undefined {

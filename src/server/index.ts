@@ -18,7 +18,13 @@ import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import { opsRoutes } from './ops-routes.js';
 import { registrationPolicy, type RegistrationPolicy } from './registration-token.js';
-import type { Clock, Services } from './services.js';
+import type { Clock, Notifier, Services } from './services.js';
+import { notWired } from './not-wired.js';
+import { RoomServiceImpl } from '../rooms/room-service.js';
+import type { RoomEventSink } from '../rooms/pipeline/types.js';
+import type { UserEvents, UserService } from '../users/service.js';
+import { createUserService } from '../users/index.js';
+import { domainOf } from '../matrix/ids.js';
 import { loadOrCreateSigningKey, type LoadedSigningKey } from './signing-key.js';
 
 export interface StartOptions {
@@ -66,13 +72,42 @@ export async function buildServer(config: MyelinConfig, opts: StartOptions = {})
     const registration = registrationPolicy(config);
 
     // Services of the other wave-2 owners are wired here as they land (see services.ts TODOs).
+    const notifier: Notifier = {};
+    // RoomService is built below and reads profiles from UserService: reached lazily (S3).
+    let roomService: RoomServiceImpl | undefined;
+    const users: UserService = createUserService({
+      store, clock, log, serverName: config.server_name, registration,
+      rooms: () => roomService,
+      events: notifier as UserEvents,
+    });
+    // Every persisted event passes through here: count it, then wake /sync.
+    const sink: RoomEventSink = {
+      roomEvent(event) {
+        metrics.eventsPersisted.inc({ origin: domainOf(event.sender) === config.server_name ? 'local' : 'remote' });
+        (notifier as Partial<RoomEventSink>).roomEvent?.(event);
+      },
+    };
+    const rooms = new RoomServiceImpl({
+      store, kernels, clock, signingKey, serverName: config.server_name,
+      defaultRoomVersion: config.rooms.default_room_version,
+      sink,
+      profile: async (userId) => {
+        try {
+          const p = await users.getProfile(userId);
+          return { ...(typeof p.displayname === 'string' ? { displayname: p.displayname } : {}), ...(typeof p.avatar_url === 'string' ? { avatar_url: p.avatar_url } : {}) };
+        } catch {
+          return undefined;
+        }
+      },
+    });
+    roomService = rooms;
     const services: Services = {
       config, serverName: config.server_name, store, kernels, clock, log, metrics, signingKey, registration,
-      users: { authenticate: () => null },
-      rooms: {},
+      users,
+      rooms,
       roomReader: {},
       sync: {},
-      notifier: {},
+      notifier,
     };
 
     const routes: AnyRoute[] = [...clientRoutes, ...opsRoutes(config)];
@@ -102,29 +137,42 @@ export async function buildServer(config: MyelinConfig, opts: StartOptions = {})
 }
 
 export async function startServer(config: MyelinConfig, opts: StartOptions = {}): Promise<RunningServer> {
-  const built = await buildServer(config, opts);
-  let listened;
+  // Listen first (so port 0 resolves to the real port for public_baseurl); requests that
+  // arrive before the services are built wait for them.
+  let handler: RequestHandler | undefined;
+  let resolveReady!: (h: RequestHandler | undefined) => void;
+  const ready = new Promise<RequestHandler | undefined>((r) => { resolveReady = r; });
+  const listened = await listen(async (req) => {
+    const h = handler ?? (await ready);
+    return h ? h(req) : { status: 503, headers: { 'content-type': 'application/json' }, body: '{"errcode":"M_UNKNOWN","error":"Server is starting"}' };
+  }, {
+    adapter: config.http.adapter,
+    host: config.listen.host,
+    port: config.listen.port,
+    maxBodyBytes: config.http.max_body_bytes,
+  });
+  let built: BuiltServer;
   try {
-    listened = await listen(built.handler, {
-      adapter: config.http.adapter,
-      host: config.listen.host,
-      port: config.listen.port,
-      maxBodyBytes: config.http.max_body_bytes,
-    });
+    const actual = config.listen.port === 0 ? { ...config, listen: { ...config.listen, port: listened.server.port } } : config;
+    built = await buildServer(actual, opts);
   } catch (err) {
-    await built.close();
+    resolveReady(undefined);
+    await listened.server.close();
     throw err;
   }
+  handler = built.handler;
+  resolveReady(handler);
   const { server, fallbackReason } = listened;
   const log = built.services.log;
   if (fallbackReason) log.warn({ adapter: 'node', reason: fallbackReason }, 'uWebSockets.js unavailable; serving with node:http');
   const host = server.host.includes(':') ? `[${server.host}]` : server.host;
   const url = `http://${host}:${server.port}`;
-  log.info({ adapter: server.adapter, url, server_name: config.server_name, kernels: built.services.kernels.path, public_baseurl: publicBaseUrl(config) }, 'listening');
+  log.info({ adapter: server.adapter, url, server_name: config.server_name, kernels: built.services.kernels.path, public_baseurl: publicBaseUrl(built.config) }, 'listening');
 
   let closing: Promise<void> | undefined;
   return {
     ...built,
+    config: built.config,
     http: server,
     url,
     ...(fallbackReason ? { fallbackReason } : {}),

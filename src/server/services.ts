@@ -2,11 +2,12 @@
 // (no service locator). Each service is typed as the interface its owner exports.
 import type { Logger } from 'pino';
 import type { Kernels } from '../accel/types.js';
-import type { Requester } from '../api/route.js';
 import type { MyelinConfig } from '../config/types.js';
 import type { SigningKey } from '../matrix/signing.js';
 import type { Store } from '../store/index.js';
 import type { Metrics } from './metrics.js';
+import type { UserService } from '../users/service.js';
+import type { RoomService } from '../rooms/service.js';
 import type { RegistrationPolicy } from './registration-token.js';
 
 export interface Clock {
@@ -14,14 +15,6 @@ export interface Clock {
   now(): number;
 }
 
-// TODO(S3): replace with `import type { UserService } from '../users/service.js'` when it lands.
-// The router needs only `authenticate`: a valid token → its Requester, unknown → null
-// (or throw unknownToken(true) for a soft-logged-out token).
-export interface UserService {
-  authenticate(accessToken: string): Promise<Requester | null> | Requester | null;
-}
-// TODO(S2): replace with `import type { RoomService } from '../rooms/service.js'`.
-export interface RoomService { readonly __placeholder?: 'S2 RoomService' }
 // TODO(S4): replace with `import type { RoomReader } from '../rooms/read/reader.js'`.
 export interface RoomReader { readonly __placeholder?: 'S4 RoomReader' }
 // TODO(S5): replace with `import type { SyncService } from '../sync/service.js'`.

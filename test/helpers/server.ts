@@ -90,7 +90,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     url,
     adapter: actual,
     services: built.services,
-    config,
+    config: built.config,
     server: built,
     storePath,
     inject: (req) => inject(built.handler, req),

@@ -28,7 +28,7 @@ const testRoutes: AnyRoute[] = [
     handler: (ctx) => ({ body: { params: ctx.params, body: ctx.body, user: ctx.requester.userId, version: ctx.version } }),
   }),
   route({
-    method: 'PUT', path: '/_matrix/client/{v}/rooms/{roomId}/state/{eventType}/{stateKey}', auth: 'none', rateLimit: 'none', spec: 'test',
+    method: 'PUT', path: '/_matrix/client/{v}/test/rooms/{roomId}/state/{eventType}/{stateKey}', auth: 'none', rateLimit: 'none', spec: 'test',
     handler: (ctx) => ({ body: { params: ctx.params, body: ctx.body } }),
   }),
   route({
@@ -146,24 +146,24 @@ function suite(name: string, setup: () => Promise<{ send: Send; close(): Promise
     });
 
     it('path params are percent-decoded, %2F stays inside one param, empty state key matches', async () => {
-      const res = await send({ method: 'PUT', path: '/_matrix/client/v3/rooms/!abc%3Aexample.org/state/m.room.name/a%2Fb%20c', body: { name: 'x' } });
+      const res = await send({ method: 'PUT', path: '/_matrix/client/v3/test/rooms/!abc%3Aexample.org/state/m.room.name/a%2Fb%20c', body: { name: 'x' } });
       assert.equal(res.status, 200);
       assert.deepEqual(res.json.params, { roomId: '!abc:example.org', eventType: 'm.room.name', stateKey: 'a/b c' });
-      const empty = await send({ method: 'PUT', path: '/_matrix/client/v3/rooms/!abc%3Aexample.org/state/m.room.name/', body: { name: 'x' } });
+      const empty = await send({ method: 'PUT', path: '/_matrix/client/v3/test/rooms/!abc%3Aexample.org/state/m.room.name/', body: { name: 'x' } });
       assert.equal(empty.status, 200);
       assert.equal(empty.json.params.stateKey, '');
-      expectError(await send({ method: 'PUT', path: '/_matrix/client/v3/rooms/%E0%A4%A/state/m.room.name/', body: {} }), 400, 'M_INVALID_PARAM');
+      expectError(await send({ method: 'PUT', path: '/_matrix/client/v3/test/rooms/%E0%A4%A/state/m.room.name/', body: {} }), 400, 'M_INVALID_PARAM');
     });
 
     it('body that is not JSON → 400 M_NOT_JSON', async () => {
       const h = { 'content-type': 'application/json' };
-      expectError(await send({ method: 'PUT', path: '/_matrix/client/v3/rooms/!r:x/state/t/', headers: h, body: '{"name": ' }), 400, 'M_NOT_JSON');
-      expectError(await send({ method: 'PUT', path: '/_matrix/client/v3/rooms/!r:x/state/t/', headers: h, body: 'hello' }), 400, 'M_NOT_JSON');
-      expectError(await send({ method: 'PUT', path: '/_matrix/client/v3/rooms/!r:x/state/t/', headers: h, body: new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]) }), 400, 'M_NOT_JSON');
+      expectError(await send({ method: 'PUT', path: '/_matrix/client/v3/test/rooms/!r:x/state/t/', headers: h, body: '{"name": ' }), 400, 'M_NOT_JSON');
+      expectError(await send({ method: 'PUT', path: '/_matrix/client/v3/test/rooms/!r:x/state/t/', headers: h, body: 'hello' }), 400, 'M_NOT_JSON');
+      expectError(await send({ method: 'PUT', path: '/_matrix/client/v3/test/rooms/!r:x/state/t/', headers: h, body: new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]) }), 400, 'M_NOT_JSON');
     });
 
     it('JSON of the wrong shape → 400 M_BAD_JSON (naming the field)', async () => {
-      expectError(await send({ method: 'PUT', path: '/_matrix/client/v3/rooms/!r:x/state/t/', body: '[1,2]' }), 400, 'M_BAD_JSON');
+      expectError(await send({ method: 'PUT', path: '/_matrix/client/v3/test/rooms/!r:x/state/t/', body: '[1,2]' }), 400, 'M_BAD_JSON');
       const ok = { accessToken: 'bob-token', method: 'POST', path: '/_matrix/client/v3/test/echo/x' } as const;
       let res = await send({ ...ok, body: { name: 5 } });
       expectError(res, 400, 'M_BAD_JSON');
@@ -198,7 +198,7 @@ function suite(name: string, setup: () => Promise<{ send: Send; close(): Promise
 
     it('bodies over the limit → 413 M_TOO_LARGE (server-wide and per route)', async () => {
       const big = JSON.stringify({ name: 'x'.repeat(MAX_BODY) });
-      expectError(await send({ method: 'PUT', path: '/_matrix/client/v3/rooms/!r:x/state/t/', body: big }), 413, 'M_TOO_LARGE');
+      expectError(await send({ method: 'PUT', path: '/_matrix/client/v3/test/rooms/!r:x/state/t/', body: big }), 413, 'M_TOO_LARGE');
       expectError(await send({ method: 'POST', path: '/_matrix/client/v3/test/small', body: { pad: 'y'.repeat(200) } }), 413, 'M_TOO_LARGE');
       assert.equal((await send({ method: 'POST', path: '/_matrix/client/v3/test/small', body: { pad: 'y' } })).status, 200);
     });

@@ -28,7 +28,26 @@ Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
       if (err instanceof ConfigError) { io.stderr.write(`myelin start: ${err.message}\n`); return 2; }
       throw err;
     }
-    const server = await startServer(config);
+    // Signal handlers first: a Ctrl-C during start-up still stops cleanly once started.
+    let stopRequested: string | undefined;
+    let onStop: ((signal: string) => void) | undefined;
+    const signalled = (signal: string) => {
+      if (stopRequested) return;
+      stopRequested = signal;
+      onStop?.(signal);
+    };
+    const sigint = () => signalled('SIGINT');
+    const sigterm = () => signalled('SIGTERM');
+    process.on('SIGINT', sigint);
+    process.on('SIGTERM', sigterm);
+    let server;
+    try {
+      server = await startServer(config);
+    } catch (err) {
+      process.off('SIGINT', sigint);
+      process.off('SIGTERM', sigterm);
+      throw err;
+    }
     const k = server.services.kernels;
     io.stdout.write(
       `myelin: ${config.server_name} on ${server.url} (http: ${server.http.adapter}${server.fallbackReason ? `, uWS unavailable: ${server.fallbackReason}` : ''}; ` +
@@ -38,22 +57,21 @@ Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
     if (!reg.enabled) io.stdout.write('myelin: registration is disabled\n');
     else if (reg.open) io.stdout.write('myelin: registration is OPEN (no token needed)\n');
     else io.stdout.write(`myelin: registration token${reg.tokenSource === 'generated' ? ' (new)' : ''}: ${reg.token}\n`);
-    io.stdout.write(`myelin: clients connect to ${publicBaseUrl(config)}\n`);
+    io.stdout.write(`myelin: clients connect to ${publicBaseUrl(server.config)}\n`);
 
+    const running = server;
     await new Promise<void>((resolveStop) => {
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
+      onStop = (signal: string) => {
         io.stdout.write(`myelin: ${signal}, stopping\n`);
-        server.close().then(resolveStop, (err: unknown) => {
+        running.close().then(resolveStop, (err: unknown) => {
           io.stderr.write(`myelin: error while stopping: ${String(err)}\n`);
           resolveStop();
         });
       };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      if (stopRequested) onStop(stopRequested);
     });
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
     return 0;
   },
 };
