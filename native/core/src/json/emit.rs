@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 use core::mem::MaybeUninit;
 
 use super::parse::*;
+use super::parse::cmp_bytes;
 use super::redact::{ContentRule, RedactionRules};
 use super::{ErrorCode, JsonError, MAX_DEPTH};
 
@@ -260,7 +261,7 @@ impl<'s, T: AsRef<[u8]>> Walk<'s, T> {
             return self.list.iter().any(|x| x.as_ref() == key);
         }
         while self.pos < self.list.len() {
-            match self.list[self.pos].as_ref().cmp(key) {
+            match cmp_bytes(self.list[self.pos].as_ref(), key) {
                 core::cmp::Ordering::Less => self.pos += 1,
                 core::cmp::Ordering::Equal => return true,
                 core::cmp::Ordering::Greater => return false,

@@ -100,7 +100,7 @@ impl<'a> Document<'a> {
             return None;
         }
         let keys = self.sorted_keys(obj);
-        keys.binary_search_by(|&k| self.str_bytes(k as usize).cmp(key))
+        keys.binary_search_by(|&k| cmp_bytes(self.str_bytes(k as usize), key))
             .ok()
             .map(|i| keys[i] as usize + 1)
     }
@@ -767,6 +767,18 @@ impl<'a> Parser<'a> {
             }
         }
     }
+}
+
+/// Byte-wise order of two (usually short) keys, without a call to memcmp.
+#[inline(always)]
+pub(crate) fn cmp_bytes(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    let n = a.len().min(b.len());
+    for i in 0..n {
+        if a[i] != b[i] {
+            return a[i].cmp(&b[i]);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Sort key indices; insertion sort for the small objects events are made of.
