@@ -285,16 +285,16 @@ pub(crate) fn put(out: &mut Vec<u8>, s: &[u8]) {
     unsafe {
         let dst = out.as_mut_ptr().add(out.len());
         let src = s.as_ptr();
-        if n >= 8 && n <= 16 {
+        if (8..=16).contains(&n) {
             write_unaligned(dst as *mut u64, read_unaligned(src as *const u64));
             write_unaligned(dst.add(n - 8) as *mut u64, read_unaligned(src.add(n - 8) as *const u64));
-        } else if n > 16 && n <= 32 {
+        } else if (17..=32).contains(&n) {
             write_unaligned(dst as *mut u128, read_unaligned(src as *const u128));
             write_unaligned(dst.add(n - 16) as *mut u128, read_unaligned(src.add(n - 16) as *const u128));
-        } else if n >= 4 && n < 8 {
+        } else if (4..8).contains(&n) {
             write_unaligned(dst as *mut u32, read_unaligned(src as *const u32));
             write_unaligned(dst.add(n - 4) as *mut u32, read_unaligned(src.add(n - 4) as *const u32));
-        } else if n > 0 && n < 4 {
+        } else if (1..4).contains(&n) {
             *dst = *src;
             *dst.add(n / 2) = *src.add(n / 2);
             *dst.add(n - 1) = *src.add(n - 1);

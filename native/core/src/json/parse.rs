@@ -515,7 +515,7 @@ impl<'a> Parser<'a> {
             moved = true;
             // big objects: sort on the prefixes alone (cheap, branch-light comparisons),
             // then order each run of equal prefixes by the full bytes
-            buf.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+            buf.sort_unstable_by_key(|x| x.0);
             let mut i = 0;
             while i < buf.len() {
                 let mut j = i + 1;
@@ -906,11 +906,14 @@ pub(crate) fn utf8_run(s: &[u8], mut i: usize) -> Result<usize, JsonError> {
                 i += 2;
                 continue;
             }
-        } else if b0 & 0xF8 == 0xF0 && b0 <= 0xF4 {
-            if w & 0xC0C0_C000 == 0x8080_8000 && !(b0 == 0xF0 && b1 < 0x90) && !(b0 == 0xF4 && b1 >= 0x90) {
-                i += 4;
-                continue;
-            }
+        } else if b0 & 0xF8 == 0xF0
+            && b0 <= 0xF4
+            && w & 0xC0C0_C000 == 0x8080_8000
+            && !(b0 == 0xF0 && b1 < 0x90)
+            && !(b0 == 0xF4 && b1 >= 0x90)
+        {
+            i += 4;
+            continue;
         }
         break;
     }
