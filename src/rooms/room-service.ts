@@ -8,7 +8,7 @@ import type { Requester } from '../api/route.js';
 import {
   badJson, forbidden, guestAccessForbidden, invalidParam, invalidRoomState, MatrixError, notFound, tooLarge, unsupportedRoomVersion,
 } from '../api/errors.js';
-import { authEventTypes } from '../matrix/auth/index.js';
+import { authEventTypes, powerLevelOf, PowerLevels, type AuthState } from '../matrix/auth/index.js';
 import { buildEvent } from '../matrix/event-builder.js';
 import { MAX_PREV_EVENTS } from '../matrix/event-format/index.js';
 import { domainOf, isValidUserId } from '../matrix/ids.js';
@@ -117,6 +117,9 @@ export class RoomServiceImpl implements RoomService {
         ...(opts.redacts !== undefined ? { redacts: opts.redacts } : {}),
       });
     } catch (err) {
+      if ((err as Error).name === 'PduFormatError' && /bytes of canonical JSON/.test((err as Error).message)) {
+        throw tooLarge(`Event too large: ${(err as Error).message}`);
+      }
       if (err instanceof CanonicalJsonError || (err as Error).name === 'CanonicalJsonError' || (err as Error).name === 'PduFormatError') {
         throw badJson(`The event is not valid for room version ${rules.id}: ${(err as Error).message}`);
       }
@@ -407,6 +410,7 @@ export class RoomServiceImpl implements RoomService {
     this.rulesOf(roomId);
     const target = this.events.get(eventId);
     if (target === undefined || target.pdu.roomId !== roomId) throw notFound(`Event ${eventId} not found in room ${roomId}`);
+    this.checkMayRedact(requester.userId, roomId, target.pdu);
     const { store } = this.deps;
     const scope = txnScope(requester);
     const ids = store.transactionIds;
@@ -418,6 +422,21 @@ export class RoomServiceImpl implements RoomService {
       const content: Record<string, unknown> = reason !== undefined ? { reason } : {};
       return this.sendWithTxn(requester, roomId, 'm.room.redaction', undefined, content, txnId, { redacts: eventId });
     });
+  }
+
+  /**
+   * The auth rules let anyone who may send redactions send one (v3+ leave the
+   * decision to when it is applied); our own clients are told at once, as
+   * Synapse does: others' events need the redact level, create events never.
+   */
+  private checkMayRedact(userId: string, roomId: string, target: Pdu): void {
+    if (target.type === 'm.room.create' && target.stateKey === '') throw forbidden('Redacting the create event is not permitted');
+    if (target.sender === userId) return;
+    const rules = this.rulesOf(roomId);
+    const authState: AuthState = (type, stateKey) => this.currentEvent(roomId, type, stateKey);
+    if (powerLevelOf(rules, userId, authState) < PowerLevels.from(rules, authState).named('redact')) {
+      throw forbidden('You do not have permission to redact events of other users');
+    }
   }
 
   // ---- profile propagation -------------------------------------------------------------------
