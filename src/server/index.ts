@@ -19,7 +19,6 @@ import { Metrics } from './metrics.js';
 import { opsRoutes } from './ops-routes.js';
 import { registrationPolicy, type RegistrationPolicy } from './registration-token.js';
 import type { Clock, Notifier, Services } from './services.js';
-import { notWired } from './not-wired.js';
 import { RoomServiceImpl } from '../rooms/room-service.js';
 import type { RoomEventSink } from '../rooms/pipeline/types.js';
 import type { UserEvents, UserService } from '../users/service.js';

@@ -44,6 +44,47 @@ describe('composed server', () => {
     });
   }
 
+  it('declared rate limits are enforced end to end (register class, keyed by client IP)', async () => {
+    const t = await startTestServer({ adapter: 'none', config: { rate_limits: { enabled: true, register: { per_second: 0.01, burst: 2 } } } });
+    try {
+      const ask = (ip: string) => t.inject({ path: '/_matrix/client/v3/register/available?username=somebody', remoteAddress: ip });
+      assert.equal((await ask('10.0.0.1')).status, 200);
+      assert.equal((await ask('10.0.0.1')).status, 200);
+      const limited = await ask('10.0.0.1');
+      assert.equal(limited.status, 429);
+      assert.equal(limited.json.errcode, 'M_LIMIT_EXCEEDED');
+      assert.ok(limited.json.retry_after_ms > 0 && limited.json.retry_after_ms <= 100_000, `retry_after_ms ${limited.json.retry_after_ms}`);
+      assert.equal((await ask('10.0.0.2')).status, 200, 'another client has its own bucket');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a registered user\'s token authenticates (UserService wired): capabilities over both adapters', async () => {
+    for (const adapter of ['node', 'uws'] as const) {
+      const t = await startTestServer({ adapter });
+      try {
+        const reg = async (body: Record<string, unknown>) => {
+          const r = await fetch(`${t.url}/_matrix/client/v3/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          return { status: r.status, json: (await r.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        };
+        const first = await reg({ username: 'carol', password: 'a long enough password' });
+        let done = first;
+        if (first.status === 401) done = await reg({ username: 'carol', password: 'a long enough password', auth: { type: 'm.login.dummy', session: first.json.session } });
+        assert.equal(done.status, 200, JSON.stringify(done.json));
+        const token = done.json.access_token as string;
+        const caps = await fetch(`${t.url}/_matrix/client/v3/capabilities`, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(caps.status, 200);
+        const body = (await caps.json()) as { capabilities: Record<string, unknown> };
+        assert.deepEqual(body.capabilities['m.3pid_changes'], { enabled: false });
+        const legacy = await fetch(`${t.url}/_matrix/client/r0/capabilities?access_token=${encodeURIComponent(token)}`);
+        assert.equal(legacy.status, 200);
+      } finally {
+        await t.close();
+      }
+    }
+  });
+
   it('metrics can be moved or turned off', async () => {
     const t = await startTestServer({ adapter: 'none', config: { metrics: { path: '/metrics' } } });
     try {
