@@ -20,6 +20,7 @@ import {
   type Entry,
   type Op,
   type Range,
+  type RawReader,
   type RawWriter,
   type TreeBackend,
   type TreeStats,
@@ -47,6 +48,11 @@ export class LmdbBackend implements TreeBackend {
   private readonly env: RootDatabase;
   private readonly trees = new Map<TreeName, Tree>();
   private readonly raw: RawWriter;
+
+  /** The raw reads (tests wrap them to check the repositories against a backend that answers later). */
+  get rawReader(): RawReader {
+    return this.raw;
+  }
   private closed = false;
 
   constructor(options: LmdbOptions) {
