@@ -336,6 +336,36 @@ describe('password change and deactivation (UIA m.login.password)', () => {
   });
 });
 
+describe('deactivation and rooms', () => {
+  it('leaves joined rooms and rejects pending invites', async () => {
+    const server = await startTestServer({ adapter: 'none' });
+    try {
+      const uma = await registerUser(server, 'uma', 'pw-uma');
+      const vic = await registerUser(server, 'vic', 'pw-vic');
+      const create = async (token: string, body: Record<string, unknown>) => {
+        const res = await server.inject({ method: 'POST', path: `${V3}/createRoom`, accessToken: token, body });
+        assert.equal(res.status, 200, res.text);
+        return res.json.room_id as string;
+      };
+      const joined = await create(vic.accessToken, { preset: 'public_chat' });
+      assert.equal((await server.inject({ method: 'POST', path: `${V3}/join/${encodeURIComponent(joined)}`, accessToken: uma.accessToken, body: {} })).status, 200);
+      const invited = await create(vic.accessToken, { preset: 'private_chat', invite: [uma.userId] });
+      const res = await server.inject({
+        method: 'POST', path: `${V3}/account/deactivate`, accessToken: uma.accessToken,
+        body: { auth: { type: 'm.login.password', user: 'uma', password: 'pw-uma' } },
+      });
+      assert.equal(res.status, 200, res.text);
+      const { store } = server.services;
+      for (const roomId of [joined, invited]) {
+        const m = await store.read((tx) => store.membership.get(tx, roomId, uma.userId));
+        assert.equal(m?.membership, 'leave', roomId);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('over HTTP', () => {
   let server: TestServer;
   before(async () => { server = await startTestServer({ adapter: 'node' }); });
