@@ -57,27 +57,47 @@ pub(crate) fn python_float_repr(token: &[u8], out: &mut Vec<u8>) -> bool {
     true
 }
 
+/// Digits and decimal exponent of `{:e}`-style text ("-1.2345e-7" → 12345, 5, -7).
+fn sci_parts(s: &[u8]) -> ([u8; 24], usize, i64) {
+    let s = if s[0] == b'-' { &s[1..] } else { s };
+    let epos = s.iter().position(|&c| c == b'e').unwrap_or(s.len());
+    let exp_text = &s[(epos + 1).min(s.len())..];
+    let (eneg, edigits) = if exp_text.first() == Some(&b'-') { (true, &exp_text[1..]) } else { (false, exp_text) };
+    let e = parse_u64(edigits) as i64;
+    let mut digits = [0u8; 24];
+    let mut nd = 0;
+    for &c in &s[..epos] {
+        if c != b'.' && nd < digits.len() {
+            digits[nd] = c;
+            nd += 1;
+        }
+    }
+    (digits, nd, if eneg { -e } else { e })
+}
+
 /// Python's repr of a finite double: shortest round-trip digits d1..dn with
 /// value = 0.d1..dn × 10^decpt; exponent form if decpt <= -4 or decpt > 16.
 pub(crate) fn write_python_repr(v: f64, out: &mut Vec<u8>) {
     // `{:e}` gives the shortest round-trip digits: "-1.2345e-7", "5e-324", "0e0".
     let mut buf = Buf { b: [0; 40], len: 0 };
     let _ = write!(buf, "{:e}", v);
-    let s = &buf.b[..buf.len];
-    let (neg, s) = if s[0] == b'-' { (true, &s[1..]) } else { (false, s) };
-    let epos = s.iter().position(|&c| c == b'e').unwrap_or(s.len());
-    let mant = &s[..epos];
-    let exp_text = &s[(epos + 1).min(s.len())..];
-    let (eneg, edigits) = if exp_text.first() == Some(&b'-') { (true, &exp_text[1..]) } else { (false, exp_text) };
-    let e = parse_u64(edigits) as i64;
-    let e = if eneg { -e } else { e };
-    // digits without the point
-    let mut digits = [0u8; 24];
-    let mut nd = 0;
-    for &c in mant {
-        if c != b'.' {
-            digits[nd] = c;
-            nd += 1;
+    let neg = buf.b[0] == b'-';
+    let (mut digits, mut nd, mut e) = sci_parts(&buf.b[..buf.len]);
+    // When two n-digit strings both round-trip and the value lies exactly between them,
+    // Rust's shortest output rounds the tie up, Python's (David Gay's dtoa) takes the
+    // one nearest the exact value with ties to even: that is the exactly rounded n-digit
+    // form (Rust's `{:.*e}` rounds half to even), used when it round-trips. Only 16-
+    // and 17-digit outputs can be such ties (shorter digit spacings exceed an ulp).
+    if nd >= 16 {
+        let mut exact = Buf { b: [0; 40], len: 0 };
+        let _ = write!(exact, "{:.*e}", nd - 1, v);
+        let text = core::str::from_utf8(&exact.b[..exact.len]).unwrap_or("");
+        if text.parse::<f64>() == Ok(v) {
+            (digits, nd, e) = sci_parts(&exact.b[..exact.len]);
+            // keep it shortest: `{:.*e}` pads with zeros the shortest form would not have
+            while nd > 1 && digits[nd - 1] == b'0' {
+                nd -= 1;
+            }
         }
     }
     let digits = &digits[..nd];

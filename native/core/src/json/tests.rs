@@ -287,6 +287,9 @@ fn numbers_compat_python_repr() {
         ("2.2250738585072014e-308", "2.2250738585072014e-308"),
         ("9.999999999999999e15", "1e+16"),
         ("12345.678e-10", "1.2345678e-06"),
+        // exactly between two 17-digit strings that both round-trip: Python takes the even one
+        ("1059438285926254.25", "1059438285926254.2"),
+        ("1059438285926254.3", "1059438285926254.2"),
     ];
     for (input, want) in cases {
         assert_eq!(compat(input).unwrap(), want, "{input}");
@@ -971,4 +974,26 @@ fn json_differential() {
         }
     }
     std::fs::write(results, out).unwrap();
+}
+
+// FLOAT_CASES=<file of "token repr" lines, e.g. from Python's repr(float(token))>
+// cargo test -p myelin-core --lib json_float_repr_against_file -- --ignored
+#[test]
+#[ignore]
+fn json_float_repr_against_file() {
+    let Ok(path) = std::env::var("FLOAT_CASES") else {
+        println!("set FLOAT_CASES");
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut n = 0;
+    for line in text.lines() {
+        let (token, want) = line.split_once(' ').unwrap();
+        match compat(token) {
+            Ok(got) => assert_eq!(got, want, "{token}"),
+            Err(err) => assert_eq!(want, "overflow", "{token}: {err:?}"),
+        }
+        n += 1;
+    }
+    println!("{n} floats agree");
 }
