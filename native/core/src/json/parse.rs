@@ -639,7 +639,8 @@ impl<'a> Parser<'a> {
                 return err(ErrorCode::NotInteger, s0);
             }
             let a = self.arena.len();
-            if !number::python_float_repr(&s[s0..i], &mut self.arena) {
+            // renderings can outgrow their tokens ("1e5" → "100000.0"): keep u32 offsets valid
+            if !number::python_float_repr(&s[s0..i], &mut self.arena) || self.arena.len() >= u32::MAX as usize {
                 return err(ErrorCode::NumberRange, s0);
             }
             let len = self.arena.len() - a;
