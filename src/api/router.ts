@@ -235,7 +235,8 @@ function makeContext(
   services: Services, requestId: string, version: string,
 ): RouteContext<unknown> {
   return {
-    req, params, query: req.query, body, services, requestId, signal: req.signal, version,
+    req, params, query: req.query, body, services, requestId, version,
+    get signal() { return req.signal; },
     optionalRequester: requester,
     get requester(): Requester {
       if (!requester) throw missingToken();

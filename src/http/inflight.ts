@@ -1,9 +1,10 @@
 // Requests being handled, so that close() can abort long-polls and wait for answers.
+import type { LazyAbort } from './lazy-abort.js';
 export class Inflight {
-  private readonly running = new Set<{ controller: AbortController; done: Promise<void> }>();
+  private readonly running = new Set<{ controller: LazyAbort; done: Promise<void> }>();
 
   /** Runs `work` with a signal that aborts when the client goes away or the server closes. */
-  track(controller: AbortController, work: Promise<void>): void {
+  track(controller: LazyAbort, work: Promise<void>): void {
     const entry = { controller, done: work.catch(() => undefined) };
     this.running.add(entry);
     void entry.done.then(() => this.running.delete(entry));

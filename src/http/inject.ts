@@ -40,6 +40,8 @@ export async function inject(handler: RequestHandler, r: InjectRequest): Promise
     headers['content-type'] ??= 'application/json';
   }
   if (body.length > 0) headers['content-length'] ??= String(body.length);
+  const given = r.signal;
+  let lazy: AbortSignal | undefined;
   const req: HttpRequest = {
     method: (r.method ?? 'GET').toUpperCase(),
     path,
@@ -47,7 +49,7 @@ export async function inject(handler: RequestHandler, r: InjectRequest): Promise
     headers,
     body,
     remoteAddress: r.remoteAddress ?? '127.0.0.1',
-    signal: r.signal ?? new AbortController().signal,
+    get signal() { return given ?? (lazy ??= new AbortController().signal); },
   };
   const res = await handler(req);
   const text = res.body === undefined ? '' : typeof res.body === 'string' ? res.body : Buffer.from(res.body).toString('utf8');

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Inflight } from './inflight.js';
+import { LazyAbort } from './lazy-abort.js';
 import { declaredLength, tooLargeResponse } from './too-large.js';
 import type { HttpRequest, HttpResponse, HttpServer, ListenOptions, RequestHandler } from './types.js';
 
@@ -32,21 +33,17 @@ export async function listenNode(handler: RequestHandler, opts: ListenOptions): 
   const sockets = new Set<Socket>();
 
   const server = createServer({ keepAlive: true }, (req, res) => {
-    const controller = new AbortController();
+    const controller = new LazyAbort();
     // The client went away before we answered: abort the handler's signal.
     res.on('close', () => { if (!res.writableFinished) controller.abort(new Error('client disconnected')); });
 
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const headers = headersOf(req);
-    const base = {
-      method: (req.method ?? 'GET').toUpperCase(),
-      path: q >= 0 ? url.slice(0, q) : url,
-      query: new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
-      headers,
-      remoteAddress: req.socket.remoteAddress ?? '',
-      signal: controller.signal,
-    };
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = q >= 0 ? url.slice(0, q) : url;
+    const query = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
+    const remoteAddress = req.socket.remoteAddress ?? '';
 
     const tooLarge = () => {
       send(res, tooLargeResponse(opts.maxBodyBytes));
@@ -68,7 +65,8 @@ export async function listenNode(handler: RequestHandler, opts: ListenOptions): 
     req.on('error', () => controller.abort(new Error('request error')));
     req.on('end', () => {
       if (over) return;
-      const request: HttpRequest = { ...base, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      const request: HttpRequest = { method, path, query, headers, body, remoteAddress, get signal() { return controller.signal; } };
       inflight.track(controller, handler(request).then(
         (r) => send(res, r),
         () => send(res, internalError()),

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { STATUS_CODES } from 'node:http';
 import type * as UwsModule from 'uWebSockets.js';
 import { Inflight } from './inflight.js';
+import { LazyAbort } from './lazy-abort.js';
 import { declaredLength, tooLargeResponse } from './too-large.js';
 import type { HttpRequest, HttpResponse, HttpServer, ListenOptions, RequestHandler } from './types.js';
 
@@ -57,7 +58,7 @@ export async function listenUws(handler: RequestHandler, opts: ListenOptions): P
 
   app.any('/*', (res, req) => {
     const state = { aborted: false, done: false };
-    const controller = new AbortController();
+    const controller = new LazyAbort();
     res.onAborted(() => {
       state.aborted = true;
       controller.abort(new Error('client disconnected'));
@@ -86,7 +87,7 @@ export async function listenUws(handler: RequestHandler, opts: ListenOptions): P
     };
 
     const dispatch = (body: Uint8Array) => {
-      const request: HttpRequest = { method, path, query, headers, body, remoteAddress, signal: controller.signal };
+      const request: HttpRequest = { method, path, query, headers, body, remoteAddress, get signal() { return controller.signal; } };
       inflight.track(controller, handler(request).then((r) => respond(r), () => respond(internalError())));
     };
 
