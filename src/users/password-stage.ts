@@ -2,7 +2,8 @@
 // which user the request names (identifier m.id.user, or the deprecated `user`), and
 // whether the password matches. Spec: client-server-api#password-based, #identifier-types.
 import { MatrixError, forbidden, userDeactivated } from '../api/errors.js';
-import { verifyPassword } from '../store/password.js';
+import { randomBytes } from 'node:crypto';
+import { hashPassword, verifyPassword } from '../store/password.js';
 import type { UsersContext } from './context.js';
 import { localUserIdOf } from './ids.js';
 
@@ -27,12 +28,21 @@ export function userNamedBy(body: Record<string, unknown>, serverName: string): 
   return userId;
 }
 
+let decoy: Promise<string> | undefined;
+function decoyHash(ctx: UsersContext): Promise<string> {
+  decoy ??= hashPassword(randomBytes(16).toString('hex'), ctx.passwordHashing);
+  return decoy;
+}
+
 /** Checks the password of `userId`; throws M_FORBIDDEN (wrong, or no password set) or M_USER_DEACTIVATED. */
 export async function checkPassword(ctx: UsersContext, userId: string, password: unknown): Promise<void> {
   if (typeof password !== 'string') throw new MatrixError(400, 'M_BAD_JSON', 'password must be a string');
   const { store } = ctx;
   const account = await store.read((tx) => store.accounts.get(tx, userId));
-  const ok = account?.passwordHash !== undefined && (await verifyPassword(password, account.passwordHash));
+  // Unknown users cost a hash too, so response times do not reveal which accounts exist.
+  const ok = account?.passwordHash !== undefined
+    ? await verifyPassword(password, account.passwordHash)
+    : (await verifyPassword(password, await decoyHash(ctx)), false);
   if (!ok) throw forbidden('Invalid username or password');
   if (account!.deactivated) throw userDeactivated();
 }
