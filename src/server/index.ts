@@ -25,6 +25,8 @@ import type { UserEvents, UserService } from '../users/service.js';
 import { createUserService } from '../users/index.js';
 import { domainOf } from '../matrix/ids.js';
 import { loadOrCreateSigningKey, type LoadedSigningKey } from './signing-key.js';
+import { SyncNotifier } from '../sync/notifier.js';
+import { SyncServiceImpl } from '../sync/service.js';
 
 export interface StartOptions {
   /** a logger to use (else one is made from config.logging on stdout) */
@@ -71,19 +73,19 @@ export async function buildServer(config: MyelinConfig, opts: StartOptions = {})
     const registration = registrationPolicy(config);
 
     // Services of the other wave-2 owners are wired here as they land (see services.ts TODOs).
-    const notifier: Notifier = {};
+    const notifier: Notifier = new SyncNotifier(metrics.syncWaiters);
     // RoomService is built below and reads profiles from UserService: reached lazily (S3).
     let roomService: RoomServiceImpl | undefined;
     const users: UserService = createUserService({
       store, clock, log, serverName: config.server_name, registration,
       rooms: () => roomService,
-      events: notifier as UserEvents,
+      events: notifier,
     });
     // Every persisted event passes through here: count it, then wake /sync.
     const sink: RoomEventSink = {
       roomEvent(event) {
         metrics.eventsPersisted.inc({ origin: domainOf(event.sender) === config.server_name ? 'local' : 'remote' });
-        (notifier as Partial<RoomEventSink>).roomEvent?.(event);
+        notifier.roomEvent(event);
       },
     };
     const rooms = new RoomServiceImpl({
@@ -100,12 +102,13 @@ export async function buildServer(config: MyelinConfig, opts: StartOptions = {})
       },
     });
     roomService = rooms;
+    const sync = new SyncServiceImpl({ store, clock, log, serverName: config.server_name, notifier, users, rooms });
     const services: Services = {
       config, serverName: config.server_name, store, kernels, clock, log, metrics, signingKey, registration,
       users,
       rooms,
       roomReader: {},
-      sync: {},
+      sync,
       notifier,
     };
 
@@ -123,6 +126,7 @@ export async function buildServer(config: MyelinConfig, opts: StartOptions = {})
       config, services, handler, routes, signingKey, registration,
       close() {
         closed ??= (async () => {
+          sync.close();
           await store.close();
           log.flush?.();
         })();

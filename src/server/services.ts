@@ -17,10 +17,9 @@ export interface Clock {
 
 // TODO(S4): replace with `import type { RoomReader } from '../rooms/read/reader.js'`.
 export interface RoomReader { readonly __placeholder?: 'S4 RoomReader' }
-// TODO(S5): replace with `import type { SyncService } from '../sync/service.js'`.
-export interface SyncService { readonly __placeholder?: 'S5 SyncService' }
-// TODO(S5): replace with `import type { Notifier } from '../sync/notifier.js'`.
-export interface Notifier { readonly __placeholder?: 'S5 Notifier' }
+import type { SyncService } from '../sync/service.js';
+import type { Notifier } from '../sync/notifier.js';
+export type { SyncService, Notifier };
 
 export interface Services {
   readonly config: MyelinConfig;

@@ -7,6 +7,7 @@ import { wellKnownServerRoute } from './server-info/well-known-server.js';
 import { capabilitiesRoute } from './server-info/capabilities.js';
 import { usersRoutes } from './account/routes.js';
 import { roomWriteRoutes } from './rooms/routes.js';
+import { syncRoutes } from './sync/routes.js';
 
 export const clientRoutes: readonly AnyRoute[] = [
   // server info (S1)
@@ -18,4 +19,6 @@ export const clientRoutes: readonly AnyRoute[] = [
   ...usersRoutes,
   // room writes: createRoom, membership, send, state, redact (S2)
   ...roomWriteRoutes,
+  // sync, typing, receipts, read markers, to-device (S5)
+  ...syncRoutes,
 ];

@@ -1,0 +1,36 @@
+// GET /_matrix/client/v3/sync — client-server-api#get_matrixclientv3sync
+import { invalidParam } from '../../errors.js';
+import { route } from '../../route.js';
+import type { PresenceState } from '../../../users/service.js';
+
+const PRESENCE = new Set(['online', 'offline', 'unavailable']);
+
+export const syncRoute = route({
+  method: 'GET',
+  path: '/_matrix/client/{v}/sync',
+  auth: 'access_token',
+  rateLimit: 'none',
+  spec: 'client-server-api#get_matrixclientv3sync',
+  handler: async ({ services, requester, query, signal }) => {
+    const timeoutRaw = query.get('timeout');
+    let timeout = 0;
+    if (timeoutRaw !== null && timeoutRaw !== '') {
+      if (!/^\d{1,12}$/.test(timeoutRaw)) throw invalidParam('timeout must be a non-negative integer (milliseconds)');
+      timeout = Number(timeoutRaw);
+    }
+    const fullStateRaw = query.get('full_state');
+    if (fullStateRaw !== null && fullStateRaw !== 'true' && fullStateRaw !== 'false') throw invalidParam('full_state must be true or false');
+    const setPresence = query.get('set_presence');
+    if (setPresence !== null && !PRESENCE.has(setPresence)) throw invalidParam('set_presence must be online, offline or unavailable');
+    const since = query.get('since');
+    const filter = query.get('filter');
+    const body = await services.sync.sync(requester, {
+      ...(since !== null && since !== '' ? { since } : {}),
+      timeout,
+      fullState: fullStateRaw === 'true',
+      ...(filter !== null ? { filter } : {}),
+      setPresence: (setPresence ?? 'online') as PresenceState,
+    }, signal);
+    return { body };
+  },
+});

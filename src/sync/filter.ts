@@ -1,0 +1,118 @@
+// Sync filters (spec: client-server-api#filtering): the parts /sync applies, from an
+// inline JSON filter or a stored filter id (S3's UserService.getFilter).
+import { invalidParam } from '../api/errors.js';
+
+export interface EventFilter {
+  readonly limit?: number;
+  readonly types?: readonly string[];
+  readonly notTypes?: readonly string[];
+  readonly senders?: readonly string[];
+  readonly notSenders?: readonly string[];
+}
+
+export interface RoomEventFilter extends EventFilter {
+  readonly rooms?: readonly string[];
+  readonly notRooms?: readonly string[];
+  readonly lazyLoadMembers: boolean;
+  readonly includeRedundantMembers: boolean;
+}
+
+export interface SyncFilter {
+  readonly accountData: EventFilter;
+  readonly presence: EventFilter;
+  readonly rooms?: readonly string[];
+  readonly notRooms?: readonly string[];
+  readonly includeLeave: boolean;
+  readonly timeline: RoomEventFilter;
+  readonly state: RoomEventFilter;
+  readonly ephemeral: RoomEventFilter;
+  readonly roomAccountData: RoomEventFilter;
+}
+
+export const DEFAULT_TIMELINE_LIMIT = 10;
+const MAX_TIMELINE_LIMIT = 1000;
+
+type Json = Record<string, unknown>;
+
+function obj(v: unknown, where: string): Json {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidParam(`filter: ${where} must be an object`);
+  return v as Json;
+}
+
+function strings(v: unknown, where: string): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw invalidParam(`filter: ${where} must be an array of strings`);
+  return v as string[];
+}
+
+function eventFilter(v: unknown, where: string): EventFilter {
+  const o = obj(v, where);
+  let limit: number | undefined;
+  if (o.limit !== undefined) {
+    if (typeof o.limit !== 'number' || !Number.isInteger(o.limit) || o.limit < 1) throw invalidParam(`filter: ${where}.limit must be a positive integer`);
+    limit = Math.min(o.limit, MAX_TIMELINE_LIMIT);
+  }
+  const types = strings(o.types, `${where}.types`);
+  const notTypes = strings(o.not_types, `${where}.not_types`);
+  const senders = strings(o.senders, `${where}.senders`);
+  const notSenders = strings(o.not_senders, `${where}.not_senders`);
+  return {
+    ...(limit !== undefined ? { limit } : {}),
+    ...(types ? { types } : {}), ...(notTypes ? { notTypes } : {}),
+    ...(senders ? { senders } : {}), ...(notSenders ? { notSenders } : {}),
+  };
+}
+
+function roomEventFilter(v: unknown, where: string): RoomEventFilter {
+  const o = obj(v, where);
+  const rooms = strings(o.rooms, `${where}.rooms`);
+  const notRooms = strings(o.not_rooms, `${where}.not_rooms`);
+  return {
+    ...eventFilter(o, where),
+    ...(rooms ? { rooms } : {}), ...(notRooms ? { notRooms } : {}),
+    lazyLoadMembers: o.lazy_load_members === true,
+    includeRedundantMembers: o.include_redundant_members === true,
+  };
+}
+
+export function parseSyncFilter(json: unknown): SyncFilter {
+  const f = obj(json, 'filter');
+  const room = obj(f.room, 'room');
+  const rooms = strings(room.rooms, 'room.rooms');
+  const notRooms = strings(room.not_rooms, 'room.not_rooms');
+  return {
+    accountData: eventFilter(f.account_data, 'account_data'),
+    presence: eventFilter(f.presence, 'presence'),
+    ...(rooms ? { rooms } : {}), ...(notRooms ? { notRooms } : {}),
+    includeLeave: room.include_leave === true,
+    timeline: roomEventFilter(room.timeline, 'room.timeline'),
+    state: roomEventFilter(room.state, 'room.state'),
+    ephemeral: roomEventFilter(room.ephemeral, 'room.ephemeral'),
+    roomAccountData: roomEventFilter(room.account_data, 'room.account_data'),
+  };
+}
+
+export const DEFAULT_FILTER: SyncFilter = parseSyncFilter({});
+
+/** `*` matches any run of characters (spec: types/not_types wildcards). */
+function matchesPattern(pattern: string, value: string): boolean {
+  if (!pattern.includes('*')) return pattern === value;
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(value);
+}
+
+export function eventAllowed(f: EventFilter, type: string, sender?: string): boolean {
+  if (f.notTypes?.some((p) => matchesPattern(p, type))) return false;
+  if (f.types && !f.types.some((p) => matchesPattern(p, type))) return false;
+  if (sender !== undefined) {
+    if (f.notSenders?.includes(sender)) return false;
+    if (f.senders && !f.senders.includes(sender)) return false;
+  }
+  return true;
+}
+
+export function roomAllowed(f: { rooms?: readonly string[]; notRooms?: readonly string[] }, roomId: string): boolean {
+  if (f.notRooms?.includes(roomId)) return false;
+  return f.rooms === undefined || f.rooms.includes(roomId);
+}

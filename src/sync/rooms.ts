@@ -1,0 +1,264 @@
+// The per-room sections of a /sync response (spec: client-server-api#get_matrixclientv3sync):
+// join (state, timeline, ephemeral, account_data, unread counts, summary), invite, knock, leave.
+// Everything runs inside one read transaction so the sections and next_batch agree.
+import type { Store } from '../store/index.js';
+import type { AccountDataEntry } from '../store/repositories/account-data.js';
+import type { StoredEvent } from '../store/repositories/events.js';
+import type { Membership } from '../store/repositories/membership.js';
+import type { Receipt } from '../store/repositories/receipts.js';
+import type { Op, ReadTx } from '../store/trees.js';
+import { type ClientEvent, parseEventJson, toClientEvent, toStrippedState } from './client-event.js';
+import { DEFAULT_TIMELINE_LIMIT, eventAllowed, type RoomEventFilter, roomAllowed, type SyncFilter } from './filter.js';
+import type { LazyMembersCache } from './lazy-members.js';
+import { encodeSyncToken, type SyncToken } from './tokens.js';
+import type { TypingTracker } from './typing.js';
+import { unreadCounts } from './unread.js';
+import { VisibilityChecker } from './visibility.js';
+
+export interface RoomSyncContext {
+  readonly store: Store;
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly now: number;
+  readonly filter: SyncFilter;
+  readonly since: SyncToken | undefined;
+  readonly next: SyncToken;
+  readonly fullState: boolean;
+  readonly typing: TypingTracker;
+  readonly lazy: LazyMembersCache;
+  /** receipts changed since `since` (incremental only), by room */
+  readonly receiptsByRoom: ReadonlyMap<string, Receipt[]>;
+  /** room account data to send, by room */
+  readonly accountDataByRoom: ReadonlyMap<string, AccountDataEntry[]>;
+}
+
+const decoder = new TextDecoder();
+/** How many stored events one room's timeline scan may look at (hidden or filtered ones included). */
+const MAX_SCAN = 1000;
+const BATCH = 64;
+const STRIPPED_TYPES = ['m.room.create', 'm.room.join_rules', 'm.room.name', 'm.room.avatar', 'm.room.canonical_alias', 'm.room.encryption', 'm.room.topic'];
+
+interface Timeline { readonly events: StoredEvent[]; readonly limited: boolean }
+
+/** The newest visible, filter-passing events in (after, upto], oldest first. */
+function* selectTimeline(tx: ReadTx, ctx: RoomSyncContext, roomId: string, after: number, upto: number, vis: VisibilityChecker): Op<Timeline> {
+  const f = ctx.filter.timeline;
+  const limit = f.limit ?? DEFAULT_TIMELINE_LIMIT;
+  const picked: StoredEvent[] = [];
+  let before = upto + 1;
+  let scanned = 0;
+  let limited = false;
+  for (;;) {
+    const batch = yield* ctx.store.events.timeline(tx, roomId, { after, before, reverse: true, limit: BATCH });
+    for (const e of batch) {
+      before = e.streamPos!;
+      scanned++;
+      if (!eventAllowed(f, e.type, e.sender)) continue;
+      if (!(yield* vis.visible(tx, e))) continue;
+      if (picked.length === limit) { limited = true; break; }
+      picked.push(e);
+    }
+    if (limited || batch.length < BATCH) break;
+    if (scanned >= MAX_SCAN) { limited = true; break; }
+  }
+  return { events: picked.reverse(), limited };
+}
+
+/** The snapshot after the last event of the room at or before `pos` (0 when none). */
+function* snapshotAt(tx: ReadTx, store: Store, roomId: string, pos: number): Op<number> {
+  const [last] = yield* store.events.timeline(tx, roomId, { before: pos + 1, reverse: true, limit: 1 });
+  return last?.stateAfter ?? 0;
+}
+
+function stateFilterAllows(f: RoomEventFilter, e: StoredEvent): boolean {
+  return eventAllowed(f, e.type, e.sender);
+}
+
+/**
+ * The state section: the full state at the timeline's start (full), or what changed
+ * between `since` and the timeline's start (limited incremental), filtered, with
+ * lazy-loaded members cut down to the timeline's senders not yet sent to this device.
+ */
+function* stateSection(
+  tx: ReadTx, ctx: RoomSyncContext, roomId: string, startSnap: number, mode: 'full' | 'delta' | 'none', sinceSnap: number, timeline: StoredEvent[],
+): Op<ClientEvent[]> {
+  const { store, userId, deviceId } = ctx;
+  const f = ctx.filter.state;
+  let ids: string[] = [];
+  if (mode !== 'none') {
+    const start = yield* store.state.at(tx, startSnap);
+    if (mode === 'full') ids = [...start.values()];
+    else {
+      const old = yield* store.state.at(tx, sinceSnap);
+      for (const [k, id] of start) if (old.get(k) !== id) ids.push(id);
+    }
+  }
+  const wanted = new Set<string>();
+  if (f.lazyLoadMembers) {
+    for (const e of timeline) wanted.add(e.sender);
+    wanted.add(userId);
+    // Members of timeline senders this device has not been sent, even with no other state change.
+    const have = new Set(ids);
+    for (const member of wanted) {
+      const id = yield* store.state.get(tx, startSnap, 'm.room.member', member);
+      if (id !== undefined && !have.has(id)) ids.push(id);
+    }
+  }
+  const inTimeline = new Set(timeline.map((e) => e.eventId));
+  const events = (yield* store.events.getMany(tx, ids.filter((id) => !inTimeline.has(id)))).filter((e): e is StoredEvent => e !== undefined);
+  const out: ClientEvent[] = [];
+  for (const e of events) {
+    if (!stateFilterAllows(f, e)) continue;
+    if (f.lazyLoadMembers && e.type === 'm.room.member') {
+      const member = e.stateKey ?? '';
+      if (!wanted.has(member)) continue;
+      if (!f.includeRedundantMembers && ctx.lazy.wasSent(userId, deviceId, roomId, member, e.eventId)) continue;
+      ctx.lazy.markSent(userId, deviceId, roomId, member, e.eventId);
+    }
+    out.push(toClientEvent(e, ctx.now));
+  }
+  if (f.lazyLoadMembers) for (const e of timeline) if (e.type === 'm.room.member') ctx.lazy.markSent(userId, deviceId, roomId, e.stateKey ?? '', e.eventId);
+  return out;
+}
+
+function receiptContent(receipts: readonly Receipt[], userId: string): Record<string, unknown> | undefined {
+  const content: Record<string, Record<string, Record<string, unknown>>> = {};
+  let any = false;
+  for (const r of receipts) {
+    if (r.receiptType === 'm.read.private' && r.userId !== userId) continue;
+    const byType = (content[r.eventId] ??= {});
+    const byUser = (byType[r.receiptType] ??= {}) as Record<string, unknown>;
+    byUser[r.userId] = { ts: r.ts, ...(r.threadId !== '' ? { thread_id: r.threadId } : {}) };
+    any = true;
+  }
+  return any ? content : undefined;
+}
+
+function* summary(tx: ReadTx, store: Store, roomId: string, userId: string): Op<Record<string, unknown>> {
+  const members = yield* store.membership.ofRoom(tx, roomId);
+  let joined = 0;
+  let invited = 0;
+  const heroes: string[] = [];
+  for (const m of members) {
+    if (m.membership === 'join') joined++;
+    else if (m.membership === 'invite') invited++;
+    else continue;
+    if (m.userId !== userId) heroes.push(m.userId);
+  }
+  heroes.sort();
+  return { 'm.heroes': heroes.slice(0, 5), 'm.joined_member_count': joined, 'm.invited_member_count': invited };
+}
+
+/** Whether the user's membership before `e` (their own membership event) was join. */
+function* wasJoinedBefore(tx: ReadTx, store: Store, e: StoredEvent | undefined, userId: string): Op<boolean> {
+  if (!e?.stateBefore) return false;
+  const id = yield* store.state.get(tx, e.stateBefore, 'm.room.member', userId);
+  return id !== undefined && (yield* store.events.get(tx, id))?.membership === 'join';
+}
+
+export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<Record<string, unknown> | undefined> {
+  const { store, userId, since } = ctx;
+  const roomId = m.roomId;
+  const memberEvent = yield* store.events.get(tx, m.eventId);
+  const newlyJoined = since !== undefined && (memberEvent?.streamPos ?? 0) > since.events;
+  const fromStart = since === undefined || newlyJoined;
+  const vis = new VisibilityChecker(store, userId, true);
+  const after = fromStart ? 0 : since.events;
+  const tl = roomAllowed(ctx.filter.timeline, roomId)
+    ? yield* selectTimeline(tx, ctx, roomId, after, ctx.next.events, vis)
+    : { events: [], limited: false };
+  const startSnap = tl.events.length > 0 ? tl.events[0]!.stateBefore ?? 0 : yield* store.state.currentSnapshot(tx, roomId);
+  const mode = fromStart || ctx.fullState ? 'full' : tl.limited ? 'delta' : 'none';
+  const sinceSnap = mode === 'delta' ? yield* snapshotAt(tx, store, roomId, since!.events) : 0;
+  const state = roomAllowed(ctx.filter.state, roomId) ? yield* stateSection(tx, ctx, roomId, startSnap, mode, sinceSnap, tl.events) : [];
+
+  const ephemeral: ClientEvent[] = [];
+  if (roomAllowed(ctx.filter.ephemeral, roomId)) {
+    const ef = ctx.filter.ephemeral;
+    if (eventAllowed(ef, 'm.typing') && (fromStart ? ctx.typing.typing(roomId).length > 0 : ctx.typing.changedSince(roomId, since.typing))) {
+      ephemeral.push({ type: 'm.typing', content: { user_ids: ctx.typing.typing(roomId) } });
+    }
+    if (eventAllowed(ef, 'm.receipt')) {
+      const receipts = fromStart ? yield* store.receipts.ofRoom(tx, roomId) : ctx.receiptsByRoom.get(roomId) ?? [];
+      const content = receiptContent(receipts, userId);
+      if (content) ephemeral.push({ type: 'm.receipt', content });
+    }
+  }
+  const accountData: ClientEvent[] = [];
+  if (roomAllowed(ctx.filter.roomAccountData, roomId)) {
+    for (const a of ctx.accountDataByRoom.get(roomId) ?? []) {
+      if (eventAllowed(ctx.filter.roomAccountData, a.type)) accountData.push({ type: a.type, content: JSON.parse(decoder.decode(a.content)) });
+    }
+  }
+  const changed = tl.events.length > 0 || state.length > 0 || ephemeral.length > 0 || accountData.length > 0;
+  if (!fromStart && !ctx.fullState && !changed) return undefined;
+
+  const firstPos = tl.events[0]?.streamPos;
+  const prevBatch = encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : ctx.next.events });
+  const memberChange = fromStart || tl.events.some((e) => e.type === 'm.room.member') || state.some((e) => e.type === 'm.room.member');
+  return {
+    state: { events: state },
+    timeline: { events: tl.events.map((e) => toClientEvent(e, ctx.now)), limited: tl.limited, prev_batch: prevBatch },
+    ephemeral: { events: ephemeral },
+    account_data: { events: accountData },
+    unread_notifications: yield* unreadCounts(tx, store, roomId, userId, memberEvent),
+    ...(memberChange ? { summary: yield* summary(tx, store, roomId, userId) } : {}),
+  };
+}
+
+/** Stripped state for invite_state / knock_state: the room's key state plus the user's own member event. */
+function* strippedState(tx: ReadTx, store: Store, roomId: string, m: Membership): Op<ClientEvent[]> {
+  const ids: string[] = [];
+  for (const t of STRIPPED_TYPES) {
+    const id = yield* store.state.currentEntry(tx, roomId, t, '');
+    if (id !== undefined) ids.push(id);
+  }
+  const own = yield* store.events.get(tx, m.eventId);
+  const inviter = own ? yield* store.state.currentEntry(tx, roomId, 'm.room.member', own.sender) : undefined;
+  if (inviter !== undefined && inviter !== m.eventId) ids.push(inviter);
+  ids.push(m.eventId);
+  const events = yield* store.events.getMany(tx, ids);
+  return events.filter((e): e is StoredEvent => e !== undefined).map(toStrippedState);
+}
+
+export function* invitedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<Record<string, unknown> | undefined> {
+  const e = yield* ctx.store.events.get(tx, m.eventId);
+  if (ctx.since !== undefined && (e?.streamPos ?? 0) <= ctx.since.events) return undefined;
+  const stripped = yield* strippedState(tx, ctx.store, m.roomId, m);
+  // Clients read the invite's origin_server_ts/event_id from the full member event.
+  const own = stripped.at(-1);
+  if (own && e) Object.assign(own, { event_id: e.eventId, origin_server_ts: e.originServerTs });
+  return { invite_state: { events: stripped } };
+}
+
+export function* knockedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<Record<string, unknown> | undefined> {
+  const e = yield* ctx.store.events.get(tx, m.eventId);
+  if (ctx.since !== undefined && (e?.streamPos ?? 0) <= ctx.since.events) return undefined;
+  return { knock_state: { events: yield* strippedState(tx, ctx.store, m.roomId, m) } };
+}
+
+export function* leftRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<Record<string, unknown> | undefined> {
+  const { store, since, userId } = ctx;
+  const e = yield* store.events.get(tx, m.eventId);
+  const leftPos = e?.streamPos ?? 0;
+  const isNew = since !== undefined && leftPos > since.events;
+  if (!isNew && !(ctx.filter.includeLeave && (since === undefined || ctx.fullState))) return undefined;
+  const roomId = m.roomId;
+  const vis = new VisibilityChecker(store, userId, yield* wasJoinedBefore(tx, store, e, userId));
+  const after = isNew ? since.events : 0;
+  const tl = yield* selectTimeline(tx, ctx, roomId, after, leftPos, vis);
+  const startSnap = tl.events.length > 0 ? tl.events[0]!.stateBefore ?? 0 : e?.stateAfter ?? 0;
+  const mode = !isNew || ctx.fullState ? 'full' : tl.limited ? 'delta' : 'none';
+  const sinceSnap = mode === 'delta' ? yield* snapshotAt(tx, store, roomId, since!.events) : 0;
+  const state = yield* stateSection(tx, ctx, roomId, startSnap, mode, sinceSnap, tl.events);
+  const firstPos = tl.events[0]?.streamPos;
+  const accountData: ClientEvent[] = [];
+  for (const a of ctx.accountDataByRoom.get(roomId) ?? []) accountData.push({ type: a.type, content: JSON.parse(decoder.decode(a.content)) });
+  return {
+    state: { events: state },
+    timeline: { events: tl.events.map((x) => toClientEvent(x, ctx.now)), limited: tl.limited, prev_batch: encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : leftPos }) },
+    account_data: { events: accountData },
+  };
+}
+
+export { parseEventJson };

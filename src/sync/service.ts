@@ -1,0 +1,280 @@
+// SyncService: GET /sync (initial and incremental, long-poll, filters, full_state,
+// set_presence), typing, receipts and read markers, send-to-device.
+// Spec: client-server-api#get_matrixclientv3sync and #syncing, modules/typing_notifications,
+// modules/receipts, modules/read_markers, #send-to-device-messaging.
+import { forbidden, invalidParam } from '../api/errors.js';
+import type { Requester } from '../api/route.js';
+import type { AccountDataEntry } from '../store/repositories/account-data.js';
+import type { Membership } from '../store/repositories/membership.js';
+import type { Receipt } from '../store/repositories/receipts.js';
+import type { Op, ReadTx } from '../store/trees.js';
+import type { PresenceState } from '../users/service.js';
+import type { ClientEvent } from './client-event.js';
+import type { SyncDeps } from './deps.js';
+import { DEFAULT_FILTER, eventAllowed, parseSyncFilter, roomAllowed, type SyncFilter } from './filter.js';
+import { LazyMembersCache } from './lazy-members.js';
+import { invitedRoom, joinedRoom, knockedRoom, leftRoom, type RoomSyncContext } from './rooms.js';
+import { sendReceipt, setReadMarkers, type ReadMarkers } from './receipts.js';
+import { sendToDevice } from './to-device.js';
+import { encodeSyncToken, parseSyncToken, type SyncToken } from './tokens.js';
+import { checkTypingUser, TypingTracker } from './typing.js';
+
+export interface SyncRequest {
+  readonly since?: string;
+  /** long-poll milliseconds (0: answer at once) */
+  readonly timeout: number;
+  readonly fullState: boolean;
+  /** a filter id or inline JSON filter */
+  readonly filter?: string;
+  readonly setPresence?: PresenceState;
+}
+
+export type SyncResponse = Record<string, unknown> & { readonly next_batch: string };
+
+export interface SyncService {
+  sync(requester: Requester, request: SyncRequest, signal?: AbortSignal): Promise<SyncResponse>;
+  /** PUT /rooms/{roomId}/typing/{userId} */
+  setTyping(requester: Requester, roomId: string, userId: string, typing: boolean, timeoutMs: number | undefined): Promise<void>;
+  /** POST /rooms/{roomId}/receipt/{receiptType}/{eventId} */
+  sendReceipt(requester: Requester, roomId: string, receiptType: string, eventId: string, threadId: string | undefined): Promise<void>;
+  /** POST /rooms/{roomId}/read_markers */
+  setReadMarkers(requester: Requester, roomId: string, markers: ReadMarkers): Promise<void>;
+  /** PUT /sendToDevice/{eventType}/{txnId} */
+  sendToDevice(requester: Requester, eventType: string, txnId: string, messages: Record<string, Record<string, unknown>>): Promise<void>;
+  close(): void;
+}
+
+/** Long-polls are bounded whatever the client asks. */
+export const MAX_SYNC_TIMEOUT_MS = 300_000;
+const TO_DEVICE_LIMIT = 100;
+const decoder = new TextDecoder();
+
+export class SyncServiceImpl implements SyncService {
+  readonly typing: TypingTracker;
+  private readonly lazy = new LazyMembersCache();
+  /** (user, device) → to-device position already acknowledged (saves a write per sync) */
+  private readonly acked = new Map<string, number>();
+
+  constructor(private readonly deps: SyncDeps) {
+    this.typing = new TypingTracker(deps.clock, (roomId) => deps.notifier.typingChanged(roomId));
+  }
+
+  close(): void {
+    this.typing.close();
+  }
+
+  private async resolveFilter(userId: string, filter: string | undefined): Promise<SyncFilter> {
+    if (filter === undefined || filter === '') return DEFAULT_FILTER;
+    if (filter.startsWith('{')) {
+      let json: unknown;
+      try { json = JSON.parse(filter); } catch { throw invalidParam('filter: not valid JSON'); }
+      return parseSyncFilter(json);
+    }
+    const stored = await this.deps.users.getFilter(userId, filter);
+    if (stored === undefined) throw invalidParam(`Unknown filter ${filter}`);
+    return parseSyncFilter(stored);
+  }
+
+  async sync(requester: Requester, request: SyncRequest, signal?: AbortSignal): Promise<SyncResponse> {
+    const { store, notifier } = this.deps;
+    const { userId, deviceId } = requester;
+    const since = request.since !== undefined ? parseSyncToken(request.since) : undefined;
+    const filter = await this.resolveFilter(userId, request.filter);
+    if (request.setPresence !== undefined) await this.updatePresence(requester, request.setPresence);
+    if (since === undefined) this.lazy.reset(userId, deviceId);
+    else await this.acknowledgeToDevice(userId, deviceId, since.toDevice);
+
+    const timeout = Math.min(Math.max(0, request.timeout), MAX_SYNC_TIMEOUT_MS);
+    const deadline = this.deps.clock.now() + timeout;
+    for (;;) {
+      const rooms = (await store.read((tx) => store.membership.ofUser(tx, userId))).map((m) => m.roomId);
+      const waiter = notifier.listen(userId, deviceId, rooms);
+      try {
+        const response = await this.compute(requester, filter, since, request.fullState);
+        const remaining = deadline - this.deps.clock.now();
+        if (since === undefined || request.fullState || hasData(response) || remaining <= 0 || signal?.aborted) return response;
+        await waiter.wait(remaining, signal);
+        if (!waiter.fired) return response;
+      } finally {
+        waiter.close();
+      }
+    }
+  }
+
+  private async updatePresence(requester: Requester, presence: PresenceState): Promise<void> {
+    const { store } = this.deps;
+    const current = await store.read((tx) => store.presence.get(tx, requester.userId));
+    if (current?.presence === presence) return;
+    await this.deps.users.setPresence(requester, requester.userId, presence, current?.statusMsg);
+  }
+
+  private async acknowledgeToDevice(userId: string, deviceId: string, upTo: number): Promise<void> {
+    const key = `${userId}\u0000${deviceId}`;
+    if (upTo <= 0 || (this.acked.get(key) ?? 0) >= upTo) return;
+    const { store } = this.deps;
+    await store.write((tx) => store.toDevice.acknowledge(tx, userId, deviceId, upTo));
+    this.acked.delete(key); // re-insert: the map stays in recent-use order for trimming
+    this.acked.set(key, upTo);
+    if (this.acked.size > 100_000) this.acked.delete(this.acked.keys().next().value!);
+  }
+
+  private async compute(requester: Requester, filter: SyncFilter, since: SyncToken | undefined, fullState: boolean): Promise<SyncResponse> {
+    const { store, notifier } = this.deps;
+    const { userId, deviceId } = requester;
+    const now = this.deps.clock.now();
+    const typing = this.typing;
+    const lazy = this.lazy;
+    const self = this;
+    const response = await store.read(function* (tx) {
+      const pos = yield* store.positions.all(tx);
+      const next: SyncToken = {
+        events: pos.events, accountData: pos.account_data, receipts: pos.receipts, toDevice: pos.to_device,
+        typing: typing.pos, presence: notifier.presencePos, deviceLists: pos.device_lists,
+      };
+      const memberships = yield* store.membership.ofUser(tx, userId);
+
+      // Account data: global to the top level, per room into the rooms.
+      const entries: AccountDataEntry[] = since === undefined || fullState
+        ? yield* store.accountData.all(tx, userId)
+        : yield* store.accountData.since(tx, userId, since.accountData);
+      const globalData: ClientEvent[] = [];
+      const roomData = new Map<string, AccountDataEntry[]>();
+      for (const e of entries) {
+        if (e.streamPos > next.accountData) continue;
+        if (e.roomId === null) {
+          if (eventAllowed(filter.accountData, e.type)) globalData.push({ type: e.type, content: JSON.parse(decoder.decode(e.content)) });
+        } else {
+          let list = roomData.get(e.roomId);
+          if (!list) roomData.set(e.roomId, (list = []));
+          list.push(e);
+        }
+      }
+
+      const receiptsByRoom = new Map<string, Receipt[]>();
+      if (since !== undefined) {
+        for (const r of yield* store.receipts.since(tx, since.receipts)) {
+          if (r.streamPos > next.receipts) continue;
+          let list = receiptsByRoom.get(r.roomId);
+          if (!list) receiptsByRoom.set(r.roomId, (list = []));
+          list.push(r);
+        }
+      }
+
+      const ctx: RoomSyncContext = {
+        store, userId, deviceId, now, filter, since, next, fullState, typing, lazy, receiptsByRoom, accountDataByRoom: roomData,
+      };
+      const join: Record<string, unknown> = {};
+      const invite: Record<string, unknown> = {};
+      const leave: Record<string, unknown> = {};
+      const knock: Record<string, unknown> = {};
+      for (const m of memberships) {
+        if (!roomAllowed(filter, m.roomId)) continue;
+        const section = yield* roomSection(tx, ctx, m);
+        if (section === undefined) continue;
+        ({ join, invite, leave, knock, ban: leave } as Record<string, Record<string, unknown>>)[m.membership]![m.roomId] = section;
+      }
+
+      const presence = yield* self.presenceEvents(tx, userId, filter, since, memberships, now);
+      const toDevice = yield* store.toDevice.inbox(tx, userId, deviceId, since?.toDevice ?? 0, TO_DEVICE_LIMIT);
+      const delivered = toDevice.length === TO_DEVICE_LIMIT ? toDevice.at(-1)!.streamPos : next.toDevice;
+      return {
+        next_batch: encodeSyncToken({ ...next, toDevice: Math.max(delivered, since?.toDevice ?? 0) }),
+        rooms: { join, invite, leave, knock },
+        account_data: { events: globalData },
+        presence: { events: presence },
+        to_device: { events: toDevice.map((m) => JSON.parse(decoder.decode(m.message)) as unknown) },
+        device_lists: { changed: [], left: [] },
+        device_one_time_keys_count: {},
+      };
+    });
+    // Forgotten rooms stay out of sync (RoomService keeps that list).
+    const leave = (response.rooms as { leave: Record<string, unknown> }).leave;
+    for (const roomId of Object.keys(leave)) {
+      if (await this.deps.rooms.isForgotten(userId, roomId)) delete leave[roomId];
+    }
+    return response;
+  }
+
+  /** Presence of the user and of users sharing a joined room: all on an initial sync, changes after. */
+  private *presenceEvents(tx: ReadTx, userId: string, filter: SyncFilter, since: SyncToken | undefined, memberships: readonly Membership[], now: number): Op<ClientEvent[]> {
+    const { store, notifier } = this.deps;
+    if (!eventAllowed(filter.presence, 'm.presence')) return [];
+    let candidates: string[];
+    if (since === undefined) {
+      const users = new Set<string>([userId]);
+      for (const m of memberships) {
+        if (m.membership !== 'join') continue;
+        for (const o of yield* store.membership.ofRoom(tx, m.roomId, 'join')) users.add(o.userId);
+      }
+      candidates = [...users];
+    } else {
+      const changed = notifier.presenceSince(since.presence > notifier.presencePos ? 0 : since.presence);
+      if (changed.length === 0) return [];
+      const joined = memberships.filter((m) => m.membership === 'join').map((m) => m.roomId);
+      candidates = [];
+      for (const u of changed) {
+        let shares = u === userId;
+        for (const r of joined) {
+          if (shares) break;
+          shares = (yield* store.membership.get(tx, r, u))?.membership === 'join';
+        }
+        if (shares) candidates.push(u);
+      }
+    }
+    const out: ClientEvent[] = [];
+    for (const u of candidates) {
+      if (!eventAllowed(filter.presence, 'm.presence', u)) continue;
+      const p = yield* store.presence.get(tx, u);
+      if (!p) continue;
+      const ago = Math.max(0, now - p.lastActiveTs);
+      out.push({
+        type: 'm.presence', sender: u,
+        content: {
+          presence: p.presence, last_active_ago: ago, currently_active: p.presence === 'online' && ago < 300_000,
+          ...(p.statusMsg !== undefined ? { status_msg: p.statusMsg } : {}),
+        },
+      });
+    }
+    return out;
+  }
+
+  async setTyping(requester: Requester, roomId: string, userId: string, typing: boolean, timeoutMs: number | undefined): Promise<void> {
+    checkTypingUser(requester.userId, userId);
+    const { store } = this.deps;
+    const m = await store.read((tx) => store.membership.get(tx, roomId, userId));
+    if (m?.membership !== 'join') throw forbidden('You are not joined to this room');
+    this.typing.set(roomId, userId, typing, timeoutMs);
+  }
+
+  sendReceipt(requester: Requester, roomId: string, receiptType: string, eventId: string, threadId: string | undefined): Promise<void> {
+    return sendReceipt(this.deps, requester, roomId, receiptType, eventId, threadId);
+  }
+
+  setReadMarkers(requester: Requester, roomId: string, markers: ReadMarkers): Promise<void> {
+    return setReadMarkers(this.deps, requester, roomId, markers);
+  }
+
+  sendToDevice(requester: Requester, eventType: string, txnId: string, messages: Record<string, Record<string, unknown>>): Promise<void> {
+    return sendToDevice(this.deps, requester, eventType, txnId, messages);
+  }
+}
+
+function* roomSection(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<Record<string, unknown> | undefined> {
+  switch (m.membership) {
+    case 'join': return yield* joinedRoom(tx, ctx, m);
+    case 'invite': return yield* invitedRoom(tx, ctx, m);
+    case 'knock': return yield* knockedRoom(tx, ctx, m);
+    case 'leave':
+    case 'ban': return yield* leftRoom(tx, ctx, m);
+    default: return undefined;
+  }
+}
+
+function hasData(r: SyncResponse): boolean {
+  const rooms = r.rooms as Record<string, Record<string, unknown>>;
+  if (Object.values(rooms).some((s) => Object.keys(s).length > 0)) return true;
+  const lists = [r.account_data, r.presence, r.to_device] as { events: unknown[] }[];
+  return lists.some((l) => l.events.length > 0);
+}
+
+export type { ReadMarkers };
