@@ -5,19 +5,24 @@ import { commands } from './commands/index.js';
 export async function main(argv: string[], io: CliIo = process): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    const topic = rest[0] && commands.find((c) => c.name === rest[0]);
-    if (topic) { io.stdout.write(topic.usage.endsWith('\n') ? topic.usage : topic.usage + '\n'); return 0; }
+    const entry = rest[0] === undefined ? undefined : commands.find((c) => c.name === rest[0]);
+    if (entry) {
+      const { usage } = await entry.load();
+      io.stdout.write(usage.endsWith('\n') ? usage : usage + '\n');
+      return 0;
+    }
     io.stdout.write('usage: myelin <command> [options]\n\ncommands:\n');
     for (const c of commands) io.stdout.write(`  ${c.name.padEnd(10)} ${c.summary}\n`);
     io.stdout.write('\n`myelin help <command>` for details.\n');
     return name === undefined ? 2 : 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`myelin: unknown command "${name}" (try \`myelin help\`)\n`);
     return 2;
   }
   try {
+    const command = await entry.load();
     return await command.run(rest, io);
   } catch (err) {
     io.stderr.write(`myelin ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
