@@ -22,6 +22,8 @@ export interface TestServerOptions {
   readonly kernels?: Kernels;
   /** log level (default 'silent'; MYELIN_TEST_LOG=debug shows logs) */
   readonly log?: LogLevel;
+  /** where log lines go (default stderr); e.g. `{ write: (line) => lines.push(line) }` to assert on logs */
+  readonly logStream?: { write(line: string): void };
   /** keep using this store directory (restart tests); otherwise a fresh temp dir removed on close */
   readonly storePath?: string;
 }
@@ -65,7 +67,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const config = buildConfig({ source: 'test', values });
   const startOpts = {
     processMetrics: false,
-    logger: createLogger(config.logging.level, process.stderr as unknown as import('pino').DestinationStream),
+    logger: createLogger(config.logging.level, (opts.logStream ?? process.stderr) as unknown as import('pino').DestinationStream),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.kernels ? { kernels: opts.kernels } : {}),
   };

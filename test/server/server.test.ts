@@ -85,6 +85,38 @@ describe('composed server', () => {
     }
   });
 
+  it('logs: one line per request with a request id; no tokens or passwords, even at debug', async () => {
+    const lines: string[] = [];
+    const t = await startTestServer({ adapter: 'none', log: 'debug', logStream: { write: (l) => { lines.push(l); } } });
+    try {
+      const password = 'correct horse battery staple';
+      const first = await t.inject({ method: 'POST', path: '/_matrix/client/v3/register', body: { username: 'dave', password } });
+      const done = first.status === 401
+        ? await t.inject({ method: 'POST', path: '/_matrix/client/v3/register', body: { username: 'dave', password, auth: { type: 'm.login.dummy', session: first.json.session } } })
+        : first;
+      assert.equal(done.status, 200, done.text);
+      const token = done.json.access_token as string;
+      assert.equal((await t.inject({ path: `/_matrix/client/v3/capabilities?access_token=${token}` })).status, 200);
+      assert.equal((await t.inject({ path: '/_matrix/client/v3/capabilities', accessToken: token })).status, 200);
+      const login = await t.inject({ method: 'POST', path: '/_matrix/client/v3/login', body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'dave' }, password } });
+      assert.equal(login.status, 200, login.text);
+      await new Promise((r) => setTimeout(r, 50));
+      const all = lines.join('');
+      assert.ok(!all.includes(token), 'access token never logged');
+      assert.ok(!all.includes(login.json.access_token), 'new access token never logged');
+      assert.ok(!all.includes(password), 'password never logged');
+      const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
+      assert.ok(requests.length >= 4);
+      const ids = requests.map((r) => r.requestId);
+      assert.equal(new Set(ids).size, ids.length, 'request ids are distinct');
+      const caps = requests.find((r) => r.route === '/_matrix/client/{v}/capabilities');
+      assert.equal(caps?.user, '@dave:localhost');
+      assert.equal(caps?.status, 200);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('metrics can be moved or turned off', async () => {
     const t = await startTestServer({ adapter: 'none', config: { metrics: { path: '/metrics' } } });
     try {
