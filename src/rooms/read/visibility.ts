@@ -1,0 +1,107 @@
+// History visibility (spec: client-server-api#history-visibility), enforced on every read.
+// For a user and an event, with the state BEFORE the event (the user's own membership
+// events use the state after them, so a user always sees their own join/leave/invite):
+//   world_readable                                  → visible
+//   the user's membership at the event is join      → visible
+//   shared: the user is joined now, or left a room they had joined and the event is
+//           not after their leave (their view ends where they left)   → visible
+//   invited: the user's membership at the event is invite (or join)    → visible
+//   joined:  only as a member at the event
+// Unknown history_visibility values read as shared (spec).
+// Use one `HistoryVisibility` per request and room: it caches the history_visibility
+// events and the user's current membership.
+import type { Store } from '../../store/index.js';
+import type { StoredEvent } from '../../store/repositories/events.js';
+import type { Op, ReadTx } from '../../store/trees.js';
+
+const decoder = new TextDecoder();
+
+export type HistoryVisibilityValue = 'world_readable' | 'shared' | 'invited' | 'joined';
+
+function contentOf(json: Uint8Array): Record<string, unknown> {
+  try {
+    const pdu = JSON.parse(decoder.decode(json)) as { content?: unknown };
+    return typeof pdu.content === 'object' && pdu.content !== null ? (pdu.content as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export class HistoryVisibility {
+  private readonly hvCache = new Map<string, HistoryVisibilityValue>();
+
+  private constructor(
+    private readonly store: Store,
+    /** undefined for a guest or unauthenticated peek (world_readable only) */
+    readonly userId: string | undefined,
+    readonly roomId: string,
+    /** `shared` history up to this stream position is visible (Infinity when joined now, -1 never) */
+    private readonly sharedUntil: number,
+  ) {}
+
+  /** Build the checker for `userId` in `roomId` from the user's current membership. */
+  static *forUser(tx: ReadTx, store: Store, roomId: string, userId: string | undefined): Op<HistoryVisibility> {
+    let sharedUntil = -1;
+    if (userId !== undefined) {
+      const m = yield* store.membership.get(tx, roomId, userId);
+      if (m?.membership === 'join') sharedUntil = Infinity;
+      else if (m !== undefined && (m.membership === 'leave' || m.membership === 'ban')) {
+        const ev = yield* store.events.get(tx, m.eventId);
+        if (ev?.stateBefore !== undefined && ev.streamPos !== undefined) {
+          const before = yield* store.state.get(tx, ev.stateBefore, 'm.room.member', userId);
+          const prev = before === undefined ? undefined : yield* store.events.get(tx, before);
+          if (prev?.membership === 'join') sharedUntil = ev.streamPos;
+        }
+      }
+    }
+    return new HistoryVisibility(store, userId, roomId, sharedUntil);
+  }
+
+  /** The history_visibility in force in a state snapshot. */
+  *valueAt(tx: ReadTx, snapshot: number): Op<HistoryVisibilityValue> {
+    const id = yield* this.store.state.get(tx, snapshot, 'm.room.history_visibility', '');
+    if (id === undefined) return 'shared';
+    let v = this.hvCache.get(id);
+    if (v === undefined) {
+      const json = yield* this.store.events.json(tx, id);
+      const raw = json === undefined ? undefined : contentOf(json).history_visibility;
+      v = raw === 'world_readable' || raw === 'invited' || raw === 'joined' ? raw : 'shared';
+      this.hvCache.set(id, v);
+    }
+    return v;
+  }
+
+  /** The user's membership in a state snapshot ('leave' when absent). */
+  *membershipAt(tx: ReadTx, snapshot: number): Op<string> {
+    if (this.userId === undefined) return 'leave';
+    const id = yield* this.store.state.get(tx, snapshot, 'm.room.member', this.userId);
+    if (id === undefined) return 'leave';
+    return (yield* this.store.events.get(tx, id))?.membership ?? 'leave';
+  }
+
+  *canSee(tx: ReadTx, e: StoredEvent): Op<boolean> {
+    if (e.roomId !== this.roomId) return false;
+    if (e.status !== 'timeline' || e.stateBefore === undefined) return false;
+    if (this.userId !== undefined && e.type === 'm.room.member' && e.stateKey === this.userId) return true;
+    const hv = yield* this.valueAt(tx, e.stateBefore);
+    if (hv === 'world_readable') return true;
+    const membership = yield* this.membershipAt(tx, e.stateBefore);
+    if (membership === 'join') return true;
+    if (hv === 'shared') return (e.streamPos ?? Infinity) <= this.sharedUntil;
+    if (hv === 'invited') return membership === 'invite';
+    return false;
+  }
+
+  /** The events the user may see, in the given order. */
+  *filter(tx: ReadTx, events: readonly StoredEvent[]): Op<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    for (const e of events) if (yield* this.canSee(tx, e)) out.push(e);
+    return out;
+  }
+}
+
+/** One-off check (builds a checker; prefer HistoryVisibility.forUser for batches). */
+export function* canSeeEvent(tx: ReadTx, store: Store, userId: string | undefined, e: StoredEvent): Op<boolean> {
+  const hv = yield* HistoryVisibility.forUser(tx, store, e.roomId, userId);
+  return yield* hv.canSee(tx, e);
+}
