@@ -18,6 +18,7 @@ import type { SigningKey } from '../matrix/signing.js';
 import type { Store } from '../store/index.js';
 import type { PersistedEvent } from '../store/repositories/events.js';
 import type { Op, WriteTx } from '../store/trees.js';
+import { AuthIndexCache } from './auth-index.js';
 import { StoreRoomAliases, type RoomAliases, type RoomDirectory } from './aliases.js';
 import { planCreateRoom } from './create-room-plan.js';
 import { EventSource, readNow } from './event-source.js';
@@ -73,7 +74,9 @@ export class RoomServiceImpl implements RoomService {
   constructor(private readonly deps: RoomServiceDeps) {
     this.events = new EventSource(deps.store, deps.kernels);
     const keyRing = deps.keyRing ?? new StaticKeyRing(deps.kernels).addSigningKey(deps.signingKey);
-    this.pipeline = new EventPipeline({ store: deps.store, kernels: deps.kernels, keyRing, events: this.events, sink: deps.sink });
+    this.pipeline = new EventPipeline({
+      store: deps.store, kernels: deps.kernels, keyRing, events: this.events, sink: deps.sink, authIndex: new AuthIndexCache(deps.store),
+    });
     const fallback = new StoreRoomAliases(deps.store, () => deps.clock.now());
     this.aliases = deps.aliases ?? fallback;
     this.directory = deps.directory ?? fallback;

@@ -225,6 +225,10 @@ test('forks: an event citing two branches gets the resolved state of both', asyn
     const map = s.h.store.read((tx) => s.h.store.state.at(tx, before)) as ReadonlyMap<string, string>;
     assert.equal(map.get(`m.room.member\u0000${rita}`), a.eventId);
     assert.equal(map.get('m.room.name\u0000'), bId);
+    // The resolutions indexed the room's auth chains, and the index was persisted with the events.
+    const rows = s.h.store.read((tx) => s.h.store.authChain.load(tx, s.roomId)) as unknown as { eventIds: string[] };
+    const createId = s.h.store.read((tx) => s.h.store.state.currentEntry(tx, s.roomId, 'm.room.create', '')) as string;
+    assert.ok(rows.eventIds.includes(createId) && rows.eventIds.includes(a.eventId), 'auth chain index persisted');
     // Our next event merges nothing new and follows Rita's.
     const sent = await s.h.rooms.sendEvent(alice, s.roomId, 'm.room.message', { body: 'after merge' }, 'tx');
     assert.deepEqual(s.h.rooms.events.pdu(sent.event_id)!.prevEvents, [c.eventId]);

@@ -66,6 +66,7 @@ export function stateBefore(c: Candidate, deps: PipelineDeps): StateBefore {
   const sets = snapshots.map((s) => readNow(store, (tx) => store.state.at(tx, s)));
   try {
     const resolved = resolveState(rules, sets, (id) => events.pdu(id), deps.kernels, {
+      authIndex: deps.authIndex.get(pdu.roomId),
       isRejected: (id) => events.get(id)?.status === 'rejected',
     });
     return mapState(resolved, snapshots[0]);

@@ -31,6 +31,7 @@ function currentStateAfter(c: Candidate, before: StateBefore, extremities: reado
   const after = new Map(before.full());
   if (pdu.stateKey !== undefined) after.set(stateKeyOf(pdu.type, pdu.stateKey), pdu.eventId);
   const resolved = resolveState(c.rules, [current, after], (id) => (id === pdu.eventId ? pdu : deps.events.pdu(id)), deps.kernels, {
+    authIndex: deps.authIndex.get(pdu.roomId),
     isRejected: (id) => deps.events.get(id)?.status === 'rejected',
   });
   return { full: resolved, parentHint: currentSnap };
@@ -62,8 +63,11 @@ export async function persistEvent(
   };
   const events = deps.store.events;
   const extra = opts.extra;
+  const authIndex = deps.authIndex;
   const persisted = await deps.store.write(function* (tx) {
     const out = yield* events.persist(tx, input);
+    // State resolution for this event may have grown the room's auth-chain index.
+    if (status !== 'rejected') yield* authIndex.save(tx, pdu.roomId);
     if (extra !== undefined && !out.duplicate) yield* extra(tx, out);
     return out;
   });

@@ -5,6 +5,7 @@ import type { Kernels } from '../../accel/types.js';
 import type { Pdu } from '../../matrix/pdu.js';
 import type { RoomVersionRules } from '../../matrix/room-versions.js';
 import type { Store } from '../../store/index.js';
+import type { AuthIndexCache } from '../auth-index.js';
 import type { EventSource } from '../event-source.js';
 
 /** Verify keys of servers (ours, and remote ones once federation fetches them). */
@@ -24,6 +25,8 @@ export interface PipelineDeps {
   readonly keyRing: KeyRing;
   readonly events: EventSource;
   readonly sink: RoomEventSink;
+  /** per-room auth-chain indexes for state resolution */
+  readonly authIndex: AuthIndexCache;
 }
 
 /** Why an event was dropped without being stored (it is not a valid PDU, or not provably from its sender). */
