@@ -8,6 +8,7 @@ import * as filters from './filters.js';
 import * as loginMod from './login.js';
 import * as presence from './presence.js';
 import * as profile from './profile.js';
+import * as push from './push-rules.js';
 import * as registration from './registration.js';
 import type { UserService } from './service.js';
 import { authenticateToken } from './sessions.js';
@@ -44,6 +45,11 @@ export function createUserService(deps: UserServiceDeps): UserService {
     getTags: (requester, userId, roomId) => accountData.getTags(ctx, requester, userId, roomId),
     setTag: (requester, userId, roomId, tag, content) => accountData.setTag(ctx, requester, userId, roomId, tag, content),
     deleteTag: (requester, userId, roomId, tag) => accountData.deleteTag(ctx, requester, userId, roomId, tag),
+    getPushRules: (requester) => push.getPushRules(ctx, requester),
+    getPushRule: (requester, kind, ruleId) => push.getPushRule(ctx, requester, kind, ruleId),
+    setPushRule: (requester, kind, ruleId, rule, position) => push.setPushRule(ctx, requester, kind, ruleId, rule, position),
+    deletePushRule: (requester, kind, ruleId) => push.deletePushRule(ctx, requester, kind, ruleId),
+    setPushRuleAttr: (requester, kind, ruleId, attr, value) => push.setPushRuleAttr(ctx, requester, kind, ruleId, attr, value),
     createFilter: (requester, userId, filter) => filters.createFilter(ctx, requester, userId, filter),
     getFilter: (userId, filterId) => filters.getFilter(ctx, userId, filterId),
   };

@@ -7,6 +7,9 @@
 // #device-management, #profiles, #presence, #user-directory, #client-config, #room-tagging, #filtering.
 
 import type { Requester } from '../api/route.js';
+import type { PushRule, PushRuleBody, PushRuleset } from './push-rules.js';
+
+export type { PushRule, PushRuleBody, PushRuleset } from './push-rules.js';
 
 /** The `auth` dict of a UIA request (client-server-api#authentication-types). */
 export type UiaAuth = Record<string, unknown> & { readonly type?: string; readonly session?: string };
@@ -133,6 +136,13 @@ export interface UserService {
   getTags(requester: Requester, userId: string, roomId: string): Promise<Record<string, Record<string, unknown>>>;
   setTag(requester: Requester, userId: string, roomId: string, tag: string, content: Record<string, unknown>): Promise<void>;
   deleteTag(requester: Requester, userId: string, roomId: string, tag: string): Promise<void>;
+
+  // --- push rules (kept as global account data m.push_rules once changed) ---
+  getPushRules(requester: Requester): Promise<PushRuleset>;
+  getPushRule(requester: Requester, kind: string, ruleId: string): Promise<PushRule>;
+  setPushRule(requester: Requester, kind: string, ruleId: string, rule: PushRuleBody, position: { before?: string; after?: string }): Promise<void>;
+  deletePushRule(requester: Requester, kind: string, ruleId: string): Promise<void>;
+  setPushRuleAttr(requester: Requester, kind: string, ruleId: string, attr: 'enabled' | 'actions', value: boolean | unknown[]): Promise<void>;
 
   // --- filters ---
   createFilter(requester: Requester, userId: string, filter: Record<string, unknown>): Promise<string>;

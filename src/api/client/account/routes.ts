@@ -1,5 +1,5 @@
 // The routes of src/users (accounts, login, profile, devices, presence, user directory,
-// account data and tags, filters), listed once for src/api/client/index.ts.
+// account data and tags, filters, push rules), listed once for src/api/client/index.ts.
 import type { AnyRoute } from '../../route.js';
 import { changePasswordRoute } from './change-password.js';
 import { deactivateRoute } from './deactivate.js';
@@ -33,6 +33,12 @@ import { putRoomAccountDataRoute } from '../account-data/put-room.js';
 import { putTagRoute } from '../account-data/put-tag.js';
 import { createFilterRoute } from '../filters/create-filter.js';
 import { getFilterRoute } from '../filters/get-filter.js';
+import { getGlobalPushRulesRoutes, getPushRulesRoutes } from '../push-rules/get-push-rules.js';
+import { getPushRuleRoute } from '../push-rules/get-push-rule.js';
+import { setPushRuleRoute } from '../push-rules/set-push-rule.js';
+import { deletePushRuleRoute } from '../push-rules/delete-push-rule.js';
+import { getPushRuleEnabledRoute, setPushRuleEnabledRoute } from '../push-rules/push-rule-enabled.js';
+import { getPushRuleActionsRoute, setPushRuleActionsRoute } from '../push-rules/push-rule-actions.js';
 
 export const usersRoutes: readonly AnyRoute[] = [
   // account
@@ -74,4 +80,14 @@ export const usersRoutes: readonly AnyRoute[] = [
   // filters
   createFilterRoute,
   getFilterRoute,
+  // push rules
+  ...getPushRulesRoutes,
+  ...getGlobalPushRulesRoutes,
+  getPushRuleRoute,
+  setPushRuleRoute,
+  deletePushRuleRoute,
+  getPushRuleEnabledRoute,
+  setPushRuleEnabledRoute,
+  getPushRuleActionsRoute,
+  setPushRuleActionsRoute,
 ];
