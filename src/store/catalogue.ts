@@ -104,6 +104,9 @@ export const TREES = {
   /** uint stream → nid(user): device list changes (sync device_lists, federation) */
   deviceListStream: 'e2e.device_lists',
 
+  // --- relations --------------------------------------------------------------------------------
+  /** nid(target event) + str rel_type ('m.room.redaction' for redactions) + uint stream pos + nid(event) → empty */
+  relations: 'events.relations',
   // --- federation -----------------------------------------------------------------
   /** tail key id → {json} our signing key (seed, created, expired) */
   ownSigningKeys: 'keys.own',

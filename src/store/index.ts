@@ -22,6 +22,7 @@ import { Presence } from './repositories/presence.js';
 import { Profiles } from './repositories/profiles.js';
 import { StreamPositions } from './repositories/positions.js';
 import { Receipts } from './repositories/receipts.js';
+import { Relations } from './repositories/relations.js';
 import { ServerKeys } from './repositories/server-keys.js';
 import { StateSnapshots } from './repositories/state.js';
 import { ToDevice } from './repositories/to-device.js';
@@ -56,9 +57,11 @@ export class Store {
   readonly toDevice = new ToDevice(this.intern, this.positions);
   readonly e2eKeys = new E2eKeys(this.intern, this.positions);
   readonly serverKeys = new ServerKeys();
+  readonly relations = new Relations(this.intern);
 
   constructor(readonly backend: TreeBackend) {
     this.state.onCurrentStateChange((tx, roomNid, changes) => this.membership.apply(tx, roomNid, changes));
+    this.events.onTimelineEvent((tx, eventNid, streamPos, input) => this.relations.index(tx, eventNid, streamPos, input.json, input.redacts));
   }
 
   read<T>(body: (tx: ReadTx) => Op<T>): Awaitable<T> {

@@ -121,7 +121,16 @@ function pair(a: number, b: number): Buffer {
   return new ByteWriter(12).uint(a).uint(b).done();
 }
 
+/** Called for each newly persisted timeline event, in the persisting transaction (relations index). */
+export type TimelineEventListener = (tx: WriteTx, eventNid: number, streamPos: number, input: PersistEventInput) => Op<void>;
+
 export class Events implements EventsRepository {
+  private readonly timelineListeners: TimelineEventListener[] = [];
+
+  onTimelineEvent(listener: TimelineEventListener): void {
+    this.timelineListeners.push(listener);
+  }
+
   constructor(
     private readonly intern: Interner,
     private readonly state: StateSnapshots,
@@ -215,6 +224,7 @@ export class Events implements EventsRepository {
     };
     tx.put(TREES.events, uintKey(eventNid), encodeEventRecord(record));
     tx.put(TREES.eventJson, uintKey(eventNid), input.json);
+    if (status === EventStatus.timeline) for (const l of this.timelineListeners) yield* l(tx, eventNid, streamPos, input);
 
     if (input.currentState === 'after') {
       yield* this.state.setCurrent(tx, roomNid, stateAfter, { from: beforeParent, changes: changesToAfter });

@@ -1,0 +1,130 @@
+// Stored events as clients see them (spec: client-server-api#room-event-format):
+// event_id, type, content, sender, origin_server_ts, state_key, room_id and unsigned
+// {age, prev_content/replaces_state/prev_sender for state, redacted_because, m.relations}.
+// Redacted events are served redacted with the room version's algorithm (the stored
+// bytes stay as they arrived). One serializer per request: it caches room versions.
+// Used by /messages, /context, /event, /state, /members, /relations and (S5) /sync.
+import type { Store } from '../../store/index.js';
+import type { StoredEvent } from '../../store/repositories/events.js';
+import type { Op, ReadTx } from '../../store/trees.js';
+import { redactEvent } from '../../matrix/redaction.js';
+import { roomVersion, type RoomVersionRules } from '../../matrix/room-versions.js';
+import { domainOf } from '../../matrix/ids.js';
+import { bundledAggregations } from './aggregations.js';
+import type { HistoryVisibility } from './visibility.js';
+
+export type ClientEvent = Record<string, unknown>;
+
+const decoder = new TextDecoder();
+
+export function parseEventJson(json: Uint8Array): Record<string, unknown> {
+  return JSON.parse(decoder.decode(json)) as Record<string, unknown>;
+}
+
+export interface SerializeOptions {
+  /** include room_id (default true; /sync timelines leave it out) */
+  readonly includeRoomId?: boolean;
+  /** add unsigned.m.relations bundled aggregations (default true) */
+  readonly bundle?: boolean;
+}
+
+export class ClientEventSerializer {
+  private readonly versions = new Map<string, RoomVersionRules>();
+
+  constructor(
+    readonly store: Store,
+    /** ms since the epoch, for unsigned.age */
+    readonly now: number,
+    /** the requesting user (m.thread current_user_participated) */
+    readonly userId?: string,
+    /** when given, bundled children the user cannot see are left out */
+    readonly visibility?: HistoryVisibility,
+  ) {}
+
+  *serialize(tx: ReadTx, e: StoredEvent, opts: SerializeOptions = {}): Op<ClientEvent> {
+    let pdu = parseEventJson(e.json);
+    const unsigned: Record<string, unknown> = {};
+    const redaction = yield* this.applicableRedaction(tx, e);
+    if (redaction !== undefined) {
+      pdu = redactEvent(yield* this.rules(tx, e.roomId), pdu);
+      unsigned.redacted_because = yield* this.serialize(tx, redaction, { bundle: false });
+    }
+    unsigned.age = Math.max(0, this.now - e.originServerTs);
+    const out: ClientEvent = {
+      type: e.type,
+      content: pdu.content ?? {},
+      event_id: e.eventId,
+      sender: e.sender,
+      origin_server_ts: e.originServerTs,
+      unsigned,
+    };
+    if (opts.includeRoomId !== false) out.room_id = e.roomId;
+    if (e.stateKey !== undefined) {
+      out.state_key = e.stateKey;
+      const priorId = e.stateBefore === undefined ? undefined : yield* this.store.state.get(tx, e.stateBefore, e.type, e.stateKey);
+      if (priorId !== undefined) {
+        const prior = yield* this.store.events.get(tx, priorId);
+        if (prior !== undefined) {
+          unsigned.replaces_state = priorId;
+          unsigned.prev_sender = prior.sender;
+          const priorRedacted = (yield* this.applicableRedaction(tx, prior)) !== undefined;
+          const priorPdu = parseEventJson(prior.json);
+          unsigned.prev_content = (priorRedacted ? redactEvent(yield* this.rules(tx, e.roomId), priorPdu) : priorPdu).content ?? {};
+        }
+      }
+    }
+    if (typeof pdu.redacts === 'string') out.redacts = pdu.redacts;
+    if (opts.bundle !== false && redaction === undefined && e.stateKey === undefined) {
+      const relations = yield* bundledAggregations(tx, this, e, pdu);
+      if (relations !== undefined) unsigned['m.relations'] = relations;
+    }
+    return out;
+  }
+
+  *serializeMany(tx: ReadTx, events: readonly StoredEvent[], opts: SerializeOptions = {}): Op<ClientEvent[]> {
+    const out: ClientEvent[] = [];
+    for (const e of events) out.push(yield* this.serialize(tx, e, opts));
+    return out;
+  }
+
+  /** Whether the event is redacted (an accepted redaction that applies to it). */
+  *isRedacted(tx: ReadTx, e: StoredEvent): Op<boolean> {
+    return (yield* this.applicableRedaction(tx, e)) !== undefined;
+  }
+
+  /** The room version's rules (from the create event; '1' when it names none). */
+  *rules(tx: ReadTx, roomId: string): Op<RoomVersionRules> {
+    let rules = this.versions.get(roomId);
+    if (rules === undefined) {
+      const createId = yield* this.store.state.currentEntry(tx, roomId, 'm.room.create', '');
+      const json = createId === undefined ? undefined : yield* this.store.events.json(tx, createId);
+      const v = json === undefined ? undefined : (parseEventJson(json).content as { room_version?: unknown } | undefined)?.room_version;
+      rules = roomVersion(typeof v === 'string' ? v : '1') ?? roomVersion('10')!;
+      this.versions.set(roomId, rules);
+    }
+    return rules;
+  }
+
+  // A redaction applies when it was accepted and (v3+) its sender is on the original
+  // sender's server or had the redact level (client-server-api#redactions).
+  private *applicableRedaction(tx: ReadTx, e: StoredEvent): Op<StoredEvent | undefined> {
+    const ids = yield* this.store.relations.redactions(tx, e.eventId);
+    for (const id of ids) {
+      const r = yield* this.store.events.get(tx, id);
+      if (r === undefined || r.status !== 'timeline' || r.roomId !== e.roomId) continue;
+      if (domainOf(r.sender) === domainOf(e.sender)) return r;
+      if (r.stateBefore !== undefined && (yield* this.hasRedactLevel(tx, r))) return r;
+    }
+    return undefined;
+  }
+
+  private *hasRedactLevel(tx: ReadTx, r: StoredEvent): Op<boolean> {
+    const plId = yield* this.store.state.get(tx, r.stateBefore!, 'm.room.power_levels', '');
+    const plJson = plId === undefined ? undefined : yield* this.store.events.json(tx, plId);
+    if (plJson === undefined) return false;
+    const pl = (parseEventJson(plJson).content ?? {}) as { users?: Record<string, unknown>; users_default?: unknown; redact?: unknown };
+    const level = Number(pl.users?.[r.sender] ?? pl.users_default ?? 0);
+    const redact = Number(pl.redact ?? 50);
+    return level >= redact;
+  }
+}
