@@ -118,6 +118,7 @@ export class RouteTable {
 const JSON_HEADERS: Readonly<Record<string, string>> = { ...CORS_HEADERS, 'content-type': 'application/json' };
 /** fatal: invalid UTF-8 is not JSON (rather than silently becoming U+FFFD) */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD']);
 const NO_BODY_METHODS = new Set(['GET', 'DELETE', 'HEAD']);
 
 function render(e: MatrixError): HttpResponse {
@@ -195,7 +196,9 @@ export function createRouter(opts: RouterOptions): RequestHandler {
       }
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    metrics.requestDuration.observe({ route: routeLabel, method: req.method, status: String(response.status) }, seconds);
+    // Labels stay bounded: route patterns, known methods only.
+    const methodLabel = KNOWN_METHODS.has(req.method) ? req.method : 'other';
+    metrics.requestDuration.observe({ route: routeLabel, method: methodLabel, status: String(response.status) }, seconds);
     // Never the query string (legacy access_token) nor headers (Authorization).
     log[logLevel]({ requestId, method: req.method, route: routeLabel, status: response.status, ms: Math.round(seconds * 1e4) / 10, user: userId }, 'request');
     return response;
