@@ -1,0 +1,398 @@
+// /sync and the ephemeral streams through the composed server (inject, no socket):
+// initial and incremental sync, long-poll, limited timelines, lazy-loaded members,
+// invite/leave sections, typing, receipts, read markers, to-device, filters and errors.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { registerUser, type TestUser } from '../helpers/users.js';
+import { eventsPositionOf } from '../../src/sync/tokens.js';
+
+let server: TestServer;
+const V3 = '/_matrix/client/v3';
+const enc = encodeURIComponent;
+
+type Json = Record<string, any>;
+
+async function call(user: TestUser, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json; text: string }> {
+  const res = await server.inject({ method, path, accessToken: user.accessToken, ...(body !== undefined ? { body: body as object } : {}) });
+  return { status: res.status, json: res.json as Json, text: res.text };
+}
+
+async function ok(user: TestUser, method: string, path: string, body?: unknown): Promise<Json> {
+  const r = await call(user, method, path, body);
+  assert.equal(r.status, 200, `${method} ${path}: ${r.text}`);
+  return r.json;
+}
+
+async function sync(user: TestUser, query: Record<string, string> = {}): Promise<Json> {
+  const qs = new URLSearchParams(query).toString();
+  return ok(user, 'GET', `${V3}/sync${qs ? `?${qs}` : ''}`);
+}
+
+let txn = 0;
+async function send(user: TestUser, roomId: string, body: string): Promise<string> {
+  const r = await ok(user, 'PUT', `${V3}/rooms/${enc(roomId)}/send/m.room.message/t${++txn}`, { msgtype: 'm.text', body });
+  return r.event_id as string;
+}
+
+async function createRoom(user: TestUser, extra: Json = {}): Promise<string> {
+  return (await ok(user, 'POST', `${V3}/createRoom`, { preset: 'public_chat', ...extra })).room_id as string;
+}
+
+const bodies = (events: Json[]): string[] => events.filter((e) => e.type === 'm.room.message').map((e) => e.content.body);
+
+let alice: TestUser;
+let bob: TestUser;
+let carol: TestUser;
+
+before(async () => {
+  server = await startTestServer({ adapter: 'none' });
+  alice = await registerUser(server, 'alice');
+  bob = await registerUser(server, 'bob');
+  carol = await registerUser(server, 'carol');
+});
+after(async () => { await server.close(); });
+
+describe('initial and incremental sync', () => {
+  test('an initial sync shows a created room with its state and timeline', async () => {
+    const roomId = await createRoom(alice, { name: 'Garden' });
+    await send(alice, roomId, 'hello garden');
+    const res = await sync(alice);
+    assert.equal(typeof res.next_batch, 'string');
+    const room = res.rooms.join[roomId];
+    assert.ok(room, 'room in rooms.join');
+    const timeline = room.timeline.events as Json[];
+    assert.deepEqual(bodies(timeline), ['hello garden']);
+    // Timeline events are in client format (no PDU internals, no room_id in sync).
+    const last = timeline.at(-1)!;
+    assert.equal(last.sender, alice.userId);
+    assert.equal(typeof last.event_id, 'string');
+    assert.equal(typeof last.origin_server_ts, 'number');
+    assert.equal(last.room_id, undefined);
+    assert.equal(last.prev_events, undefined);
+    assert.equal(last.signatures, undefined);
+    // State plus timeline together hold the room's creation and name.
+    const all = [...room.state.events, ...timeline] as Json[];
+    assert.ok(all.some((e) => e.type === 'm.room.create'));
+    assert.ok(all.some((e) => e.type === 'm.room.name' && e.content.name === 'Garden'));
+    assert.ok(all.some((e) => e.type === 'm.room.member' && e.state_key === alice.userId));
+    assert.equal(room.summary['m.joined_member_count'], 1);
+    assert.deepEqual(room.unread_notifications, { notification_count: 0, highlight_count: 0 });
+  });
+
+  test('an incremental sync returns only what is new', async () => {
+    const roomId = await createRoom(alice);
+    await send(alice, roomId, 'before');
+    const first = await sync(alice);
+    await send(alice, roomId, 'after one');
+    await send(alice, roomId, 'after two');
+    const second = await sync(alice, { since: first.next_batch });
+    const room = second.rooms.join[roomId];
+    assert.deepEqual(bodies(room.timeline.events), ['after one', 'after two']);
+    assert.equal(room.timeline.limited, false);
+    assert.deepEqual(room.state.events, []);
+    // Nothing new: the room is left out and the token still works.
+    const third = await sync(alice, { since: second.next_batch });
+    assert.equal(third.rooms.join[roomId], undefined);
+  });
+
+  test('bad since tokens are M_INVALID_PARAM', async () => {
+    for (const since of ['nonsense', 's1_2', 's-1_0_0_0_0_0_0', 's1_2_3_4_5_6_7_8']) {
+      const r = await call(alice, 'GET', `${V3}/sync?since=${enc(since)}`);
+      assert.equal(r.status, 400, since);
+      assert.equal(r.json.errcode, 'M_INVALID_PARAM');
+    }
+    const t = await call(alice, 'GET', `${V3}/sync?timeout=soon`);
+    assert.equal(t.status, 400);
+    assert.equal(t.json.errcode, 'M_INVALID_PARAM');
+  });
+
+  test('sync needs an access token', async () => {
+    const r = await server.inject({ method: 'GET', path: `${V3}/sync` });
+    assert.equal(r.status, 401);
+    assert.equal((r.json as Json).errcode, 'M_MISSING_TOKEN');
+  });
+
+  test('full_state sends the whole state again on an incremental sync', async () => {
+    const roomId = await createRoom(alice, { name: 'Full' });
+    const first = await sync(alice);
+    const again = await sync(alice, { since: first.next_batch, full_state: 'true' });
+    const room = again.rooms.join[roomId];
+    assert.ok(room.state.events.some((e: Json) => e.type === 'm.room.name'));
+    assert.ok(room.state.events.some((e: Json) => e.type === 'm.room.create'));
+  });
+});
+
+describe('long-poll', () => {
+  test('a waiting sync wakes when another user sends', async () => {
+    const roomId = await createRoom(alice);
+    await ok(bob, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    const first = await sync(alice);
+    const started = Date.now();
+    const waiting = sync(alice, { since: first.next_batch, timeout: '10000' });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(server.services.notifier.waiterCount >= 1, true);
+    await send(bob, roomId, 'wake up');
+    const res = await waiting;
+    assert.ok(Date.now() - started < 5000, 'returned before the timeout');
+    assert.deepEqual(bodies(res.rooms.join[roomId].timeline.events), ['wake up']);
+  });
+
+  test('a waiting sync times out empty when nothing happens', async () => {
+    const first = await sync(carol);
+    const started = Date.now();
+    const res = await sync(carol, { since: first.next_batch, timeout: '300' });
+    assert.ok(Date.now() - started >= 250, 'waited');
+    assert.deepEqual(res.rooms.join, {});
+    assert.deepEqual(res.to_device.events, []);
+    assert.equal(server.services.notifier.waiterCount, 0);
+  });
+
+  test('events in rooms the user is not in do not end the wait', async () => {
+    const first = await sync(carol);
+    const other = await createRoom(alice);
+    const waiting = sync(carol, { since: first.next_batch, timeout: '300' });
+    await send(alice, other, 'not for carol');
+    const res = await waiting;
+    assert.equal(res.rooms.join[other], undefined);
+  });
+});
+
+describe('timeline limits', () => {
+  test('a small timeline limit gives limited with a prev_batch before the first event', async () => {
+    const roomId = await createRoom(alice);
+    const first = await sync(alice);
+    for (let i = 0; i < 5; i++) await send(alice, roomId, `m${i}`);
+    const filter = JSON.stringify({ room: { timeline: { limit: 2 } } });
+    const res = await sync(alice, { since: first.next_batch, filter });
+    const room = res.rooms.join[roomId];
+    assert.deepEqual(bodies(room.timeline.events), ['m3', 'm4']);
+    assert.equal(room.timeline.limited, true);
+    assert.equal(typeof room.timeline.prev_batch, 'string');
+    // prev_batch points just before the first returned event.
+    const pos = eventsPositionOf(room.timeline.prev_batch);
+    const nextPos = eventsPositionOf(res.next_batch);
+    assert.ok(pos !== undefined && nextPos !== undefined && pos === nextPos - 2);
+  });
+
+  test('a filter id from /filter is applied', async () => {
+    const roomId = await createRoom(alice);
+    await send(alice, roomId, 'one');
+    await send(alice, roomId, 'two');
+    const created = await ok(alice, 'POST', `${V3}/user/${enc(alice.userId)}/filter`, { room: { timeline: { limit: 1, types: ['m.room.message'] } } });
+    const res = await sync(alice, { filter: created.filter_id });
+    const room = res.rooms.join[roomId];
+    assert.deepEqual(room.timeline.events.map((e: Json) => e.content.body), ['two']);
+    assert.equal(room.timeline.limited, true);
+    const unknown = await call(alice, 'GET', `${V3}/sync?filter=99999`);
+    assert.equal(unknown.status, 400);
+    const badJson = await call(alice, 'GET', `${V3}/sync?filter=${enc('{"room":')}`);
+    assert.equal(badJson.status, 400);
+  });
+
+  test('not_rooms hides a room', async () => {
+    const roomId = await createRoom(alice);
+    const res = await sync(alice, { filter: JSON.stringify({ room: { not_rooms: [roomId] } }) });
+    assert.equal(res.rooms.join[roomId], undefined);
+  });
+});
+
+describe('lazy-loaded members', () => {
+  test('only members of timeline senders, and not twice to one device', async () => {
+    const roomId = await createRoom(alice);
+    for (const u of [bob, carol]) await ok(u, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    await send(bob, roomId, 'bob speaks');
+    for (let i = 0; i < 3; i++) await send(alice, roomId, `alice ${i}`);
+    const filter = JSON.stringify({ room: { timeline: { limit: 2 }, state: { lazy_load_members: true } } });
+    const first = await sync(alice, { filter });
+    const room = first.rooms.join[roomId];
+    const members = room.state.events.filter((e: Json) => e.type === 'm.room.member').map((e: Json) => e.state_key);
+    assert.deepEqual(members, [alice.userId]);
+    // Bob speaks again: his member event arrives once, then not again.
+    await send(bob, roomId, 'bob again');
+    const second = await sync(alice, { filter, since: first.next_batch });
+    const m2 = second.rooms.join[roomId].state.events.filter((e: Json) => e.type === 'm.room.member').map((e: Json) => e.state_key);
+    assert.deepEqual(m2, [bob.userId]);
+    await send(bob, roomId, 'bob thrice');
+    const third = await sync(alice, { filter, since: second.next_batch });
+    assert.deepEqual(third.rooms.join[roomId].state.events.filter((e: Json) => e.type === 'm.room.member'), []);
+    // Without lazy loading every member is in the state.
+    const full = await sync(alice, { filter: JSON.stringify({ room: { timeline: { limit: 2 } } }) });
+    const all = full.rooms.join[roomId].state.events.filter((e: Json) => e.type === 'm.room.member').map((e: Json) => e.state_key).sort();
+    assert.deepEqual(all, [alice.userId, bob.userId, carol.userId].sort());
+  });
+});
+
+describe('invite and leave sections', () => {
+  test('an invite appears with stripped state, then the room moves to join and to leave', async () => {
+    const dave = await registerUser(server, 'dave');
+    const roomId = await createRoom(alice, { preset: 'private_chat', name: 'Secret' });
+    const start = await sync(dave);
+    await ok(alice, 'POST', `${V3}/rooms/${enc(roomId)}/invite`, { user_id: dave.userId });
+    const invited = await sync(dave, { since: start.next_batch });
+    const inv = invited.rooms.invite[roomId];
+    assert.ok(inv, 'in rooms.invite');
+    const stripped = inv.invite_state.events as Json[];
+    assert.ok(stripped.some((e) => e.type === 'm.room.name' && e.content.name === 'Secret'));
+    assert.ok(stripped.some((e) => e.type === 'm.room.member' && e.state_key === dave.userId && e.content.membership === 'invite'));
+    assert.ok(stripped.every((e) => e.signatures === undefined && e.prev_events === undefined));
+
+    await ok(dave, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    const joined = await sync(dave, { since: invited.next_batch });
+    assert.ok(joined.rooms.join[roomId], 'in rooms.join after joining');
+    assert.equal(joined.rooms.invite[roomId], undefined);
+
+    await ok(dave, 'POST', `${V3}/rooms/${enc(roomId)}/leave`, {});
+    const left = await sync(dave, { since: joined.next_batch });
+    const l = left.rooms.leave[roomId];
+    assert.ok(l, 'in rooms.leave');
+    assert.ok(l.timeline.events.some((e: Json) => e.type === 'm.room.member' && e.state_key === dave.userId && e.content.membership === 'leave'));
+    assert.equal(left.rooms.join[roomId], undefined);
+
+    // Initial syncs show left rooms only with include_leave.
+    assert.equal((await sync(dave)).rooms.leave[roomId], undefined);
+    const withLeave = await sync(dave, { filter: JSON.stringify({ room: { include_leave: true } }) });
+    assert.ok(withLeave.rooms.leave[roomId]);
+    // A forgotten room stays out.
+    await ok(dave, 'POST', `${V3}/rooms/${enc(roomId)}/forget`, {});
+    const afterForget = await sync(dave, { filter: JSON.stringify({ room: { include_leave: true } }) });
+    assert.equal(afterForget.rooms.leave[roomId], undefined);
+  });
+
+  test('history visibility "joined" hides what was sent before the join', async () => {
+    const erin = await registerUser(server, 'erin');
+    const roomId = await createRoom(alice, { initial_state: [{ type: 'm.room.history_visibility', state_key: '', content: { history_visibility: 'joined' } }] });
+    await send(alice, roomId, 'before erin');
+    await ok(erin, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    await send(alice, roomId, 'after erin');
+    const res = await sync(erin);
+    assert.deepEqual(bodies(res.rooms.join[roomId].timeline.events), ['after erin']);
+    // With shared visibility (public_chat's default) the whole history is visible.
+    const shared = await createRoom(alice);
+    await send(alice, shared, 'old news');
+    await ok(erin, 'POST', `${V3}/join/${enc(shared)}`, {});
+    const res2 = await sync(erin);
+    assert.deepEqual(bodies(res2.rooms.join[shared].timeline.events), ['old news']);
+  });
+});
+
+describe('ephemeral events', () => {
+  test('typing arrives, then its end', async () => {
+    const roomId = await createRoom(alice);
+    await ok(bob, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    const first = await sync(alice);
+    await ok(bob, 'PUT', `${V3}/rooms/${enc(roomId)}/typing/${enc(bob.userId)}`, { typing: true, timeout: 30000 });
+    const s1 = await sync(alice, { since: first.next_batch });
+    const typing = s1.rooms.join[roomId].ephemeral.events.find((e: Json) => e.type === 'm.typing');
+    assert.deepEqual(typing.content.user_ids, [bob.userId]);
+    await ok(bob, 'PUT', `${V3}/rooms/${enc(roomId)}/typing/${enc(bob.userId)}`, { typing: false });
+    const s2 = await sync(alice, { since: s1.next_batch });
+    assert.deepEqual(s2.rooms.join[roomId].ephemeral.events.find((e: Json) => e.type === 'm.typing').content.user_ids, []);
+    // Typing for someone else, or in a room one is not in, is refused.
+    assert.equal((await call(bob, 'PUT', `${V3}/rooms/${enc(roomId)}/typing/${enc(alice.userId)}`, { typing: true })).status, 403);
+    const other = await createRoom(alice);
+    assert.equal((await call(bob, 'PUT', `${V3}/rooms/${enc(other)}/typing/${enc(bob.userId)}`, { typing: true })).status, 403);
+    assert.equal((await call(bob, 'PUT', `${V3}/rooms/${enc(roomId)}/typing/${enc(bob.userId)}`, {})).status, 400);
+  });
+
+  test('typing expires after its timeout', async () => {
+    const roomId = await createRoom(alice);
+    await ok(bob, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    await ok(bob, 'PUT', `${V3}/rooms/${enc(roomId)}/typing/${enc(bob.userId)}`, { typing: true, timeout: 100 });
+    const s1 = await sync(alice);
+    assert.deepEqual(s1.rooms.join[roomId].ephemeral.events.find((e: Json) => e.type === 'm.typing').content.user_ids, [bob.userId]);
+    const s2 = await sync(alice, { since: s1.next_batch, timeout: '3000' });
+    assert.deepEqual(s2.rooms.join[roomId].ephemeral.events.find((e: Json) => e.type === 'm.typing').content.user_ids, []);
+  });
+
+  test('receipts: m.read is shared, m.read.private only with oneself, threads kept', async () => {
+    const roomId = await createRoom(alice);
+    await ok(bob, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    const e1 = await send(alice, roomId, 'read me');
+    const e2 = await send(alice, roomId, 'read me privately');
+    const aliceStart = await sync(alice);
+    assert.equal(aliceStart.rooms.join[roomId].unread_notifications.notification_count, 0);
+    const bobStart = await sync(bob);
+    assert.equal(bobStart.rooms.join[roomId].unread_notifications.notification_count, 2);
+    await ok(bob, 'POST', `${V3}/rooms/${enc(roomId)}/receipt/m.read/${enc(e1)}`, {});
+    await ok(bob, 'POST', `${V3}/rooms/${enc(roomId)}/receipt/m.read.private/${enc(e2)}`, {});
+    await ok(bob, 'POST', `${V3}/rooms/${enc(roomId)}/receipt/m.read/${enc(e1)}`, { thread_id: 'main' });
+    const a = await sync(alice, { since: aliceStart.next_batch });
+    const receipt = a.rooms.join[roomId].ephemeral.events.find((e: Json) => e.type === 'm.receipt');
+    assert.ok(receipt.content[e1]['m.read'][bob.userId].ts > 0);
+    assert.equal(receipt.content[e2], undefined, 'private receipt hidden from others');
+    const b = await sync(bob, { since: bobStart.next_batch });
+    const own = b.rooms.join[roomId].ephemeral.events.find((e: Json) => e.type === 'm.receipt');
+    assert.ok(own.content[e2]['m.read.private'][bob.userId]);
+    assert.equal(b.rooms.join[roomId].unread_notifications.notification_count, 0);
+    // Threaded receipt: the initial sync carries thread_id.
+    const init = await sync(alice);
+    const all = init.rooms.join[roomId].ephemeral.events.find((e: Json) => e.type === 'm.receipt');
+    assert.equal(all.content[e1]['m.read'][bob.userId].thread_id, 'main');
+    // Errors: unknown type, unknown event, not joined.
+    assert.equal((await call(bob, 'POST', `${V3}/rooms/${enc(roomId)}/receipt/m.bogus/${enc(e1)}`, {})).status, 400);
+    assert.equal((await call(bob, 'POST', `${V3}/rooms/${enc(roomId)}/receipt/m.read/${enc('$nope')}`, {})).status, 404);
+    assert.equal((await call(carol, 'POST', `${V3}/rooms/${enc(roomId)}/receipt/m.read/${enc(e1)}`, {})).status, 403);
+  });
+
+  test('unread counts highlight mentions and reset with a read marker', async () => {
+    const roomId = await createRoom(alice);
+    await ok(bob, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    const bobStart = await sync(bob);
+    await send(alice, roomId, 'plain');
+    const last = await send(alice, roomId, `hey ${bob.userId}`);
+    const s = await sync(bob, { since: bobStart.next_batch });
+    assert.deepEqual(s.rooms.join[roomId].unread_notifications, { notification_count: 2, highlight_count: 1 });
+    await ok(bob, 'POST', `${V3}/rooms/${enc(roomId)}/read_markers`, { 'm.fully_read': last, 'm.read': last });
+    const s2 = await sync(bob, { since: s.next_batch });
+    const room = s2.rooms.join[roomId];
+    assert.deepEqual(room.unread_notifications, { notification_count: 0, highlight_count: 0 });
+    assert.deepEqual(room.account_data.events, [{ type: 'm.fully_read', content: { event_id: last } }]);
+    assert.ok(room.ephemeral.events.find((e: Json) => e.type === 'm.receipt').content[last]['m.read'][bob.userId]);
+  });
+});
+
+describe('account data and to-device', () => {
+  test('global and room account data arrive in sync', async () => {
+    const roomId = await createRoom(alice);
+    const first = await sync(alice);
+    await ok(alice, 'PUT', `${V3}/user/${enc(alice.userId)}/account_data/org.example.pref`, { a: 1 });
+    await ok(alice, 'PUT', `${V3}/user/${enc(alice.userId)}/rooms/${enc(roomId)}/account_data/org.example.room`, { b: 2 });
+    const s = await sync(alice, { since: first.next_batch });
+    assert.deepEqual(s.account_data.events, [{ type: 'org.example.pref', content: { a: 1 } }]);
+    assert.deepEqual(s.rooms.join[roomId].account_data.events, [{ type: 'org.example.room', content: { b: 2 } }]);
+  });
+
+  test('to-device messages are delivered, then deleted once acknowledged', async () => {
+    const start = await sync(bob);
+    await ok(alice, 'PUT', `${V3}/sendToDevice/org.example.ping/tx1`, { messages: { [bob.userId]: { [bob.deviceId]: { n: 1 } } } });
+    // The same transaction id is not delivered twice.
+    await ok(alice, 'PUT', `${V3}/sendToDevice/org.example.ping/tx1`, { messages: { [bob.userId]: { [bob.deviceId]: { n: 1 } } } });
+    await ok(alice, 'PUT', `${V3}/sendToDevice/org.example.ping/tx2`, { messages: { [bob.userId]: { '*': { n: 2 } } } });
+    const s1 = await sync(bob, { since: start.next_batch });
+    assert.deepEqual(s1.to_device.events, [
+      { sender: alice.userId, type: 'org.example.ping', content: { n: 1 } },
+      { sender: alice.userId, type: 'org.example.ping', content: { n: 2 } },
+    ]);
+    // Repeating the old since (the response was lost) delivers them again.
+    const again = await sync(bob, { since: start.next_batch });
+    assert.equal(again.to_device.events.length, 2);
+    // The next since acknowledges: gone for good.
+    const s2 = await sync(bob, { since: s1.next_batch });
+    assert.deepEqual(s2.to_device.events, []);
+    const inbox = await server.services.store.read((tx) => server.services.store.toDevice.inbox(tx, bob.userId, bob.deviceId, 0, 10));
+    assert.equal(inbox.length, 0);
+    // Bad bodies.
+    assert.equal((await call(alice, 'PUT', `${V3}/sendToDevice/x/tx3`, {})).status, 400);
+    assert.equal((await call(alice, 'PUT', `${V3}/sendToDevice/x/tx4`, { messages: { bob: { d: {} } } })).status, 400);
+  });
+
+  test('a to-device message wakes a waiting sync', async () => {
+    const start = await sync(carol);
+    const waiting = sync(carol, { since: start.next_batch, timeout: '10000' });
+    await new Promise((r) => setTimeout(r, 30));
+    await ok(alice, 'PUT', `${V3}/sendToDevice/org.example.ping/wake`, { messages: { [carol.userId]: { [carol.deviceId]: { hi: true } } } });
+    const res = await waiting;
+    assert.equal(res.to_device.events.length, 1);
+  });
+});
