@@ -10,7 +10,8 @@ import type { Op, ReadTx } from '../store/trees.js';
 import type { StoredEvent } from '../store/repositories/events.js';
 
 const decoder = new TextDecoder();
-const CACHE_LIMIT = 50_000;
+// Enough for the auth events and forward extremities of many active rooms; bounded for RSS.
+const CACHE_LIMIT = 5_000;
 
 /** Runs a read that the backend answers synchronously (LMDB). */
 export function readNow<T>(store: Store, body: (tx: ReadTx) => Op<T>): T {
@@ -35,7 +36,12 @@ export class EventSource {
   /** The stored event (any status), or undefined. */
   get(eventId: string): StoredPdu | undefined {
     const hit = this.pdus.get(eventId);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      // Least recently used goes first: move a hit to the back.
+      this.pdus.delete(eventId);
+      this.pdus.set(eventId, hit);
+      return hit;
+    }
     const events = this.store.events;
     const stored = readNow(this.store, (tx) => events.get(tx, eventId));
     if (stored === undefined) return undefined;
@@ -50,7 +56,8 @@ export class EventSource {
 
   /** Cache a just-persisted event. */
   add(pdu: Pdu, status: StoredEvent['status']): void {
-    if (this.pdus.size >= CACHE_LIMIT) this.pdus.clear();
+    this.pdus.delete(pdu.eventId);
+    if (this.pdus.size >= CACHE_LIMIT) this.pdus.delete(this.pdus.keys().next().value!);
     this.pdus.set(pdu.eventId, { pdu, status });
   }
 

@@ -247,3 +247,26 @@ test('v12 trusted_private_chat: invitees become additional creators; guests may 
     await h.rooms.join({ ...carol, isGuest: true }, priv.room_id);
   });
 });
+
+test('one writer per room: concurrent sends form one chain per room (no forks), rooms proceed side by side', async () => {
+  await withHarness(async (h) => {
+    const r1 = await h.rooms.createRoom(alice, { preset: 'public_chat' });
+    const r2 = await h.rooms.createRoom(alice, { preset: 'public_chat' });
+    await Promise.all([h.rooms.join(bob, r1.room_id), h.rooms.join(bob, r2.room_id)]);
+    const sends = [];
+    for (let i = 0; i < 15; i++) {
+      sends.push(h.rooms.sendEvent(alice, r1.room_id, 'm.room.message', { body: `a${i}` }, `a${i}`));
+      sends.push(h.rooms.sendEvent(bob, r1.room_id, 'm.room.message', { body: `b${i}` }, `b${i}`));
+      sends.push(h.rooms.sendEvent(bob, r2.room_id, 'm.room.message', { body: `c${i}` }, `c${i}`));
+    }
+    await Promise.all(sends);
+    for (const roomId of [r1.room_id, r2.room_id]) {
+      const timeline = h.store.read((tx) => h.store.events.timeline(tx, roomId)) as { eventId: string; prevEvents: readonly string[]; depth: number }[];
+      for (let i = 1; i < timeline.length; i++) {
+        assert.deepEqual(timeline[i]!.prevEvents, [timeline[i - 1]!.eventId], `event ${i} of ${roomId} follows the one before`);
+        assert.equal(timeline[i]!.depth, timeline[i - 1]!.depth + 1);
+      }
+      assert.deepEqual(h.store.read((tx) => h.store.extremities.get(tx, roomId)), [timeline.at(-1)!.eventId]);
+    }
+  });
+});

@@ -1,0 +1,578 @@
+// RoomReader: every read a client makes of a room (state, members, messages, context,
+// event by id, relations, aliases, the local room directory). History visibility
+// (./visibility.ts) is applied on every path that returns timeline events; state reads
+// follow the spec's membership rule: members read the current state, users who left
+// read the state as of their leave, anyone reads a world_readable room, others get
+// M_FORBIDDEN. Spec: client-server-api#get_matrixclientv3roomsroomidstate and neighbours.
+import { forbidden, invalidParam, MatrixError, notFound } from '../../api/errors.js';
+import type { Store } from '../../store/index.js';
+import type { StoredEvent } from '../../store/repositories/events.js';
+import type { Op, ReadTx } from '../../store/trees.js';
+import { splitStateKey } from '../../matrix/pdu.js';
+import { StoreRoomAliases } from '../aliases.js';
+import { ClientEventSerializer, parseEventJson, type ClientEvent } from './client-event.js';
+import { filterAllows, NO_FILTER, type RoomEventFilter } from './filter.js';
+import { decodePaginationToken, encodePaginationToken } from './pagination-token.js';
+import { HistoryVisibility } from './visibility.js';
+
+export type Direction = 'b' | 'f';
+
+export interface MessagesQuery {
+  readonly dir: Direction;
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit?: number;
+  readonly filter?: RoomEventFilter;
+}
+
+export interface MessagesResponse {
+  readonly start: string;
+  readonly end?: string;
+  readonly chunk: ClientEvent[];
+  readonly state?: ClientEvent[];
+}
+
+export interface ContextResponse {
+  readonly start: string;
+  readonly end: string;
+  readonly event: ClientEvent;
+  readonly events_before: ClientEvent[];
+  readonly events_after: ClientEvent[];
+  readonly state: ClientEvent[];
+}
+
+export interface MembersQuery {
+  readonly at?: string;
+  readonly membership?: string;
+  readonly notMembership?: string;
+}
+
+export interface RelationsQuery {
+  readonly relType?: string;
+  readonly eventType?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit?: number;
+  readonly dir?: Direction;
+}
+
+export interface RelationsResponse {
+  readonly chunk: ClientEvent[];
+  readonly next_batch?: string;
+  readonly prev_batch?: string;
+}
+
+export interface PublicRoomsQuery {
+  readonly limit?: number;
+  readonly since?: string;
+  readonly genericSearchTerm?: string;
+  /** null in the list stands for rooms without a type */
+  readonly roomTypes?: readonly (string | null)[];
+  readonly server?: string;
+}
+
+export interface PublicRoomsChunk {
+  readonly room_id: string;
+  readonly num_joined_members: number;
+  readonly world_readable: boolean;
+  readonly guest_can_join: boolean;
+  readonly name?: string;
+  readonly topic?: string;
+  readonly canonical_alias?: string;
+  readonly avatar_url?: string;
+  readonly join_rule?: string;
+  readonly room_type?: string;
+}
+
+export interface PublicRoomsResponse {
+  readonly chunk: PublicRoomsChunk[];
+  readonly next_batch?: string;
+  readonly prev_batch?: string;
+  readonly total_room_count_estimate: number;
+}
+
+export interface RoomReader {
+  state(userId: string, roomId: string): Promise<ClientEvent[]>;
+  /** `format: 'content'` answers the content (the endpoint's default), 'event' the whole event */
+  stateEvent(userId: string, roomId: string, type: string, stateKey: string, format: 'content' | 'event'): Promise<unknown>;
+  members(userId: string, roomId: string, q: MembersQuery): Promise<{ chunk: ClientEvent[] }>;
+  joinedMembers(userId: string, roomId: string): Promise<{ joined: Record<string, { display_name?: string; avatar_url?: string }> }>;
+  joinedRooms(userId: string): Promise<{ joined_rooms: string[] }>;
+  messages(userId: string, roomId: string, q: MessagesQuery): Promise<MessagesResponse>;
+  context(userId: string, roomId: string, eventId: string, limit: number, filter: RoomEventFilter): Promise<ContextResponse>;
+  event(userId: string, roomId: string, eventId: string): Promise<ClientEvent>;
+  relations(userId: string, roomId: string, eventId: string, q: RelationsQuery): Promise<RelationsResponse>;
+  roomAliases(userId: string, roomId: string): Promise<{ aliases: string[] }>;
+  resolveAlias(alias: string): Promise<{ room_id: string; servers: string[] }>;
+  createAlias(userId: string, alias: string, roomId: string): Promise<void>;
+  deleteAlias(userId: string, alias: string): Promise<void>;
+  directoryVisibility(roomId: string): Promise<{ visibility: 'public' | 'private' }>;
+  setDirectoryVisibility(userId: string, roomId: string, visibility: 'public' | 'private'): Promise<void>;
+  publicRooms(q: PublicRoomsQuery): Promise<PublicRoomsResponse>;
+}
+
+export interface RoomReaderDeps {
+  readonly store: Store;
+  readonly clock: { now(): number };
+  readonly serverName: string;
+}
+
+export const DEFAULT_MESSAGES_LIMIT = 10;
+export const MAX_MESSAGES_LIMIT = 1000;
+/** events looked at per /messages request before answering with what was found (filters that match little) */
+const MAX_SCANNED = 5000;
+const SCAN_BATCH = 100;
+
+// Scopes of S2's StoreRoomAliases (src/rooms/aliases.ts) in the transaction-ids repository.
+const ALIAS_SCOPE = 'room_alias';
+const DIRECTORY_SCOPE = 'room_directory';
+const ALIAS_CREATOR_SCOPE = 'room_alias_creator';
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** What a user may read of a room's state: a snapshot, and for users who left, where their view ends. */
+interface Access {
+  readonly snapshot: number;
+  /** stream position of the user's leave (their view of the room ends there) */
+  readonly until?: number;
+}
+
+interface ScanResult {
+  readonly events: StoredEvent[];
+  /** the token position to continue from */
+  readonly cursor: number;
+  /** nothing further in that direction */
+  readonly exhausted: boolean;
+}
+
+function checkAlias(alias: string): void {
+  const i = alias.indexOf(':');
+  if (!alias.startsWith('#') || i < 2 || i === alias.length - 1) throw invalidParam(`${JSON.stringify(alias)} is not a room alias`);
+}
+
+export class RoomReaderImpl implements RoomReader {
+  private readonly aliases: StoreRoomAliases;
+
+  constructor(private readonly deps: RoomReaderDeps) {
+    this.aliases = new StoreRoomAliases(deps.store, () => deps.clock.now());
+  }
+
+  /** A serializer for one request (S5: /sync timelines use it too). */
+  serializer(userId: string | undefined, visibility?: HistoryVisibility): ClientEventSerializer {
+    return new ClientEventSerializer(this.deps.store, this.deps.clock.now(), userId, visibility);
+  }
+
+  private async read<T>(body: (tx: ReadTx) => Op<T>): Promise<T> {
+    return this.deps.store.read(body);
+  }
+
+  // ---- access -----------------------------------------------------------------------------
+
+  private *access(tx: ReadTx, roomId: string, userId: string): Op<Access> {
+    const { store } = this.deps;
+    const m = yield* store.membership.get(tx, roomId, userId);
+    if (m?.membership === 'join') return { snapshot: yield* store.state.currentSnapshot(tx, roomId) };
+    if (m !== undefined && (m.membership === 'leave' || m.membership === 'ban')) {
+      const ev = yield* store.events.get(tx, m.eventId);
+      if (ev?.stateAfter !== undefined) return { snapshot: ev.stateAfter, ...(ev.streamPos !== undefined ? { until: ev.streamPos } : {}) };
+    }
+    const current = yield* store.state.currentSnapshot(tx, roomId);
+    if (current !== 0) {
+      const hv = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+      if ((yield* hv.valueAt(tx, current)) === 'world_readable') return { snapshot: current };
+    }
+    throw forbidden(`You are not a member of ${roomId} and it is not world readable`);
+  }
+
+  private *stateEvents(tx: ReadTx, snapshot: number): Op<StoredEvent[]> {
+    const map = yield* this.deps.store.state.at(tx, snapshot);
+    const events = yield* this.deps.store.events.getMany(tx, [...map.values()]);
+    return events.filter((e): e is StoredEvent => e !== undefined);
+  }
+
+  private *latestPos(tx: ReadTx, roomId: string): Op<number> {
+    const [last] = yield* this.deps.store.events.timeline(tx, roomId, { reverse: true, limit: 1 });
+    return last?.streamPos ?? 0;
+  }
+
+  // ---- state and members --------------------------------------------------------------------
+
+  state(userId: string, roomId: string): Promise<ClientEvent[]> {
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { snapshot } = yield* this.access(tx, roomId, userId);
+      return yield* this.serializer(userId).serializeMany(tx, yield* this.stateEvents(tx, snapshot), { bundle: false });
+    }.bind(this));
+  }
+
+  stateEvent(userId: string, roomId: string, type: string, stateKey: string, format: 'content' | 'event'): Promise<unknown> {
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { snapshot } = yield* this.access(tx, roomId, userId);
+      const id = yield* this.deps.store.state.get(tx, snapshot, type, stateKey);
+      const ev = id === undefined ? undefined : yield* this.deps.store.events.get(tx, id);
+      if (ev === undefined) throw notFound(`No ${type} state with key ${JSON.stringify(stateKey)} in ${roomId}`);
+      const client = yield* this.serializer(userId).serialize(tx, ev, { bundle: false });
+      return format === 'event' ? client : client.content;
+    }.bind(this));
+  }
+
+  members(userId: string, roomId: string, q: MembersQuery): Promise<{ chunk: ClientEvent[] }> {
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const access = yield* this.access(tx, roomId, userId);
+      let snapshot = access.snapshot;
+      if (q.at !== undefined) {
+        let pos = decodePaginationToken(q.at, 'at');
+        if (access.until !== undefined) pos = Math.min(pos, access.until);
+        const [atEvent] = yield* this.deps.store.events.timeline(tx, roomId, { before: pos + 1, reverse: true, limit: 1 });
+        snapshot = atEvent?.stateAfter ?? 0;
+      }
+      const map = yield* this.deps.store.state.at(tx, snapshot);
+      const ids = [...map].filter(([k]) => splitStateKey(k)[0] === 'm.room.member').map(([, id]) => id);
+      const events = (yield* this.deps.store.events.getMany(tx, ids)).filter((e): e is StoredEvent => e !== undefined);
+      // membership and not_membership together are an "or" (spec).
+      const keep = (m: string): boolean => {
+        if (q.membership === undefined && q.notMembership === undefined) return true;
+        return (q.membership !== undefined && m === q.membership) || (q.notMembership !== undefined && m !== q.notMembership);
+      };
+      const chosen = events.filter((e) => keep(e.membership ?? 'leave'));
+      return { chunk: yield* this.serializer(userId).serializeMany(tx, chosen, { bundle: false }) };
+    }.bind(this));
+  }
+
+  joinedMembers(userId: string, roomId: string): Promise<{ joined: Record<string, { display_name?: string; avatar_url?: string }> }> {
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { snapshot } = yield* this.access(tx, roomId, userId);
+      const joined: Record<string, { display_name?: string; avatar_url?: string }> = {};
+      for (const e of yield* this.stateEvents(tx, snapshot)) {
+        if (e.type !== 'm.room.member' || e.membership !== 'join' || e.stateKey === undefined) continue;
+        const content = (parseEventJson(e.json).content ?? {}) as { displayname?: unknown; avatar_url?: unknown };
+        joined[e.stateKey] = {
+          ...(typeof content.displayname === 'string' ? { display_name: content.displayname } : {}),
+          ...(typeof content.avatar_url === 'string' ? { avatar_url: content.avatar_url } : {}),
+        };
+      }
+      return { joined };
+    }.bind(this));
+  }
+
+  joinedRooms(userId: string): Promise<{ joined_rooms: string[] }> {
+    const { store } = this.deps;
+    return this.read(function* (tx: ReadTx) {
+      return { joined_rooms: (yield* store.membership.ofUser(tx, userId, 'join')).map((m) => m.roomId) };
+    });
+  }
+
+  // ---- timeline -----------------------------------------------------------------------------
+
+  /** Walk the room's timeline from `from` in `dir`, keeping visible events the filter allows. */
+  private *scan(
+    tx: ReadTx, roomId: string, hv: HistoryVisibility, filter: RoomEventFilter,
+    dir: Direction, from: number, to: number | undefined, limit: number,
+  ): Op<ScanResult> {
+    const out: StoredEvent[] = [];
+    let cursor = from;
+    let scanned = 0;
+    while (out.length < limit && scanned < MAX_SCANNED) {
+      const batch = dir === 'b'
+        ? yield* this.deps.store.events.timeline(tx, roomId, { before: cursor + 1, ...(to !== undefined ? { after: to } : {}), reverse: true, limit: SCAN_BATCH })
+        : yield* this.deps.store.events.timeline(tx, roomId, { after: cursor, ...(to !== undefined ? { before: to + 1 } : {}), limit: SCAN_BATCH });
+      for (const e of batch) {
+        scanned++;
+        cursor = dir === 'b' ? e.streamPos! - 1 : e.streamPos!;
+        if (filterAllows(filter, e.type, e.sender, () => (parseEventJson(e.json).content ?? {}) as Record<string, unknown>) && (yield* hv.canSee(tx, e))) {
+          out.push(e);
+          if (out.length === limit) break;
+        }
+      }
+      if (batch.length < SCAN_BATCH && out.length < limit) return { events: out, cursor, exhausted: true };
+      if (batch.length < SCAN_BATCH) {
+        // Filled on the last batch: exhausted only if that batch's last event was taken.
+        return { events: out, cursor, exhausted: batch.length === 0 || cursor === (dir === 'b' ? batch[batch.length - 1]!.streamPos! - 1 : batch[batch.length - 1]!.streamPos!) };
+      }
+    }
+    return { events: out, cursor, exhausted: false };
+  }
+
+  /** Member events of the chunk's senders at their events (lazy_load_members). */
+  private *lazyMembers(tx: ReadTx, events: readonly StoredEvent[]): Op<StoredEvent[]> {
+    const ids = new Set<string>();
+    const seen = new Set<string>();
+    for (const e of events) {
+      if (seen.has(e.sender) || e.stateBefore === undefined) continue;
+      seen.add(e.sender);
+      const id = e.type === 'm.room.member' && e.stateKey === e.sender ? e.eventId : yield* this.deps.store.state.get(tx, e.stateBefore, 'm.room.member', e.sender);
+      if (id !== undefined) ids.add(id);
+    }
+    return (yield* this.deps.store.events.getMany(tx, [...ids])).filter((e): e is StoredEvent => e !== undefined);
+  }
+
+  messages(userId: string, roomId: string, q: MessagesQuery): Promise<MessagesResponse> {
+    if (q.dir !== 'b' && q.dir !== 'f') throw invalidParam('dir must be "b" or "f"');
+    const filter = q.filter ?? NO_FILTER;
+    const limit = Math.max(0, Math.min(q.limit ?? filter.limit ?? DEFAULT_MESSAGES_LIMIT, MAX_MESSAGES_LIMIT));
+    const fromArg = q.from === undefined ? undefined : decodePaginationToken(q.from, 'from');
+    const to = q.to === undefined ? undefined : decodePaginationToken(q.to, 'to');
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      yield* this.access(tx, roomId, userId);
+      const hv = yield* HistoryVisibility.forUser(tx, this.deps.store, roomId, userId);
+      const from = fromArg ?? (q.dir === 'b' ? yield* this.latestPos(tx, roomId) : 0);
+      const scan = limit === 0 ? { events: [], cursor: from, exhausted: false } : yield* this.scan(tx, roomId, hv, filter, q.dir, from, to, limit);
+      const ser = this.serializer(userId, hv);
+      const chunk = yield* ser.serializeMany(tx, scan.events);
+      const out: { start: string; end?: string; chunk: ClientEvent[]; state?: ClientEvent[] } = { start: encodePaginationToken(from), chunk };
+      if (!scan.exhausted) out.end = encodePaginationToken(scan.cursor);
+      if (filter.lazyLoadMembers) out.state = yield* ser.serializeMany(tx, yield* this.lazyMembers(tx, scan.events), { bundle: false });
+      return out;
+    }.bind(this));
+  }
+
+  context(userId: string, roomId: string, eventId: string, limit: number, filter: RoomEventFilter): Promise<ContextResponse> {
+    const total = Math.max(0, Math.min(limit, MAX_MESSAGES_LIMIT));
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { store } = this.deps;
+      const hv = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+      const e = yield* store.events.get(tx, eventId);
+      if (e === undefined || e.roomId !== roomId || e.streamPos === undefined || !(yield* hv.canSee(tx, e))) {
+        throw notFound('Event not found');
+      }
+      const beforeLimit = Math.floor(total / 2);
+      const afterLimit = total - beforeLimit;
+      const before = beforeLimit === 0 ? { events: [], cursor: e.streamPos - 1, exhausted: false } : yield* this.scan(tx, roomId, hv, filter, 'b', e.streamPos - 1, undefined, beforeLimit);
+      const after = afterLimit === 0 ? { events: [], cursor: e.streamPos, exhausted: false } : yield* this.scan(tx, roomId, hv, filter, 'f', e.streamPos, undefined, afterLimit);
+      const last = after.events[after.events.length - 1] ?? e;
+      let stateEvents = yield* this.stateEvents(tx, last.stateAfter ?? 0);
+      if (filter.lazyLoadMembers) {
+        const members = new Set((yield* this.lazyMembers(tx, [...before.events, e, ...after.events])).map((m) => m.eventId));
+        stateEvents = stateEvents.filter((s) => s.type !== 'm.room.member' || members.has(s.eventId));
+      }
+      const ser = this.serializer(userId, hv);
+      return {
+        start: encodePaginationToken(before.cursor),
+        end: encodePaginationToken(after.cursor),
+        event: yield* ser.serialize(tx, e),
+        events_before: yield* ser.serializeMany(tx, before.events),
+        events_after: yield* ser.serializeMany(tx, after.events),
+        state: yield* ser.serializeMany(tx, stateEvents, { bundle: false }),
+      };
+    }.bind(this));
+  }
+
+  event(userId: string, roomId: string, eventId: string): Promise<ClientEvent> {
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const hv = yield* HistoryVisibility.forUser(tx, this.deps.store, roomId, userId);
+      const e = yield* this.deps.store.events.get(tx, eventId);
+      if (e === undefined || e.roomId !== roomId || !(yield* hv.canSee(tx, e))) throw notFound('Event not found');
+      return yield* this.serializer(userId, hv).serialize(tx, e);
+    }.bind(this));
+  }
+
+  relations(userId: string, roomId: string, eventId: string, q: RelationsQuery): Promise<RelationsResponse> {
+    const dir = q.dir ?? 'b';
+    if (dir !== 'b' && dir !== 'f') throw invalidParam('dir must be "b" or "f"');
+    const limit = Math.max(1, Math.min(q.limit ?? 50, MAX_MESSAGES_LIMIT));
+    const from = q.from === undefined ? undefined : decodePaginationToken(q.from, 'from');
+    const to = q.to === undefined ? undefined : decodePaginationToken(q.to, 'to');
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { store } = this.deps;
+      const hv = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+      const parent = yield* store.events.get(tx, eventId);
+      if (parent === undefined || parent.roomId !== roomId || !(yield* hv.canSee(tx, parent))) throw notFound('Event not found');
+      // Tokens mark a point in stream order: backwards returns positions ≤ from, forwards > from.
+      const entries = yield* store.relations.children(tx, eventId, {
+        ...(q.relType !== undefined ? { relType: q.relType } : {}),
+        reverse: dir === 'b',
+        ...(dir === 'b'
+          ? { ...(from !== undefined ? { before: from + 1 } : {}), ...(to !== undefined ? { after: to } : {}) }
+          : { ...(from !== undefined ? { after: from } : {}), ...(to !== undefined ? { before: to + 1 } : {}) }),
+      });
+      const chosen: StoredEvent[] = [];
+      let next: number | undefined;
+      for (const entry of entries) {
+        const c = yield* store.events.get(tx, entry.eventId);
+        if (c === undefined || c.roomId !== roomId || c.status !== 'timeline') continue;
+        if (q.eventType !== undefined && c.type !== q.eventType) continue;
+        if (!(yield* hv.canSee(tx, c))) continue;
+        if (chosen.length === limit) {
+          next = dir === 'b' ? chosen[chosen.length - 1]!.streamPos! - 1 : chosen[chosen.length - 1]!.streamPos!;
+          break;
+        }
+        chosen.push(c);
+      }
+      return {
+        chunk: yield* this.serializer(userId, hv).serializeMany(tx, chosen),
+        ...(next !== undefined ? { next_batch: encodePaginationToken(next) } : {}),
+        ...(q.from !== undefined ? { prev_batch: q.from } : {}),
+      };
+    }.bind(this));
+  }
+
+  // ---- aliases and the room directory -----------------------------------------------------------
+
+  private *roomExists(tx: ReadTx, roomId: string): Op<boolean> {
+    return (yield* this.deps.store.state.currentEntry(tx, roomId, 'm.room.create', '')) !== undefined;
+  }
+
+  /** Whether the user may send `eventType` state in the room (room admins: canonical alias, directory). */
+  private *canSendState(tx: ReadTx, roomId: string, userId: string, eventType: string): Op<boolean> {
+    const { store } = this.deps;
+    const m = yield* store.membership.get(tx, roomId, userId);
+    if (m?.membership !== 'join') return false;
+    const plId = yield* store.state.currentEntry(tx, roomId, 'm.room.power_levels', '');
+    const createId = yield* store.state.currentEntry(tx, roomId, 'm.room.create', '');
+    const create = createId === undefined ? undefined : yield* store.events.get(tx, createId);
+    const createContent = (create === undefined ? {} : parseEventJson(create.json).content ?? {}) as { creator?: unknown; additional_creators?: unknown; room_version?: unknown };
+    const creators = new Set<string>([create?.sender ?? '', ...(Array.isArray(createContent.additional_creators) ? createContent.additional_creators.filter((x): x is string => typeof x === 'string') : [])]);
+    const plJson = plId === undefined ? undefined : yield* store.events.json(tx, plId);
+    if (plJson === undefined) return creators.has(userId);
+    const pl = (parseEventJson(plJson).content ?? {}) as { users?: Record<string, unknown>; users_default?: unknown; events?: Record<string, unknown>; state_default?: unknown };
+    // v12 creators have infinite power and are never listed in users.
+    if (creators.has(userId) && pl.users?.[userId] === undefined && createContent.room_version === '12') return true;
+    const level = Number(pl.users?.[userId] ?? pl.users_default ?? 0);
+    const needed = Number(pl.events?.[eventType] ?? pl.state_default ?? 50);
+    return level >= needed;
+  }
+
+  roomAliases(userId: string, roomId: string): Promise<{ aliases: string[] }> {
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { store } = this.deps;
+      const m = yield* store.membership.get(tx, roomId, userId);
+      if (m?.membership !== 'join') {
+        const current = yield* store.state.currentSnapshot(tx, roomId);
+        const hv = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+        if (current === 0 || (yield* hv.valueAt(tx, current)) !== 'world_readable') throw forbidden(`You are not joined to ${roomId}`);
+      }
+      const all = yield* store.transactionIds.list(tx, ALIAS_SCOPE);
+      return { aliases: all.filter((a) => decoder.decode(a.record.response) === roomId).map((a) => a.txnId) };
+    }.bind(this));
+  }
+
+  async resolveAlias(alias: string): Promise<{ room_id: string; servers: string[] }> {
+    checkAlias(alias);
+    const roomId = await this.aliases.resolve(alias);
+    if (roomId === undefined || roomId === '') throw notFound(`Room alias ${alias} not found`);
+    return { room_id: roomId, servers: [this.deps.serverName] };
+  }
+
+  async createAlias(userId: string, alias: string, roomId: string): Promise<void> {
+    checkAlias(alias);
+    if (alias.slice(alias.indexOf(':') + 1) !== this.deps.serverName) throw invalidParam('Room alias must be on this server');
+    if (!roomId.startsWith('!')) throw invalidParam(`${JSON.stringify(roomId)} is not a room id`);
+    const { store } = this.deps;
+    const ok = await this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      if (!(yield* this.roomExists(tx, roomId))) throw notFound(`Room ${roomId} not found`);
+      return (yield* store.membership.get(tx, roomId, userId))?.membership === 'join';
+    }.bind(this));
+    if (!ok) throw forbidden(`You are not joined to ${roomId}`);
+    try {
+      await this.aliases.create(alias, roomId, userId);
+    } catch (err) {
+      // The spec answers 409 for a taken alias.
+      if (err instanceof MatrixError && err.errcode === 'M_ROOM_IN_USE') throw new MatrixError(409, 'M_ROOM_IN_USE', `Room alias ${alias} already exists`);
+      throw err;
+    }
+    const ts = this.deps.clock.now();
+    await store.write(function* (tx) {
+      yield* store.transactionIds.put(tx, ALIAS_CREATOR_SCOPE, alias, { ts, response: encoder.encode(userId) });
+    });
+  }
+
+  async deleteAlias(userId: string, alias: string): Promise<void> {
+    checkAlias(alias);
+    const { store } = this.deps;
+    const roomId = await this.aliases.resolve(alias);
+    if (roomId === undefined || roomId === '') throw notFound(`Room alias ${alias} not found`);
+    const allowed = await this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const creator = yield* store.transactionIds.get(tx, ALIAS_CREATOR_SCOPE, alias);
+      if (creator !== undefined && decoder.decode(creator.response) === userId) return true;
+      return yield* this.canSendState(tx, roomId, userId, 'm.room.canonical_alias');
+    }.bind(this));
+    if (!allowed) throw forbidden('Only the alias creator or a room admin may delete this alias');
+    await store.write(function* (tx) {
+      yield* store.transactionIds.delete(tx, ALIAS_SCOPE, alias);
+      yield* store.transactionIds.delete(tx, ALIAS_CREATOR_SCOPE, alias);
+    });
+  }
+
+  async directoryVisibility(roomId: string): Promise<{ visibility: 'public' | 'private' }> {
+    const exists = await this.read((tx) => this.roomExists(tx, roomId));
+    if (!exists) throw notFound(`Room ${roomId} not found`);
+    return { visibility: await this.aliases.visibility(roomId) };
+  }
+
+  async setDirectoryVisibility(userId: string, roomId: string, visibility: 'public' | 'private'): Promise<void> {
+    const allowed = await this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      if (!(yield* this.roomExists(tx, roomId))) throw notFound(`Room ${roomId} not found`);
+      return yield* this.canSendState(tx, roomId, userId, 'm.room.canonical_alias');
+    }.bind(this));
+    if (!allowed) throw forbidden('Only room admins may change the room\'s directory visibility');
+    await this.aliases.setVisibility(roomId, visibility);
+  }
+
+  publicRooms(q: PublicRoomsQuery): Promise<PublicRoomsResponse> {
+    if (q.server !== undefined && q.server !== this.deps.serverName) {
+      return Promise.reject(notFound(`Room directories of other servers are not available (${q.server})`));
+    }
+    let offset = 0;
+    if (q.since !== undefined) {
+      const m = /^p(\d{1,9})$/.exec(q.since);
+      if (!m) return Promise.reject(invalidParam('Invalid since token'));
+      offset = Number(m[1]);
+    }
+    const limit = q.limit === undefined ? undefined : Math.max(0, Math.min(q.limit, 1000));
+    const term = q.genericSearchTerm?.toLowerCase();
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { store } = this.deps;
+      const listed = (yield* store.transactionIds.list(tx, DIRECTORY_SCOPE)).filter((r) => decoder.decode(r.record.response) === 'public');
+      const rooms: PublicRoomsChunk[] = [];
+      for (const { txnId: roomId } of listed) {
+        const room = yield* this.publicRoom(tx, roomId);
+        if (room === undefined) continue;
+        if (q.roomTypes !== undefined && !q.roomTypes.includes(room.room_type ?? null)) continue;
+        if (term !== undefined && term !== '') {
+          const hay = [room.name, room.topic, room.canonical_alias, room.room_id].filter((x) => x !== undefined).join('\n').toLowerCase();
+          if (!hay.includes(term)) continue;
+        }
+        rooms.push(room);
+      }
+      rooms.sort((a, b) => b.num_joined_members - a.num_joined_members || (a.room_id < b.room_id ? -1 : 1));
+      const end = limit === undefined ? rooms.length : offset + limit;
+      return {
+        chunk: rooms.slice(offset, end),
+        ...(end < rooms.length ? { next_batch: `p${end}` } : {}),
+        ...(offset > 0 ? { prev_batch: `p${Math.max(0, offset - (limit ?? offset))}` } : {}),
+        total_room_count_estimate: rooms.length,
+      };
+    }.bind(this));
+  }
+
+  private *publicRoom(tx: ReadTx, roomId: string): Op<PublicRoomsChunk | undefined> {
+    const { store } = this.deps;
+    const content = function* (type: string): Op<Record<string, unknown> | undefined> {
+      const id = yield* store.state.currentEntry(tx, roomId, type, '');
+      const json = id === undefined ? undefined : yield* store.events.json(tx, id);
+      return json === undefined ? undefined : (parseEventJson(json).content ?? {}) as Record<string, unknown>;
+    };
+    const create = yield* content('m.room.create');
+    if (create === undefined) return undefined;
+    const str = (o: Record<string, unknown> | undefined, k: string): string | undefined => (typeof o?.[k] === 'string' && o[k] !== '' ? (o[k] as string) : undefined);
+    const name = str(yield* content('m.room.name'), 'name');
+    const topic = str(yield* content('m.room.topic'), 'topic');
+    const alias = str(yield* content('m.room.canonical_alias'), 'alias');
+    const avatar = str(yield* content('m.room.avatar'), 'url');
+    const joinRule = str(yield* content('m.room.join_rules'), 'join_rule');
+    const hv = str(yield* content('m.room.history_visibility'), 'history_visibility');
+    const guest = str(yield* content('m.room.guest_access'), 'guest_access');
+    const roomType = str(create, 'type');
+    return {
+      room_id: roomId,
+      num_joined_members: (yield* store.membership.ofRoom(tx, roomId, 'join')).length,
+      world_readable: hv === 'world_readable',
+      guest_can_join: guest === 'can_join',
+      ...(name !== undefined ? { name } : {}),
+      ...(topic !== undefined ? { topic } : {}),
+      ...(alias !== undefined ? { canonical_alias: alias } : {}),
+      ...(avatar !== undefined ? { avatar_url: avatar } : {}),
+      join_rule: joinRule ?? 'invite',
+      ...(roomType !== undefined ? { room_type: roomType } : {}),
+    };
+  }
+}
