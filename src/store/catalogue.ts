@@ -40,7 +40,10 @@ export const TREES = {
   // --- room state -------------------------------------------------------------
   /** uint snapshot → {record} SnapshotRecord (room, parent, ordinal, base, entry count) */
   snapshots: 'state.snapshots',
-  /** uint snapshot + nid(statekey) → nid(event), 0 = removed: the snapshot's delta against its base */
+  /**
+   * uint snapshot + uint bucket (nid(statekey) >> 9) → the snapshot's delta against its base for that
+   * bucket: sorted 8-byte records (u16 nid(statekey) & 511, u48 nid(event), 0 = removed)
+   */
   snapshotDeltas: 'state.deltas',
   /** nid(room) + nid(statekey) → nid(event): the room's current state, materialised */
   currentState: 'state.current',
@@ -83,6 +86,8 @@ export const TREES = {
   presence: 'presence',
   /** str scope + tail txn id → uint ts + response bytes (client and federation transaction ids) */
   transactionIds: 'txn_ids',
+  /** utf8 session id (12 hex digits of the creation ms, then random: key order is age order) → {json} UIA session */
+  uiaSessions: 'uia_sessions',
 
   // --- ephemeral, streamed -------------------------------------------------
   /** nid(room) + str receipt type + nid(user) + str thread id → {record} receipt (event, ts, data, stream) */

@@ -27,6 +27,7 @@ import { ServerKeys } from './repositories/server-keys.js';
 import { StateSnapshots } from './repositories/state.js';
 import { ToDevice } from './repositories/to-device.js';
 import { TransactionIds } from './repositories/transaction-ids.js';
+import { UiaSessions } from './repositories/uia-sessions.js';
 
 export interface LmdbStoreConfig {
   readonly backend: 'lmdb';
@@ -53,6 +54,7 @@ export class Store {
   readonly profiles = new Profiles(this.intern);
   readonly presence = new Presence(this.intern);
   readonly transactionIds = new TransactionIds();
+  readonly uiaSessions = new UiaSessions();
   readonly receipts = new Receipts(this.intern, this.positions);
   readonly toDevice = new ToDevice(this.intern, this.positions);
   readonly e2eKeys = new E2eKeys(this.intern, this.positions);

@@ -83,8 +83,70 @@ function nextPow2(n: number): number {
   return p;
 }
 
-function deltaKey(snapshot: SnapshotId, stateKeyNid: number): Buffer {
-  return new ByteWriter(12).uint(snapshot).uint(stateKeyNid).done();
+// Delta storage: a snapshot's delta entries are grouped by state-key nid
+// bucket (nid >> BUCKET_BITS), one tree entry per bucket holding fixed-width
+// records sorted by nid: 2 bytes (nid within the bucket) + 6 bytes (event
+// nid, 0 = removed). A point lookup is one get plus a binary search in at most
+// 4 KiB; a whole-state read or a fold reads one entry per 512 state entries
+// instead of one per entry (a big room's keys were interned together, so its
+// buckets are dense).
+const BUCKET_BITS = 9;
+const BUCKET_SIZE = 1 << BUCKET_BITS;
+const RECORD = 8;
+
+function deltaKey(snapshot: SnapshotId, bucket: number): Buffer {
+  return new ByteWriter(12).uint(snapshot).uint(bucket).done();
+}
+
+/** The record for `stateKeyNid` in a bucket chunk: event nid (0 = removed), or undefined when absent. */
+function searchChunk(chunk: Uint8Array, stateKeyNid: number): number | undefined {
+  const want = stateKeyNid % BUCKET_SIZE;
+  let lo = 0;
+  let hi = chunk.length / RECORD - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = mid * RECORD;
+    const low = (chunk[at]! << 8) | chunk[at + 1]!;
+    if (low === want) return readU48(chunk, at + 2);
+    if (low < want) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+function readU48(b: Uint8Array, at: number): number {
+  return ((b[at]! << 8) | b[at + 1]!) * 2 ** 32 + ((b[at + 2]! << 24) >>> 0) + ((b[at + 3]! << 16) | (b[at + 4]! << 8) | b[at + 5]!);
+}
+
+/** Decode every (state key nid, event nid) of a chunk. */
+function forEachInChunk(bucket: number, chunk: Uint8Array, fn: (stateKeyNid: number, eventNid: number) => void): void {
+  const high = bucket * BUCKET_SIZE;
+  for (let at = 0; at < chunk.length; at += RECORD) fn(high + ((chunk[at]! << 8) | chunk[at + 1]!), readU48(chunk, at + 2));
+}
+
+/** Pack a delta into per-bucket chunks. */
+function packDelta(delta: Map<number, number>): Map<number, Buffer> {
+  const byBucket = new Map<number, number[]>();
+  for (const k of delta.keys()) {
+    const bucket = Math.floor(k / BUCKET_SIZE);
+    let list = byBucket.get(bucket);
+    if (list === undefined) byBucket.set(bucket, (list = []));
+    list.push(k);
+  }
+  const out = new Map<number, Buffer>();
+  for (const [bucket, keys] of byBucket) {
+    keys.sort((a, b) => a - b);
+    const chunk = Buffer.allocUnsafe(keys.length * RECORD);
+    keys.forEach((k, i) => {
+      const v = delta.get(k)!;
+      if (v >= 2 ** 48) throw new Error(`store: event nid ${v} exceeds 48 bits`);
+      const at = i * RECORD;
+      chunk.writeUInt16BE(k % BUCKET_SIZE, at);
+      chunk.writeUIntBE(v, at + 2, 6);
+    });
+    out.set(bucket, chunk);
+  }
+  return out;
 }
 
 function currentKey(roomNid: number, stateKeyNid: number): Buffer {
@@ -144,14 +206,14 @@ export class StateSnapshots implements StateRepository {
     return info;
   }
 
-  /** The delta entries of one snapshot (against its base). */
-  private *delta(tx: ReadTx, snapshot: SnapshotId): Op<[number, number][]> {
-    const entries = yield* tx.prefix(TREES.snapshotDeltas, uintKey(snapshot));
-    return entries.map((e) => {
+  /** Visit the delta entries of one snapshot (against its base). */
+  private *forEachInDelta(tx: ReadTx, snapshot: SnapshotId, fn: (stateKeyNid: number, eventNid: number) => void): Op<void> {
+    const prefix = uintKey(snapshot);
+    for (const e of yield* tx.prefix(TREES.snapshotDeltas, prefix)) {
       const r = new ByteReader(e.key);
-      r.uint();
-      return [r.uint(), readUint(e.value)];
-    });
+      r.pos = prefix.length;
+      forEachInChunk(r.uint(), e.value, fn);
+    }
   }
 
   /** The whole state of a snapshot as nids (state key nid → event nid). */
@@ -159,17 +221,13 @@ export class StateSnapshots implements StateRepository {
     // Newest delta first; removals are kept as 0 while walking and dropped at the end.
     const out = new Map<number, number>();
     let removals = 0;
+    const visit = (k: number, v: number): void => {
+      if (out.has(k)) return;
+      out.set(k, v);
+      if (v === 0) removals++;
+    };
     for (let s = snapshot; s !== EMPTY_SNAPSHOT; ) {
-      const prefix = uintKey(s);
-      for (const e of yield* tx.prefix(TREES.snapshotDeltas, prefix)) {
-        const r = new ByteReader(e.key);
-        r.pos = prefix.length;
-        const k = r.uint();
-        if (out.has(k)) continue;
-        const v = readUint(e.value);
-        out.set(k, v);
-        if (v === 0) removals++;
-      }
+      yield* this.forEachInDelta(tx, s, visit);
       s = (yield* this.mustInfo(tx, s)).base;
     }
     if (removals > 0) for (const [k, v] of out) if (v === 0) out.delete(k);
@@ -178,9 +236,11 @@ export class StateSnapshots implements StateRepository {
 
   /** One entry as nids (0 when absent). */
   *getNid(tx: ReadTx, snapshot: SnapshotId, stateKeyNid: number): Op<number> {
+    const bucket = Math.floor(stateKeyNid / BUCKET_SIZE);
     for (let s = snapshot; s !== EMPTY_SNAPSHOT; ) {
-      const v = yield* tx.get(TREES.snapshotDeltas, deltaKey(s, stateKeyNid));
-      if (v !== undefined) return readUint(v);
+      const chunk = yield* tx.get(TREES.snapshotDeltas, deltaKey(s, bucket));
+      const v = chunk === undefined ? undefined : searchChunk(chunk, stateKeyNid);
+      if (v !== undefined) return v;
       s = (yield* this.mustInfo(tx, s)).base;
     }
     return 0;
@@ -275,7 +335,9 @@ export class StateSnapshots implements StateRepository {
       let s = parent;
       let info = parentInfo;
       while (s !== EMPTY_SNAPSHOT && info.ordinal > target) {
-        for (const [k, v] of yield* this.delta(tx, s)) if (!delta.has(k)) delta.set(k, v);
+        yield* this.forEachInDelta(tx, s, (k, v) => {
+          if (!delta.has(k)) delta.set(k, v);
+        });
         s = info.base;
         info = yield* this.mustInfo(tx, s);
       }
@@ -287,10 +349,8 @@ export class StateSnapshots implements StateRepository {
     const info: SnapshotInfo = { id, roomNid, parent, ordinal, base };
     tx.put(TREES.snapshots, uintKey(id), encodeInfo(info));
     this.learn(tx, info);
-    for (const [k, v] of delta) {
-      if (v === 0 && base === EMPTY_SNAPSHOT) continue; // nothing to remove from the empty state
-      tx.put(TREES.snapshotDeltas, deltaKey(id, k), uintKey(v));
-    }
+    if (base === EMPTY_SNAPSHOT) for (const [k, v] of delta) if (v === 0) delta.delete(k); // nothing to remove from the empty state
+    for (const [bucket, chunk] of packDelta(delta)) tx.put(TREES.snapshotDeltas, deltaKey(id, bucket), chunk);
     return { snapshot: id, parent, changes };
   }
 
