@@ -11,8 +11,8 @@
 // - a lookup (one key, or the whole state) walks at most popcount(n) ≤ log2(n)
 //   deltas: ≤ 18 gets for a key in a room with 200,000 state changes;
 // - a snapshot stores at most min(lowbit(n), keys changed) entries, so storage
-//   grows by about ½·log2(n) small entries per state change amortised (a few
-//   hundred bytes at 200k), never by copies of the state;
+//   grows by about ½·log2(n) 8-byte records per state change amortised
+//   (~100 bytes at 200k state events), never by copies of the state;
 // - forks are free: a snapshot's ancestry is a path, whatever the DAG does.
 // Non-state events reuse their predecessor's snapshot (no new id). A
 // snapshot with c changes (a join's 20k-entry initial state, a resolved fork)
