@@ -23,11 +23,11 @@ export function markdownSummary(r: BenchResults): string {
     if (c.suite !== suite) { suite = c.suite; out.push('', `### ${suite}`); }
     out.push('', `**${cell(c.name)}**${c.interrupted ? ' (interrupted)' : ''}`, '');
     const ratioHead = c.baseline ? `vs ${c.baseline}` : 'ratio';
-    out.push(`| arm | median | p99 | spread | throughput | ${cell(ratioHead)} |`, '| --- | ---: | ---: | ---: | ---: | ---: |');
+    out.push(`| arm | median | p99 | spread | CPU per call | throughput | ${cell(ratioHead)} |`, '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const a of c.arms) {
-      if (a.skipped) { out.push(`| ${cell(a.name)} | skipped: ${cell(a.skipped)} | | | | |`); continue; }
+      if (a.skipped) { out.push(`| ${cell(a.name)} | skipped: ${cell(a.skipped)} | | | | | |`); continue; }
       const thr = a.itemsPerSec !== undefined ? formatRate(a.itemsPerSec, ' items/s') : a.bytesPerSec !== undefined ? formatBytesPerSec(a.bytesPerSec) : formatRate(a.opsPerSec, c.kind === 'latency' ? ' req/s' : ' ops/s');
-      out.push(`| ${cell(a.name)}${a.noise ? ' (noise floor)' : ''}${a.note ? ` — ${cell(a.note)}` : ''} | ${formatNs(a.medianNs)} | ${formatNs(a.p99Ns)} | ${formatPercent(a.spread)} | ${thr} | ${a.speedup !== undefined ? formatRatio(a.speedup) : ''} |`);
+      out.push(`| ${cell(a.name)}${a.noise ? ' (noise floor)' : ''}${a.note ? ` — ${cell(a.note)}` : ''} | ${formatNs(a.medianNs)} | ${formatNs(a.p99Ns)} | ${formatPercent(a.spread)} | ${c.kind === 'latency' ? (a.serverCpuNsPerOp !== undefined ? `server ${formatNs(a.serverCpuNsPerOp)}` : '') : formatNs(a.cpuNsPerCall)} | ${thr} | ${a.speedup !== undefined ? formatRatio(a.speedup) : ''} |`);
     }
     for (const n of c.notes ?? []) out.push('', `_${cell(n)}_`);
   }

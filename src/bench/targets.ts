@@ -31,7 +31,10 @@ export const TARGETS: readonly Target[] = [
     cases: singleEvent,
     check: (c) => {
       const n = arm(c, 'native');
-      return n?.bytesPerSec !== undefined ? { value: formatBytesPerSec(n.bytesPerSec), met: n.bytesPerSec >= 1e9 } : undefined;
+      if (n?.bytesPerSec === undefined) return undefined;
+      // judged on wall time; CPU time is shown too, since a busy machine stretches wall time
+      const cpu = n.cpuNsPerCall && typeof c.params?.bytes === 'number' ? ` (CPU time: ${formatBytesPerSec((c.params.bytes * 1e9) / n.cpuNsPerCall)})` : '';
+      return { value: formatBytesPerSec(n.bytesPerSec) + cpu, met: n.bytesPerSec >= 1e9 };
     },
   },
   {
