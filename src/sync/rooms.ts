@@ -7,13 +7,14 @@ import type { StoredEvent } from '../store/repositories/events.js';
 import type { Membership } from '../store/repositories/membership.js';
 import type { Receipt } from '../store/repositories/receipts.js';
 import type { Op, ReadTx } from '../store/trees.js';
-import { type ClientEvent, parseEventJson, toClientEvent, toStrippedState } from './client-event.js';
+import { type ClientEvent, ClientEventSerializer } from '../rooms/read/client-event.js';
+import { HistoryVisibility } from '../rooms/read/visibility.js';
+import { toStrippedState } from './stripped-state.js';
 import { DEFAULT_TIMELINE_LIMIT, eventAllowed, type RoomEventFilter, roomAllowed, type SyncFilter } from './filter.js';
 import type { LazyMembersCache } from './lazy-members.js';
 import { encodeSyncToken, type SyncToken } from './tokens.js';
 import type { TypingTracker } from './typing.js';
 import { unreadCounts } from './unread.js';
-import { VisibilityChecker } from './visibility.js';
 
 export interface RoomSyncContext {
   readonly store: Store;
@@ -41,7 +42,7 @@ const STRIPPED_TYPES = ['m.room.create', 'm.room.join_rules', 'm.room.name', 'm.
 interface Timeline { readonly events: StoredEvent[]; readonly limited: boolean }
 
 /** The newest visible, filter-passing events in (after, upto], oldest first. */
-function* selectTimeline(tx: ReadTx, ctx: RoomSyncContext, roomId: string, after: number, upto: number, vis: VisibilityChecker): Op<Timeline> {
+function* selectTimeline(tx: ReadTx, ctx: RoomSyncContext, roomId: string, after: number, upto: number, vis: HistoryVisibility): Op<Timeline> {
   const f = ctx.filter.timeline;
   const limit = f.limit ?? DEFAULT_TIMELINE_LIMIT;
   const picked: StoredEvent[] = [];
@@ -54,7 +55,7 @@ function* selectTimeline(tx: ReadTx, ctx: RoomSyncContext, roomId: string, after
       before = e.streamPos!;
       scanned++;
       if (!eventAllowed(f, e.type, e.sender)) continue;
-      if (!(yield* vis.visible(tx, e))) continue;
+      if (!(yield* vis.canSee(tx, e))) continue;
       if (picked.length === limit) { limited = true; break; }
       picked.push(e);
     }
@@ -80,7 +81,7 @@ function stateFilterAllows(f: RoomEventFilter, e: StoredEvent): boolean {
  * lazy-loaded members cut down to the timeline's senders not yet sent to this device.
  */
 function* stateSection(
-  tx: ReadTx, ctx: RoomSyncContext, roomId: string, startSnap: number, mode: 'full' | 'delta' | 'none', sinceSnap: number, timeline: StoredEvent[],
+  tx: ReadTx, ctx: RoomSyncContext, ser: ClientEventSerializer, roomId: string, startSnap: number, mode: 'full' | 'delta' | 'none', sinceSnap: number, timeline: StoredEvent[],
 ): Op<ClientEvent[]> {
   const { store, userId, deviceId } = ctx;
   const f = ctx.filter.state;
@@ -115,7 +116,7 @@ function* stateSection(
       if (!f.includeRedundantMembers && ctx.lazy.wasSent(userId, deviceId, roomId, member, e.eventId)) continue;
       ctx.lazy.markSent(userId, deviceId, roomId, member, e.eventId);
     }
-    out.push(toClientEvent(e, ctx.now));
+    out.push(yield* ser.serialize(tx, e, { includeRoomId: false, bundle: false }));
   }
   if (f.lazyLoadMembers) for (const e of timeline) if (e.type === 'm.room.member') ctx.lazy.markSent(userId, deviceId, roomId, e.stateKey ?? '', e.eventId);
   return out;
@@ -149,20 +150,14 @@ function* summary(tx: ReadTx, store: Store, roomId: string, userId: string): Op<
   return { 'm.heroes': heroes.slice(0, 5), 'm.joined_member_count': joined, 'm.invited_member_count': invited };
 }
 
-/** Whether the user's membership before `e` (their own membership event) was join. */
-function* wasJoinedBefore(tx: ReadTx, store: Store, e: StoredEvent | undefined, userId: string): Op<boolean> {
-  if (!e?.stateBefore) return false;
-  const id = yield* store.state.get(tx, e.stateBefore, 'm.room.member', userId);
-  return id !== undefined && (yield* store.events.get(tx, id))?.membership === 'join';
-}
-
 export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<Record<string, unknown> | undefined> {
   const { store, userId, since } = ctx;
   const roomId = m.roomId;
   const memberEvent = yield* store.events.get(tx, m.eventId);
   const newlyJoined = since !== undefined && (memberEvent?.streamPos ?? 0) > since.events;
   const fromStart = since === undefined || newlyJoined;
-  const vis = new VisibilityChecker(store, userId, true);
+  const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+  const ser = new ClientEventSerializer(store, ctx.now, userId, vis);
   const after = fromStart ? 0 : since.events;
   const tl = roomAllowed(ctx.filter.timeline, roomId)
     ? yield* selectTimeline(tx, ctx, roomId, after, ctx.next.events, vis)
@@ -170,7 +165,7 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   const startSnap = tl.events.length > 0 ? tl.events[0]!.stateBefore ?? 0 : yield* store.state.currentSnapshot(tx, roomId);
   const mode = fromStart || ctx.fullState ? 'full' : tl.limited ? 'delta' : 'none';
   const sinceSnap = mode === 'delta' ? yield* snapshotAt(tx, store, roomId, since!.events) : 0;
-  const state = roomAllowed(ctx.filter.state, roomId) ? yield* stateSection(tx, ctx, roomId, startSnap, mode, sinceSnap, tl.events) : [];
+  const state = roomAllowed(ctx.filter.state, roomId) ? yield* stateSection(tx, ctx, ser, roomId, startSnap, mode, sinceSnap, tl.events) : [];
 
   const ephemeral: ClientEvent[] = [];
   if (roomAllowed(ctx.filter.ephemeral, roomId)) {
@@ -198,7 +193,7 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   const memberChange = fromStart || tl.events.some((e) => e.type === 'm.room.member') || state.some((e) => e.type === 'm.room.member');
   return {
     state: { events: state },
-    timeline: { events: tl.events.map((e) => toClientEvent(e, ctx.now)), limited: tl.limited, prev_batch: prevBatch },
+    timeline: { events: yield* ser.serializeMany(tx, tl.events, { includeRoomId: false }), limited: tl.limited, prev_batch: prevBatch },
     ephemeral: { events: ephemeral },
     account_data: { events: accountData },
     unread_notifications: yield* unreadCounts(tx, store, roomId, userId, memberEvent),
@@ -244,21 +239,21 @@ export function* leftRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<R
   const isNew = since !== undefined && leftPos > since.events;
   if (!isNew && !(ctx.filter.includeLeave && (since === undefined || ctx.fullState))) return undefined;
   const roomId = m.roomId;
-  const vis = new VisibilityChecker(store, userId, yield* wasJoinedBefore(tx, store, e, userId));
+  const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+  const ser = new ClientEventSerializer(store, ctx.now, userId, vis);
   const after = isNew ? since.events : 0;
   const tl = yield* selectTimeline(tx, ctx, roomId, after, leftPos, vis);
   const startSnap = tl.events.length > 0 ? tl.events[0]!.stateBefore ?? 0 : e?.stateAfter ?? 0;
   const mode = !isNew || ctx.fullState ? 'full' : tl.limited ? 'delta' : 'none';
   const sinceSnap = mode === 'delta' ? yield* snapshotAt(tx, store, roomId, since!.events) : 0;
-  const state = yield* stateSection(tx, ctx, roomId, startSnap, mode, sinceSnap, tl.events);
+  const state = yield* stateSection(tx, ctx, ser, roomId, startSnap, mode, sinceSnap, tl.events);
   const firstPos = tl.events[0]?.streamPos;
   const accountData: ClientEvent[] = [];
   for (const a of ctx.accountDataByRoom.get(roomId) ?? []) accountData.push({ type: a.type, content: JSON.parse(decoder.decode(a.content)) });
   return {
     state: { events: state },
-    timeline: { events: tl.events.map((x) => toClientEvent(x, ctx.now)), limited: tl.limited, prev_batch: encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : leftPos }) },
+    timeline: { events: yield* ser.serializeMany(tx, tl.events, { includeRoomId: false }), limited: tl.limited, prev_batch: encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : leftPos }) },
     account_data: { events: accountData },
   };
 }
 
-export { parseEventJson };

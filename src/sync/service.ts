@@ -9,7 +9,7 @@ import type { Membership } from '../store/repositories/membership.js';
 import type { Receipt } from '../store/repositories/receipts.js';
 import type { Op, ReadTx } from '../store/trees.js';
 import type { PresenceState } from '../users/service.js';
-import type { ClientEvent } from './client-event.js';
+import type { ClientEvent } from '../rooms/read/client-event.js';
 import type { SyncDeps } from './deps.js';
 import { DEFAULT_FILTER, eventAllowed, parseSyncFilter, roomAllowed, type SyncFilter } from './filter.js';
 import { LazyMembersCache } from './lazy-members.js';

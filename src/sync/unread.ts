@@ -4,7 +4,7 @@
 import type { Store } from '../store/index.js';
 import type { StoredEvent } from '../store/repositories/events.js';
 import type { Op, ReadTx } from '../store/trees.js';
-import { parseEventJson } from './client-event.js';
+import { parseEventJson } from '../rooms/read/client-event.js';
 
 const NOTIFYING = new Set(['m.room.message', 'm.room.encrypted', 'm.sticker', 'm.call.invite', 'm.poll.start']);
 /** Counts stop here (clients show "99+" long before). */

@@ -298,10 +298,11 @@ describe('ephemeral events', () => {
   test('typing expires after its timeout', async () => {
     const roomId = await createRoom(alice);
     await ok(bob, 'POST', `${V3}/join/${enc(roomId)}`, {});
-    await ok(bob, 'PUT', `${V3}/rooms/${enc(roomId)}/typing/${enc(bob.userId)}`, { typing: true, timeout: 100 });
+    await ok(bob, 'PUT', `${V3}/rooms/${enc(roomId)}/typing/${enc(bob.userId)}`, { typing: true, timeout: 1500 });
+    // (long enough for a loaded machine's initial sync to see it first)
     const s1 = await sync(alice);
     assert.deepEqual(s1.rooms.join[roomId].ephemeral.events.find((e: Json) => e.type === 'm.typing').content.user_ids, [bob.userId]);
-    const s2 = await sync(alice, { since: s1.next_batch, timeout: '3000' });
+    const s2 = await sync(alice, { since: s1.next_batch, timeout: '8000' });
     assert.deepEqual(s2.rooms.join[roomId].ephemeral.events.find((e: Json) => e.type === 'm.typing').content.user_ids, []);
   });
 
