@@ -397,6 +397,7 @@ export class RoomServiceImpl implements RoomService {
 
   async setState(requester: Requester, roomId: string, type: string, stateKey: string, content: Record<string, unknown>): Promise<SentEvent> {
     this.rulesOf(roomId);
+    if (type === 'm.room.canonical_alias' && stateKey === '') await this.checkCanonicalAlias(roomId, content);
     const r = await this.pipeline.queue.run(roomId, async () => {
       // Putting the same content again by the same sender changes nothing: answer the current event.
       const existing = this.currentEvent(roomId, type, stateKey);
@@ -407,6 +408,21 @@ export class RoomServiceImpl implements RoomService {
       return this.sendLocked(this.rulesOf(roomId), roomId, requester.userId, type, stateKey, content);
     });
     return this.sent(r);
+  }
+
+  /** client-server-api#put_matrixclientv3roomsroomidstateeventtypestatekey: every alias must be well formed and, if ours, point here. */
+  private async checkCanonicalAlias(roomId: string, content: Record<string, unknown>): Promise<void> {
+    const aliases: unknown[] = [];
+    if (content.alias !== undefined && content.alias !== null) aliases.push(content.alias);
+    if (content.alt_aliases !== undefined) {
+      if (!Array.isArray(content.alt_aliases)) throw invalidParam('alt_aliases must be a list of room aliases');
+      aliases.push(...content.alt_aliases);
+    }
+    for (const alias of aliases) {
+      if (typeof alias !== 'string' || !/^#[^:]+:.+$/.test(alias)) throw invalidParam(`${JSON.stringify(alias)} is not a room alias`);
+      if (domainOf(alias) !== this.deps.serverName) continue; // remote aliases would need a federation query
+      if ((await this.aliases.resolve(alias)) !== roomId) throw new MatrixError(400, 'M_BAD_ALIAS', `The alias ${alias} does not point to this room`);
+    }
   }
 
   async redact(requester: Requester, roomId: string, eventId: string, reason: string | undefined, txnId: string): Promise<SentEvent> {

@@ -270,3 +270,16 @@ test('one writer per room: concurrent sends form one chain per room (no forks), 
     }
   });
 });
+
+test('canonical alias state: local aliases must point to the room (M_BAD_ALIAS), malformed ones are M_INVALID_PARAM', async () => {
+  await withHarness(async (h) => {
+    const a = await h.rooms.createRoom(alice, { room_alias_name: 'first' });
+    const b = await h.rooms.createRoom(alice, { room_alias_name: 'second' });
+    await rejects(h.rooms.setState(alice, a.room_id, 'm.room.canonical_alias', '', { alias: `#second:${SERVER}` }), 'M_BAD_ALIAS');
+    await rejects(h.rooms.setState(alice, a.room_id, 'm.room.canonical_alias', '', { alias: `#first:${SERVER}`, alt_aliases: ['nope'] }), 'M_INVALID_PARAM');
+    await rejects(h.rooms.setState(alice, a.room_id, 'm.room.canonical_alias', '', { alt_aliases: [`#unknown:${SERVER}`] }), 'M_BAD_ALIAS');
+    await h.rooms.setState(alice, a.room_id, 'm.room.canonical_alias', '', { alias: `#first:${SERVER}`, alt_aliases: ['#elsewhere:remote.example'] });
+    assert.deepEqual(stateContent(h, a.room_id, 'm.room.canonical_alias')!.alt_aliases, ['#elsewhere:remote.example']);
+    await h.rooms.setState(alice, b.room_id, 'm.room.canonical_alias', '', {});
+  });
+});
