@@ -23,6 +23,7 @@ import { RoomServiceImpl } from '../rooms/room-service.js';
 import type { RoomEventSink } from '../rooms/pipeline/types.js';
 import type { UserEvents, UserService } from '../users/service.js';
 import { createUserService } from '../users/index.js';
+import { RoomReaderImpl } from '../rooms/read/reader.js';
 import { domainOf } from '../matrix/ids.js';
 import { loadOrCreateSigningKey, type LoadedSigningKey } from './signing-key.js';
 import { SyncNotifier } from '../sync/notifier.js';
@@ -107,7 +108,7 @@ export async function buildServer(config: MyelinConfig, opts: StartOptions = {})
       config, serverName: config.server_name, store, kernels, clock, log, metrics, signingKey, registration,
       users,
       rooms,
-      roomReader: {},
+      roomReader: new RoomReaderImpl({ store, clock, serverName: config.server_name }),
       sync,
       notifier,
     };

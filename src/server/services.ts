@@ -15,8 +15,8 @@ export interface Clock {
   now(): number;
 }
 
-// TODO(S4): replace with `import type { RoomReader } from '../rooms/read/reader.js'`.
-export interface RoomReader { readonly __placeholder?: 'S4 RoomReader' }
+import type { RoomReader } from '../rooms/read/reader.js';
+export type { RoomReader };
 import type { SyncService } from '../sync/service.js';
 import type { Notifier } from '../sync/notifier.js';
 export type { SyncService, Notifier };

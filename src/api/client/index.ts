@@ -8,6 +8,7 @@ import { capabilitiesRoute } from './server-info/capabilities.js';
 import { usersRoutes } from './account/routes.js';
 import { roomWriteRoutes } from './rooms/routes.js';
 import { syncRoutes } from './sync/routes.js';
+import { roomReadRoutes } from './rooms-read/routes.js';
 
 export const clientRoutes: readonly AnyRoute[] = [
   // server info (S1)
@@ -19,6 +20,8 @@ export const clientRoutes: readonly AnyRoute[] = [
   ...usersRoutes,
   // room writes: createRoom, membership, send, state, redact (S2)
   ...roomWriteRoutes,
+  // room reads: state, members, messages, context, event, relations, aliases, directory (S4)
+  ...roomReadRoutes,
   // sync, typing, receipts, read markers, to-device (S5)
   ...syncRoutes,
 ];

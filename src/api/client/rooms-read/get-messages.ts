@@ -1,0 +1,29 @@
+// GET /_matrix/client/v3/rooms/{roomId}/messages — client-server-api#get_matrixclientv3roomsroomidmessages
+// `from` is optional (v1.3+): backwards from the end of the room, forwards from its start.
+import { route } from '../../route.js';
+import { parseRoomEventFilter } from '../../../rooms/read/filter.js';
+import { dirQuery, intQuery, optionalQuery, roomIdParam } from './params.js';
+
+export const getMessagesRoute = route({
+  method: 'GET',
+  path: '/_matrix/client/{v}/rooms/{roomId}/messages',
+  auth: 'access_token',
+  rateLimit: 'none',
+  spec: 'client-server-api#get_matrixclientv3roomsroomidmessages',
+  handler: async ({ services, requester, params, query }) => {
+    const roomId = roomIdParam(params);
+    const dir = dirQuery(query);
+    const from = optionalQuery(query, 'from');
+    const to = optionalQuery(query, 'to');
+    const limit = intQuery(query, 'limit');
+    const filter = parseRoomEventFilter(query.get('filter'));
+    return {
+      body: await services.roomReader.messages(requester.userId, roomId, {
+        dir, filter,
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+      }),
+    };
+  },
+});

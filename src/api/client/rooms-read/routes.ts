@@ -1,0 +1,28 @@
+// The room read endpoints (S4), listed once in src/api/client/index.ts.
+import type { AnyRoute } from '../../route.js';
+import { getStateRoute } from './get-state.js';
+import { getStateEventEmptyKeyRoute, getStateEventRoute } from './get-state-event.js';
+import { getMembersRoute } from './get-members.js';
+import { getJoinedMembersRoute } from './get-joined-members.js';
+import { getJoinedRoomsRoute } from './get-joined-rooms.js';
+import { getMessagesRoute } from './get-messages.js';
+import { getContextRoute } from './get-context.js';
+import { getEventRoute } from './get-event.js';
+import { getRoomAliasesRoute } from './get-room-aliases.js';
+import { directoryRoutes } from '../directory/routes.js';
+import { relationsRoutes } from '../relations/get-relations.js';
+
+export const roomReadRoutes: readonly AnyRoute[] = [
+  getStateRoute,
+  getStateEventRoute,
+  getStateEventEmptyKeyRoute,
+  getMembersRoute,
+  getJoinedMembersRoute,
+  getJoinedRoomsRoute,
+  getMessagesRoute,
+  getContextRoute,
+  getEventRoute,
+  getRoomAliasesRoute,
+  ...directoryRoutes,
+  ...relationsRoutes,
+];
