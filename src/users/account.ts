@@ -25,7 +25,7 @@ export async function changePassword(
   const hash = await hashPassword(request.new_password, ctx.passwordHashing);
   const { store } = ctx;
   await store.write((tx) => store.accounts.setPasswordHash(tx, userId, hash));
-  ctx.uia.finish(sessionId);
+  await ctx.uia.finish(sessionId);
   // Other sessions end (spec default); the one that asked keeps working.
   if (request.logout_devices !== false) await revokeAllDevices(ctx, userId, requester?.userId === userId ? requester.deviceId : undefined);
   ctx.log?.info({ user_id: userId }, 'password changed');
@@ -42,7 +42,7 @@ export async function deactivate(
     if (request.erase === true) yield* store.profiles.put(tx, userId, {});
     return (yield* store.membership.ofUser(tx, userId)).filter((m) => m.membership === 'join' || m.membership === 'invite' || m.membership === 'knock');
   });
-  ctx.uia.finish(sessionId);
+  await ctx.uia.finish(sessionId);
   await revokeAllDevices(ctx, userId, undefined);
 
   // Leave (or reject invites to / retract knocks on) every room, as the user.

@@ -42,7 +42,7 @@ export function usersContext(deps: UserServiceDeps): UsersContext {
   return {
     ...deps,
     ...(passwordHashing !== undefined ? { passwordHashing } : {}),
-    uia: new UiaSessions(deps.clock),
+    uia: new UiaSessions(deps.store, deps.clock),
     events: deps.events ?? {},
     rooms: deps.rooms ?? (() => undefined),
   };

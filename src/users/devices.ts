@@ -55,6 +55,6 @@ export async function deleteDevices(ctx: UsersContext, requester: Requester, dev
   const { sessionId } = await ctx.uia.check(op, auth, PASSWORD_FLOWS, passwordStage(ctx, requester.userId));
   const { store } = ctx;
   const pos = await store.write((tx) => deleteDevicesOf(ctx, tx, requester.userId, deviceIds));
-  ctx.uia.finish(sessionId);
+  await ctx.uia.finish(sessionId);
   notifyDeviceList(ctx, requester.userId, pos);
 }

@@ -63,7 +63,7 @@ export async function register(ctx: UsersContext, request: RegisterRequest, kind
   const username = request.username ?? (uia.saved.username as string | undefined);
   const userId = username !== undefined ? userIdFor(username, ctx.serverName) : `@${generatedLocalpart()}:${ctx.serverName}`;
   const result = await createAccount(ctx, userId, request.password, request, false);
-  ctx.uia.finish(uia.sessionId);
+  await ctx.uia.finish(uia.sessionId);
   return result;
 }
 

@@ -1,5 +1,9 @@
 // UIA sessions on their own: rounds, completed stages, binding to one operation, expiry.
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type Store } from '../../src/store/index.js';
 import assert from 'node:assert/strict';
 import { MatrixError } from '../../src/api/errors.js';
 import { UIA_SESSION_TTL_MS, UiaSessions } from '../../src/users/uia.js';
@@ -19,6 +23,16 @@ async function rejection(p: Promise<unknown>): Promise<MatrixError> {
 }
 
 describe('UiaSessions', () => {
+  let dir: string;
+  let store: Store;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'myelin-uia-'));
+    store = await openStore({ backend: 'lmdb', path: dir });
+  });
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const verify = (stage: string, auth: Record<string, unknown>) => {
     if (auth.ok !== true) throw new MatrixError(403, 'M_FORBIDDEN', `bad ${stage}`);
     return stage === 'a.one' ? { userId: '@u:x' } : {};
@@ -26,7 +40,7 @@ describe('UiaSessions', () => {
 
   it('walks a two-stage flow, reporting completed stages', async () => {
     let now = 1000;
-    const uia = new UiaSessions({ now: () => now });
+    const uia = new UiaSessions(store, { now: () => now });
     const first = await rejection(uia.check('op', undefined, offer, verify));
     assert.equal(first.status, 401);
     assert.equal(first.errcode, '');
@@ -50,13 +64,14 @@ describe('UiaSessions', () => {
     now += 1000;
     const done = await uia.check('op', { type: 'a.two', session, ok: true }, offer, verify);
     assert.equal(done.userId, '@u:x');
-    uia.finish(session);
-    assert.equal(uia.size, 0);
+    assert.ok(await store.read((tx) => store.uiaSessions.get(tx, session)), 'kept in the store between rounds');
+    await uia.finish(session);
+    assert.equal(await store.read((tx) => store.uiaSessions.get(tx, session)), undefined);
   });
 
   it('binds a session to its operation and expires it', async () => {
     let now = 0;
-    const uia = new UiaSessions({ now: () => now });
+    const uia = new UiaSessions(store, { now: () => now });
     const first = await rejection(uia.check('delete:A', undefined, offer, verify));
     const session = (first.toJSON() as { session: string }).session;
     const other = await rejection(uia.check('delete:B', { type: 'b.only', session, ok: true }, offer, verify));
@@ -66,8 +81,22 @@ describe('UiaSessions', () => {
     assert.equal(expired.status, 400);
   });
 
+  it('another instance over the same store continues a session; expired ones are swept', async () => {
+    let now = 50_000_000;
+    const clock = { now: () => now };
+    const a = new UiaSessions(store, clock);
+    const b = new UiaSessions(store, clock);
+    const first = await rejection(a.check('op2', undefined, offer, verify));
+    const session = (first.toJSON() as { session: string }).session;
+    const done = await b.check('op2', { type: 'b.only', session, ok: true }, offer, verify);
+    assert.equal(done.sessionId, session);
+    now += UIA_SESSION_TTL_MS + 1;
+    await rejection(a.check('op3', undefined, offer, verify));
+    assert.equal(await store.read((tx) => store.uiaSessions.get(tx, session)), undefined, 'swept when a new session starts');
+  });
+
   it('refuses stages not offered and malformed auth', async () => {
-    const uia = new UiaSessions({ now: () => 0 });
+    const uia = new UiaSessions(store, { now: () => 0 });
     const e = await rejection(uia.check('op', { type: 'm.login.dummy' }, offer, verify));
     assert.equal(e.status, 401);
     assert.equal(e.errcode, 'M_UNRECOGNIZED');
@@ -76,7 +105,7 @@ describe('UiaSessions', () => {
   });
 
   it('a single-stage flow completes in one round with auth but never without', async () => {
-    const uia = new UiaSessions({ now: () => 0 });
+    const uia = new UiaSessions(store, { now: () => 0 });
     await rejection(uia.check('op', undefined, { flows: [{ stages: ['m.login.dummy'] }] }, () => ({})));
     const ok = await uia.check('op', { type: 'm.login.dummy' }, { flows: [{ stages: ['m.login.dummy'] }] }, () => ({}));
     assert.equal(typeof ok.sessionId, 'string');
