@@ -60,6 +60,10 @@ Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
     io.stdout.write(`myelin: clients connect to ${publicBaseUrl(server.config)}\n`);
 
     const running = server;
+    // A rejected promise nobody awaited is a bug to log, not a reason to drop every client.
+    const log = running.services.log;
+    const onRejection = (reason: unknown) => log.error({ err: reason }, 'unhandled promise rejection');
+    process.on('unhandledRejection', onRejection);
     await new Promise<void>((resolveStop) => {
       onStop = (signal: string) => {
         io.stdout.write(`myelin: ${signal}, stopping\n`);
@@ -72,6 +76,7 @@ Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
     });
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
+    process.off('unhandledRejection', onRejection);
     return 0;
   },
 };
