@@ -35,10 +35,10 @@ export interface RoomsHarness {
   close(): Promise<void>;
 }
 
-export async function roomsHarness(opts: { defaultRoomVersion?: string } = {}): Promise<RoomsHarness> {
+export async function roomsHarness(opts: { defaultRoomVersion?: string; kernels?: Kernels } = {}): Promise<RoomsHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'myelin-rooms-'));
   const store = await openStore({ backend: 'lmdb', path: dir, mapSize: 256 * 1024 * 1024 });
-  const k = kernels();
+  const k = opts.kernels ?? kernels();
   const signingKey = signingKeyFor(SERVER);
   const keyRing = new StaticKeyRing(k).addSigningKey(signingKey);
   const notified: RoomsHarness['notified'] = [];

@@ -8,6 +8,8 @@ import { authStateFromEvents } from '../../src/matrix/auth/index.js';
 import type { Pdu } from '../../src/matrix/pdu.js';
 import type { SigningKey } from '../../src/matrix/signing.js';
 import { EventDropped, type PipelineResult } from '../../src/rooms/pipeline/index.js';
+import type { Kernels } from '../../src/accel/types.js';
+import { kernelsUnderTest } from '../helpers/kernels.js';
 import { requester, roomsHarness, signingKeyFor, stateContent, type RoomsHarness } from './helpers.js';
 
 const REMOTE = 'remote.example';
@@ -20,8 +22,8 @@ interface Setup {
   readonly roomId: string;
 }
 
-async function setup(version = '10'): Promise<Setup> {
-  const h = await roomsHarness();
+async function setup(version = '10', k?: Kernels): Promise<Setup> {
+  const h = await roomsHarness(k ? { kernels: k } : {});
   const remoteKey = signingKeyFor(REMOTE, 'ed25519:r1');
   h.keyRing.addSigningKey(remoteKey);
   const { room_id } = await h.rooms.createRoom(alice, { preset: 'public_chat', room_version: version });
@@ -265,3 +267,24 @@ test('events of different rooms in one batch; each room in order', async () => {
     await s.h.close();
   }
 });
+
+for (const k of kernelsUnderTest()) {
+  test(`kernel path ${k.path}: signatures batch-verified, forgeries dropped, content hash mismatches redacted`, async () => {
+    const s = await setup('10', k);
+    try {
+      const joins = [rita, `@ron:${REMOTE}`, `@rex:${REMOTE}`].map((u) => remote(s, 'm.room.member', { membership: 'join' }, { stateKey: u, sender: u }));
+      const forged = structuredClone(joins[1]!.json);
+      (forged.content as Record<string, unknown>).membership = 'ban'; // signed content changed: signature fails
+      const tampered = structuredClone(joins[2]!.json);
+      (tampered.content as Record<string, unknown>).displayname = 'added'; // unsigned-by-redaction content: hash fails only
+      const rules = s.h.rooms.events.roomRules(s.roomId)!;
+      const out = await s.h.rooms.pipeline.receive([joins[0]!.json, forged, tampered].map((json) => ({ rules, json })));
+      assert.equal((out[0] as PipelineResult).status, 'timeline');
+      assert.ok(out[1] instanceof EventDropped && out[1].step === 'signatures');
+      assert.equal((out[2] as PipelineResult).status, 'timeline');
+      assert.equal(s.h.rooms.events.pdu(joins[2]!.eventId)!.content.displayname, undefined);
+    } finally {
+      await s.h.close();
+    }
+  });
+}
