@@ -89,26 +89,28 @@ export class MatrixClient {
   rateLimitedWaitMs = 0;
 
   /**
-   * A request that must succeed (2xx); returns the parsed body and latency.
-   * A 429 is retried after the server's retry_after_ms (as a client would);
-   * the latency then includes the wait, and the count is reported.
+   * A request, with 429 answers retried after the server's retry_after_ms (as
+   * a client would); the latency then includes the waits, and they are counted.
    */
-  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, accessToken?: string): Promise<{ body: T; latencyNs: number; bytes: number }> {
+  async requestRetrying(method: string, path: string, body?: unknown, accessToken?: string): Promise<ApiResponse> {
     let waitedNs = 0;
     for (let attempt = 0; ; attempt++) {
       const r = await this.request(method, path, body, accessToken);
-      if (r.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
-        const advised = Number((r.body as { retry_after_ms?: unknown } | undefined)?.retry_after_ms);
-        const waitMs = Math.min(Number.isFinite(advised) && advised > 0 ? advised : 1000, 5000);
-        this.rateLimited++;
-        this.rateLimitedWaitMs += waitMs;
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
-        waitedNs += r.latencyNs + waitMs * 1e6;
-        continue;
-      }
-      if (r.status < 200 || r.status >= 300) throw new MatrixApiError(method, path, r.status, r.body);
-      return { body: r.body as T, latencyNs: r.latencyNs + waitedNs, bytes: r.bytes };
+      if (r.status !== 429 || attempt >= MAX_RATE_LIMIT_RETRIES) return waitedNs ? { ...r, latencyNs: r.latencyNs + waitedNs } : r;
+      const advised = Number((r.body as { retry_after_ms?: unknown } | undefined)?.retry_after_ms);
+      const waitMs = Math.min(Number.isFinite(advised) && advised > 0 ? advised : 1000, 5000);
+      this.rateLimited++;
+      this.rateLimitedWaitMs += waitMs;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      waitedNs += r.latencyNs + waitMs * 1e6;
     }
+  }
+
+  /** A request that must succeed (2xx), 429s retried; returns the parsed body and latency. */
+  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, accessToken?: string): Promise<{ body: T; latencyNs: number; bytes: number }> {
+    const r = await this.requestRetrying(method, path, body, accessToken);
+    if (r.status < 200 || r.status >= 300) throw new MatrixApiError(method, path, r.status, r.body);
+    return { body: r.body as T, latencyNs: r.latencyNs, bytes: r.bytes };
   }
 
   /** Registers a user (or logs in when the name is taken) and returns a session. */
@@ -116,7 +118,7 @@ export class MatrixClient {
     if (this.target.sharedSecret) return this.registerWithSharedSecret(username, password);
     let auth: Record<string, unknown> | undefined;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const r = await this.request('POST', '/_matrix/client/v3/register', { username, password, ...(auth ? { auth } : {}) });
+      const r = await this.requestRetrying('POST', '/_matrix/client/v3/register', { username, password, ...(auth ? { auth } : {}) });
       const body = (r.body ?? {}) as Record<string, unknown>;
       if (r.status === 200) return { userId: String(body.user_id), accessToken: String(body.access_token) };
       if (r.status === 400 && body.errcode === 'M_USER_IN_USE') return this.login(username, password);
@@ -146,7 +148,7 @@ export class MatrixClient {
     const path = '/_synapse/admin/v1/register';
     const { body: n } = await this.call<{ nonce: string }>('GET', path);
     const mac = createHmac('sha1', this.target.sharedSecret!).update(`${n.nonce}\0${username}\0${password}\0notadmin`).digest('hex');
-    const r = await this.request('POST', path, { nonce: n.nonce, username, password, admin: false, mac });
+    const r = await this.requestRetrying('POST', path, { nonce: n.nonce, username, password, admin: false, mac });
     const body = (r.body ?? {}) as Record<string, unknown>;
     if (r.status === 200) return { userId: String(body.user_id), accessToken: String(body.access_token) };
     if (r.status === 400 && body.errcode === 'M_USER_IN_USE') return this.login(username, password);
