@@ -4,7 +4,6 @@
 // It is the pipeline's RoomEventSink and UserService's UserEvents. A woken waiter
 // recomputes its sync and waits again when nothing was for it (so waking too many is
 // only extra work, never a wrong answer).
-import type { Gauge } from 'prom-client';
 import type { RoomEventSink } from '../rooms/pipeline/types.js';
 import type { UserEvents } from '../users/service.js';
 
@@ -43,7 +42,8 @@ export class SyncNotifier implements Notifier {
   presencePos = 0;
   private readonly presence = new Map<string, number>();
 
-  constructor(private readonly gauge?: Pick<Gauge, 'set'>) {}
+  /** `gauge`: the sync-waiters metric (prom-client Gauge) */
+  constructor(private readonly gauge?: { set(value: number): void }) {}
 
   get waiterCount(): number {
     return this.entries.size;
