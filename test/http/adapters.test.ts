@@ -68,6 +68,19 @@ for (const adapter of ['node', 'uws'] as const) {
       await assert.rejects(fetch(url), 'no longer listening');
     });
 
+    it('large responses (a big initial /sync) arrive whole', async () => {
+      const big = Buffer.alloc(6 * 1024 * 1024);
+      for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
+      const { server } = await listen(async () => ({ status: 200, headers: { 'content-type': 'application/octet-stream' }, body: big }), { adapter, host: '127.0.0.1', port: 0, maxBodyBytes: 1024 });
+      try {
+        const res = await fetch(`http://127.0.0.1:${server.port}/sync`);
+        assert.equal(res.status, 200);
+        assert.ok(Buffer.from(await res.arrayBuffer()).equals(big));
+      } finally {
+        await server.close();
+      }
+    });
+
     it('a handler that rejects still gets a 500 M_UNKNOWN answer', async () => {
       const { server } = await listen(async () => { throw new Error('bug'); }, { adapter, host: '127.0.0.1', port: 0, maxBodyBytes: 1024 });
       try {
