@@ -25,6 +25,8 @@ export interface UsersContext extends UserServiceDeps {
   readonly uia: UiaSessions;
   readonly events: UserEvents;
   readonly rooms: () => RoomService | undefined;
+  /** when each device's last_seen_ts was last written by this process ("userId|deviceId" → ms) */
+  readonly lastSeen: Map<string, number>;
 }
 
 /**
@@ -45,5 +47,6 @@ export function usersContext(deps: UserServiceDeps): UsersContext {
     uia: new UiaSessions(deps.store, deps.clock),
     events: deps.events ?? {},
     rooms: deps.rooms ?? (() => undefined),
+    lastSeen: new Map(),
   };
 }

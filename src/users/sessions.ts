@@ -51,6 +51,28 @@ export function notifyDeviceList(ctx: UsersContext, userId: string, pos: number 
   if (pos !== undefined) ctx.events.deviceListChanged?.(userId, pos);
 }
 
+/** last_seen_ts is written at most this often per device (a write per request would cost every request). */
+const LAST_SEEN_EVERY_MS = 5 * 60 * 1000;
+
+/** Record that a device was used (GET /devices shows last_seen_ts); throttled, never fails the request. */
+function touchDevice(ctx: UsersContext, userId: string, deviceId: string, now: number): void {
+  const key = `${userId}|${deviceId}`;
+  const last = ctx.lastSeen.get(key);
+  if (last !== undefined && now - last < LAST_SEEN_EVERY_MS) return;
+  ctx.lastSeen.set(key, now);
+  const { store } = ctx;
+  void (async () => {
+    try {
+      await store.write(function* (tx) {
+        const device = yield* store.devices.get(tx, userId, deviceId);
+        if (device !== undefined) yield* store.devices.upsert(tx, { ...device, lastSeenTs: now });
+      });
+    } catch (err) {
+      ctx.log?.debug({ err, user_id: userId }, 'could not record device last_seen_ts');
+    }
+  })();
+}
+
 /** The requester of a token, or null (unknown, expired, or the account is gone). */
 export function authenticateToken(ctx: UsersContext, token: string): Promise<Requester | null> | Requester | null {
   const { store } = ctx;
@@ -64,7 +86,14 @@ export function authenticateToken(ctx: UsersContext, token: string): Promise<Req
     if (account === undefined || account.deactivated) return null;
     return { userId: owner.userId, deviceId: owner.deviceId, accessTokenId: accessTokenId(token), isGuest: account.guest };
   });
-  return isPromiseLike(result) ? Promise.resolve(result) : result;
+  if (isPromiseLike(result)) {
+    return Promise.resolve(result).then((r) => {
+      if (r !== null) touchDevice(ctx, r.userId, r.deviceId, now);
+      return r;
+    });
+  }
+  if (result !== null) touchDevice(ctx, result.userId, result.deviceId, now);
+  return result;
 }
 
 function isPromiseLike<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {

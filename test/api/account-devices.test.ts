@@ -32,6 +32,19 @@ describe('devices', () => {
     assert.equal((await get(`/devices/${phone.deviceId}`)).json.display_name, 'Old phone', 'no display_name: unchanged');
   });
 
+  it('a device used with its token gets last_seen_ts', async () => {
+    const laptop = await loginUser(server, 'alice', 'pw-alice');
+    let seen: number | undefined;
+    for (let i = 0; i < 50 && seen === undefined; i++) {
+      // the write is throttled and happens beside the request: give it a moment
+      await get('/account/whoami', laptop.accessToken);
+      await new Promise((r) => setTimeout(r, 10));
+      seen = (await get(`/devices/${laptop.deviceId}`)).json.last_seen_ts;
+    }
+    assert.equal(typeof seen, 'number');
+    assert.ok(Math.abs(Date.now() - seen!) < 60_000);
+  });
+
   it('unknown devices are 404 M_NOT_FOUND; other users\' devices are not visible', async () => {
     let res = await get('/devices/NOSUCHDEVICE');
     assert.equal(res.status, 404);
