@@ -73,8 +73,4 @@ export const DEFAULT_CONFIG: MyelinConfig = {
     // Room version for createRoom without room_version (any of 1–12 on request).
     default_room_version: '10',
   },
-  sync: {
-    // Upper bound on /sync's long-poll `timeout`.
-    max_timeout_ms: 60_000,
-  },
 };

@@ -47,7 +47,6 @@ export interface MyelinConfig {
     readonly server: string;
   };
   readonly rooms: { readonly default_room_version: string };
-  readonly sync: { readonly max_timeout_ms: number };
 }
 
 /** Deep partial, for YAML files, env overrides and test overrides. */

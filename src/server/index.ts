@@ -13,21 +13,21 @@ import { publicBaseUrl } from '../config/index.js';
 import type { MyelinConfig } from '../config/types.js';
 import { listen } from '../http/index.js';
 import type { HttpServer, RequestHandler } from '../http/types.js';
+import { domainOf } from '../matrix/ids.js';
+import type { RoomEventSink } from '../rooms/pipeline/types.js';
+import { RoomReaderImpl } from '../rooms/read/reader.js';
+import { RoomServiceImpl } from '../rooms/room-service.js';
 import { openStore, type Store } from '../store/index.js';
+import { SyncNotifier } from '../sync/notifier.js';
+import { SyncServiceImpl } from '../sync/service.js';
+import { createUserService } from '../users/index.js';
+import type { UserService } from '../users/service.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import { opsRoutes } from './ops-routes.js';
 import { registrationPolicy, type RegistrationPolicy } from './registration-token.js';
 import type { Clock, Notifier, Services } from './services.js';
-import { RoomServiceImpl } from '../rooms/room-service.js';
-import type { RoomEventSink } from '../rooms/pipeline/types.js';
-import type { UserEvents, UserService } from '../users/service.js';
-import { createUserService } from '../users/index.js';
-import { RoomReaderImpl } from '../rooms/read/reader.js';
-import { domainOf } from '../matrix/ids.js';
 import { loadOrCreateSigningKey, type LoadedSigningKey } from './signing-key.js';
-import { SyncNotifier } from '../sync/notifier.js';
-import { SyncServiceImpl } from '../sync/service.js';
 
 export interface StartOptions {
   /** a logger to use (else one is made from config.logging on stdout) */
@@ -73,7 +73,6 @@ export async function buildServer(config: MyelinConfig, opts: StartOptions = {})
     const signingKey = await loadOrCreateSigningKey(store, kernels, config.server_name, clock.now());
     const registration = registrationPolicy(config);
 
-    // Services of the other wave-2 owners are wired here as they land (see services.ts TODOs).
     const notifier: Notifier = new SyncNotifier(metrics.syncWaiters);
     // RoomService is built below and reads profiles from UserService: reached lazily (S3).
     let roomService: RoomServiceImpl | undefined;

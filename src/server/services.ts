@@ -4,22 +4,21 @@ import type { Logger } from 'pino';
 import type { Kernels } from '../accel/types.js';
 import type { MyelinConfig } from '../config/types.js';
 import type { SigningKey } from '../matrix/signing.js';
-import type { Store } from '../store/index.js';
-import type { Metrics } from './metrics.js';
-import type { UserService } from '../users/service.js';
+import type { RoomReader } from '../rooms/read/reader.js';
 import type { RoomService } from '../rooms/service.js';
+import type { Store } from '../store/index.js';
+import type { Notifier } from '../sync/notifier.js';
+import type { SyncService } from '../sync/service.js';
+import type { UserService } from '../users/service.js';
+import type { Metrics } from './metrics.js';
 import type { RegistrationPolicy } from './registration-token.js';
+
+export type { Notifier, RoomReader, SyncService };
 
 export interface Clock {
   /** milliseconds since the epoch */
   now(): number;
 }
-
-import type { RoomReader } from '../rooms/read/reader.js';
-export type { RoomReader };
-import type { SyncService } from '../sync/service.js';
-import type { Notifier } from '../sync/notifier.js';
-export type { SyncService, Notifier };
 
 export interface Services {
   readonly config: MyelinConfig;
@@ -35,9 +34,14 @@ export interface Services {
   readonly signingKey: SigningKey;
   /** who may register: open, or the registration token to require (S3's UIA m.login.registration_token) */
   readonly registration: RegistrationPolicy;
+  /** S3: accounts, tokens, devices, profile, presence, directory, account data, filters */
   readonly users: UserService;
+  /** S2: room writes through the event pipeline */
   readonly rooms: RoomService;
+  /** S4: room reads with history visibility */
   readonly roomReader: RoomReader;
+  /** S5: /sync, typing, receipts, to-device */
   readonly sync: SyncService;
+  /** S5: wakes /sync waiters on room events, account data, presence */
   readonly notifier: Notifier;
 }
