@@ -49,8 +49,10 @@ function* selectTimeline(tx: ReadTx, ctx: RoomSyncContext, roomId: string, after
   let before = upto + 1;
   let scanned = 0;
   let limited = false;
+  // The first batch is what the limit needs (most rooms show no hidden or filtered events).
+  let size = Math.min(limit + 1, BATCH);
   for (;;) {
-    const batch = yield* ctx.store.events.timeline(tx, roomId, { after, before, reverse: true, limit: BATCH });
+    const batch = yield* ctx.store.events.timeline(tx, roomId, { after, before, reverse: true, limit: size });
     for (const e of batch) {
       before = e.streamPos!;
       scanned++;
@@ -59,7 +61,8 @@ function* selectTimeline(tx: ReadTx, ctx: RoomSyncContext, roomId: string, after
       if (picked.length === limit) { limited = true; break; }
       picked.push(e);
     }
-    if (limited || batch.length < BATCH) break;
+    if (limited || batch.length < size) break;
+    size = BATCH;
     if (scanned >= MAX_SCAN) { limited = true; break; }
   }
   return { events: picked.reverse(), limited };
@@ -153,6 +156,12 @@ function* summary(tx: ReadTx, store: Store, roomId: string, userId: string): Op<
 export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<Record<string, unknown> | undefined> {
   const { store, userId, since } = ctx;
   const roomId = m.roomId;
+  // Fast path: an incremental sync of a room where nothing happened since the token.
+  if (since !== undefined && !ctx.fullState && !ctx.typing.changedSince(roomId, since.typing)
+    && !ctx.receiptsByRoom.has(roomId) && !ctx.accountDataByRoom.has(roomId)) {
+    const newer = yield* store.events.timeline(tx, roomId, { after: since.events, before: ctx.next.events + 1, limit: 1 });
+    if (newer.length === 0) return undefined;
+  }
   const memberEvent = yield* store.events.get(tx, m.eventId);
   const newlyJoined = since !== undefined && (memberEvent?.streamPos ?? 0) > since.events;
   const fromStart = since === undefined || newlyJoined;

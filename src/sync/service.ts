@@ -87,18 +87,27 @@ export class SyncServiceImpl implements SyncService {
     const timeout = Math.min(Math.max(0, request.timeout), MAX_SYNC_TIMEOUT_MS);
     const deadline = this.deps.clock.now() + timeout;
     for (;;) {
-      const rooms = (await store.read((tx) => store.membership.ofUser(tx, userId))).map((m) => m.roomId);
+      const { response, rooms, token } = await this.compute(requester, filter, since, request.fullState);
+      const remaining = deadline - this.deps.clock.now();
+      if (since === undefined || request.fullState || hasData(response) || remaining <= 0 || signal?.aborted) return response;
+      // Listen first, then check nothing moved since the computed token: whatever lands
+      // after this check fires the waiter, whatever landed before it is recomputed.
       const waiter = notifier.listen(userId, deviceId, rooms);
       try {
-        const response = await this.compute(requester, filter, since, request.fullState);
-        const remaining = deadline - this.deps.clock.now();
-        if (since === undefined || request.fullState || hasData(response) || remaining <= 0 || signal?.aborted) return response;
+        if (await this.movedSince(token)) continue;
         await waiter.wait(remaining, signal);
         if (!waiter.fired) return response;
       } finally {
         waiter.close();
       }
     }
+  }
+
+  private async movedSince(t: SyncToken): Promise<boolean> {
+    const { store, notifier } = this.deps;
+    const pos = await store.read((tx) => store.positions.all(tx));
+    return pos.events !== t.events || pos.account_data !== t.accountData || pos.receipts !== t.receipts
+      || pos.to_device !== t.toDevice || this.typing.pos !== t.typing || notifier.presencePos !== t.presence;
   }
 
   private async updatePresence(requester: Requester, presence: PresenceState): Promise<void> {
@@ -118,14 +127,16 @@ export class SyncServiceImpl implements SyncService {
     if (this.acked.size > 100_000) this.acked.delete(this.acked.keys().next().value!);
   }
 
-  private async compute(requester: Requester, filter: SyncFilter, since: SyncToken | undefined, fullState: boolean): Promise<SyncResponse> {
+  private async compute(
+    requester: Requester, filter: SyncFilter, since: SyncToken | undefined, fullState: boolean,
+  ): Promise<{ response: SyncResponse; rooms: string[]; token: SyncToken }> {
     const { store, notifier } = this.deps;
     const { userId, deviceId } = requester;
     const now = this.deps.clock.now();
     const typing = this.typing;
     const lazy = this.lazy;
     const self = this;
-    const response = await store.read(function* (tx) {
+    const result = await store.read(function* (tx) {
       const pos = yield* store.positions.all(tx);
       const next: SyncToken = {
         events: pos.events, accountData: pos.account_data, receipts: pos.receipts, toDevice: pos.to_device,
@@ -177,7 +188,7 @@ export class SyncServiceImpl implements SyncService {
       const presence = yield* self.presenceEvents(tx, userId, filter, since, memberships, now);
       const toDevice = yield* store.toDevice.inbox(tx, userId, deviceId, since?.toDevice ?? 0, TO_DEVICE_LIMIT);
       const delivered = toDevice.length === TO_DEVICE_LIMIT ? toDevice.at(-1)!.streamPos : next.toDevice;
-      return {
+      const response = {
         next_batch: encodeSyncToken({ ...next, toDevice: Math.max(delivered, since?.toDevice ?? 0) }),
         rooms: { join, invite, leave, knock },
         account_data: { events: globalData },
@@ -186,13 +197,14 @@ export class SyncServiceImpl implements SyncService {
         device_lists: { changed: [], left: [] },
         device_one_time_keys_count: {},
       };
+      return { response, rooms: memberships.map((m) => m.roomId), token: next };
     });
     // Forgotten rooms stay out of sync (RoomService keeps that list).
-    const leave = (response.rooms as { leave: Record<string, unknown> }).leave;
+    const leave = (result.response.rooms as { leave: Record<string, unknown> }).leave;
     for (const roomId of Object.keys(leave)) {
       if (await this.deps.rooms.isForgotten(userId, roomId)) delete leave[roomId];
     }
-    return response;
+    return result;
   }
 
   /** Presence of the user and of users sharing a joined room: all on an initial sync, changes after. */
