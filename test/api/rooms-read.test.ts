@@ -205,6 +205,16 @@ describe('/messages', () => {
     assert.equal(lazy.state[0].type, 'm.room.member');
   });
 
+  test("/sync's prev_batch is a /messages from token", async () => {
+    const filter = enc(JSON.stringify({ room: { timeline: { limit: 2 } } }));
+    const sync = await ok(alice, 'GET', `${V3}/sync?filter=${filter}`);
+    const joined = sync.rooms.join[room];
+    assert.deepEqual(bodies(joined.timeline.events), ['m23', 'm24']);
+    assert.equal(joined.timeline.limited, true);
+    const older = await messages(alice, room, `dir=b&limit=3&from=${enc(joined.timeline.prev_batch)}`);
+    assert.deepEqual(bodies(older.chunk), ['m22', 'm21', 'm20']);
+  });
+
   test('errors: bad dir, bad tokens, bad limit, bad filter, non-member', async () => {
     await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=x`, undefined, 400, 'M_INVALID_PARAM');
     await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages`, undefined, 400, 'M_INVALID_PARAM');
@@ -334,17 +344,15 @@ describe('relations, bundled aggregations and redactions', () => {
     assert.equal(rel['m.thread'].latest_event.event_id, reply2);
     assert.equal(rel['m.thread'].current_user_participated, true);
     assert.equal(rel['m.annotation'], undefined, 'annotations are not bundled (spec)');
-    const ctx = await ok(dave, 'GET', `${V3}/rooms/${enc(room)}/context/${enc(root)}?limit=0`).catch(() => undefined);
-    assert.equal(ctx, undefined); // dave is not in the room: 404 (checked in ok())
+    await fails(dave, 'GET', `${V3}/rooms/${enc(room)}/context/${enc(root)}?limit=0`, undefined, 404, 'M_NOT_FOUND');
     const page = await messages(bob, room, 'dir=b&limit=50');
     const inPage = (page.chunk as J[]).find((e) => e.event_id === root);
     assert.equal(inPage?.unsigned['m.relations']['m.replace'].event_id, edit2);
   });
 
   test('current_user_participated is per user', async () => {
-    const ev = await ok(carol, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(root)}`).catch(() => undefined);
-    // carol is not a member of this shared-history room
-    assert.equal(ev, undefined);
+    // carol is not a member of this shared-history room yet
+    await fails(carol, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(root)}`, undefined, 404, 'M_NOT_FOUND');
     await join(carol, room);
     const seen = await ok(carol, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(root)}`);
     assert.equal(seen.unsigned['m.relations']['m.thread'].current_user_participated, false);
@@ -385,8 +393,10 @@ describe('relations, bundled aggregations and redactions', () => {
     assert.equal(ev.unsigned.redacted_because.content.reason, 'oops');
     assert.equal(ev.unsigned['m.relations'], undefined);
     const page = await messages(bob, room, 'dir=b&limit=3');
+    assert.deepEqual((page.chunk as J[]).map((e) => e.type), ['m.room.redaction', 'm.room.message', 'm.room.message']);
     const inPage = (page.chunk as J[]).find((e) => e.event_id === victim);
-    if (inPage) assert.deepEqual(inPage.content, {});
+    assert.deepEqual(inPage?.content, {});
+    assert.equal(inPage?.unsigned.redacted_because.event_id, redaction);
   });
 });
 
