@@ -52,7 +52,14 @@ async function main(): Promise<void> {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     return seed % n;
   };
+  let phase = 'opening';
+  // If the event loop drains while a write is pending (a promise nobody will
+  // settle), node exits quietly with code 0: say so, so the parent can tell.
+  process.on('exit', (code) => {
+    if (code === 0) process.stderr.write(`crash-writer: event loop drained while ${phase}\n`);
+  });
   const store = await openStore({ backend: 'lmdb', path: dir });
+  phase = 'writing';
   process.stdout.write('ready\n');
   for (;;) {
     // Mix single writes and bursts issued in one turn (they share a commit).

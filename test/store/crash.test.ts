@@ -20,6 +20,7 @@ const writer = join(fileURLToPath(new URL('.', import.meta.url)), 'crash-writer.
 interface Run {
   acks: Map<number, number>;
   exitSignal: NodeJS.Signals | null;
+  exitCode: number | null;
   stderr: string;
 }
 
@@ -46,10 +47,10 @@ function runAndKill(dir: string, seed: number, ms: number): Promise<Run> {
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (_code, signal) => {
+    child.on('close', (code, signal) => {
       clearTimeout(deadline);
       if (timer) clearTimeout(timer);
-      resolve({ acks, exitSignal: signal, stderr });
+      resolve({ acks, exitSignal: signal, exitCode: code, stderr });
     });
   });
 }
@@ -117,7 +118,7 @@ test(`store survives ${KILLS} SIGKILLs: acknowledged events present, nothing hal
       // Mostly short lives (kills during startup and first commits), some longer.
       const ms = rand(4) === 0 ? 150 + rand(350) : rand(120);
       const run = await runAndKill(dir, seed + kill, ms);
-      assert.equal(run.exitSignal, 'SIGKILL', `writer died on its own: ${run.stderr}`);
+      assert.equal(run.exitSignal, 'SIGKILL', `writer died on its own (code ${run.exitCode}, ${run.acks.size} acks, kill ${kill}): ${run.stderr}`);
       for (const [depth, pos] of run.acks) allAcks.set(depth, pos);
 
       checkedUpTo = await verifyStore(dir, allAcks, checkedUpTo, `kill ${kill}`);
