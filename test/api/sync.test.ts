@@ -259,6 +259,34 @@ describe('invite and leave sections', () => {
     assert.equal(afterForget.rooms.leave[roomId], undefined);
   });
 
+  test('a knock appears in rooms.knock; a ban moves the room to rooms.leave', async () => {
+    const fred = await registerUser(server, 'fred');
+    const roomId = await createRoom(alice, { preset: 'private_chat', name: 'Knockable', initial_state: [{ type: 'm.room.join_rules', state_key: '', content: { join_rule: 'knock' } }] });
+    await send(alice, roomId, 'members only');
+    const start = await sync(fred);
+    await ok(fred, 'POST', `${V3}/knock/${enc(roomId)}`, {});
+    const knocked = await sync(fred, { since: start.next_batch });
+    const k = knocked.rooms.knock[roomId];
+    assert.ok(k, 'in rooms.knock');
+    assert.ok(k.knock_state.events.some((e: Json) => e.type === 'm.room.member' && e.state_key === fred.userId && e.content.membership === 'knock'));
+    assert.ok(k.knock_state.events.some((e: Json) => e.type === 'm.room.join_rules'));
+    assert.equal(knocked.rooms.join[roomId], undefined);
+
+    await ok(alice, 'POST', `${V3}/rooms/${enc(roomId)}/invite`, { user_id: fred.userId });
+    await ok(fred, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    const joined = await sync(fred, { since: knocked.next_batch });
+    // private_chat history is shared: the newly joined member sees what came before.
+    assert.deepEqual(bodies(joined.rooms.join[roomId].timeline.events), ['members only']);
+    await ok(alice, 'POST', `${V3}/rooms/${enc(roomId)}/ban`, { user_id: fred.userId, reason: 'test' });
+    await send(alice, roomId, 'after the ban');
+    const banned = await sync(fred, { since: joined.next_batch });
+    const l = banned.rooms.leave[roomId];
+    assert.ok(l, 'banned rooms are in rooms.leave');
+    assert.ok(l.timeline.events.some((e: Json) => e.type === 'm.room.member' && e.state_key === fred.userId && e.content.membership === 'ban'));
+    assert.deepEqual(bodies(l.timeline.events), [], 'nothing after the ban');
+    assert.equal(banned.rooms.join[roomId], undefined);
+  });
+
   test('history visibility "joined" hides what was sent before the join', async () => {
     const erin = await registerUser(server, 'erin');
     const roomId = await createRoom(alice, { initial_state: [{ type: 'm.room.history_visibility', state_key: '', content: { history_visibility: 'joined' } }] });
@@ -350,6 +378,29 @@ describe('ephemeral events', () => {
     assert.deepEqual(room.unread_notifications, { notification_count: 0, highlight_count: 0 });
     assert.deepEqual(room.account_data.events, [{ type: 'm.fully_read', content: { event_id: last } }]);
     assert.ok(room.ephemeral.events.find((e: Json) => e.type === 'm.receipt').content[last]['m.read'][bob.userId]);
+  });
+});
+
+describe('presence', () => {
+  test('presence of users sharing a room arrives, set_presence marks the syncing user', async () => {
+    const gina = await registerUser(server, 'gina');
+    const hank = await registerUser(server, 'hank');
+    const roomId = await createRoom(gina);
+    await ok(hank, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    const start = await sync(hank, { set_presence: 'offline' });
+    await ok(gina, 'PUT', `${V3}/presence/${enc(gina.userId)}/status`, { presence: 'unavailable', status_msg: 'lunch' });
+    const s = await sync(hank, { since: start.next_batch, set_presence: 'offline' });
+    const p = s.presence.events.find((e: Json) => e.sender === gina.userId);
+    assert.ok(p, 'gina presence');
+    assert.equal(p.type, 'm.presence');
+    assert.equal(p.content.presence, 'unavailable');
+    assert.equal(p.content.status_msg, 'lunch');
+    // Syncing with set_presence=online (the default) makes the user online for others.
+    const g0 = await sync(gina);
+    await sync(hank, { since: s.next_batch });
+    const g1 = await sync(gina, { since: g0.next_batch });
+    assert.equal(g1.presence.events.find((e: Json) => e.sender === hank.userId)?.content.presence, 'online');
+    assert.equal((await call(hank, 'GET', `${V3}/sync?set_presence=busy`)).status, 400);
   });
 });
 
