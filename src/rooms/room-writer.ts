@@ -1,0 +1,119 @@
+// Building our own events and submitting them: the room's forward extremities
+// as prev events, auth events from its current state, signed with our server
+// key (buildEvent), then the pipeline. Build and pipeline errors become Matrix
+// errors: auth → M_FORBIDDEN with the rule's reason, size → M_TOO_LARGE,
+// invalid JSON for the room version → M_BAD_JSON.
+import type { Kernels } from '../accel/types.js';
+import { CanonicalJsonError } from '../accel/types.js';
+import { badJson, forbidden, notFound, tooLarge } from '../api/errors.js';
+import { authEventTypes } from '../matrix/auth/index.js';
+import { buildEvent } from '../matrix/event-builder.js';
+import { MAX_PREV_EVENTS } from '../matrix/event-format/index.js';
+import { stateKeyOf, type Pdu } from '../matrix/pdu.js';
+import type { RoomVersionRules } from '../matrix/room-versions.js';
+import type { SigningKey } from '../matrix/signing.js';
+import type { Store } from '../store/index.js';
+import type { PersistedEvent } from '../store/repositories/events.js';
+import type { Op, WriteTx } from '../store/trees.js';
+import { readNow, type EventSource } from './event-source.js';
+import { EventDropped, type EventPipeline, type PipelineResult } from './pipeline/index.js';
+import { authStateOf } from './pipeline/5-auth-against-state.js';
+
+export interface SendOptions {
+  readonly redacts?: string;
+  /** written in the event's transaction (client transaction ids) */
+  readonly extra?: (tx: WriteTx, persisted: PersistedEvent) => Op<void>;
+}
+
+export interface RoomWriterDeps {
+  readonly store: Store;
+  readonly kernels: Kernels;
+  readonly clock: { now(): number };
+  readonly signingKey: SigningKey;
+  readonly serverName: string;
+}
+
+export class RoomWriter {
+  constructor(private readonly deps: RoomWriterDeps, readonly events: EventSource, readonly pipeline: EventPipeline) {}
+
+  get store(): Store {
+    return this.deps.store;
+  }
+
+  get serverName(): string {
+    return this.deps.serverName;
+  }
+
+  rulesOf(roomId: string): RoomVersionRules {
+    const rules = this.events.roomRules(roomId);
+    if (rules === undefined) throw notFound(`Unknown room ${roomId}`);
+    return rules;
+  }
+
+  /** Build, sign and submit one event. Call under the room's writer. Auth failures become M_FORBIDDEN. */
+  async sendLocked(
+    rules: RoomVersionRules, roomId: string | undefined, sender: string, type: string, stateKey: string | undefined,
+    content: Record<string, unknown>, opts: SendOptions = {},
+  ): Promise<PipelineResult> {
+    const { store, kernels } = this.deps;
+    let prevEvents: Pdu[] = [];
+    let entries = new Map<string, string>();
+    if (roomId !== undefined) {
+      const ext = readNow(store, (tx) => store.extremities.get(tx, roomId));
+      prevEvents = ext.map((id) => this.events.pdu(id)).filter((p): p is Pdu => p !== undefined);
+      // Most recent first when the room has more forward extremities than an event may cite.
+      if (prevEvents.length > MAX_PREV_EVENTS) prevEvents = prevEvents.sort((a, b) => b.depth - a.depth).slice(0, MAX_PREV_EVENTS);
+      const keys = authEventTypes(rules, { type, sender, stateKey, content }).map(([t, s]) => stateKeyOf(t, s));
+      keys.push(stateKeyOf('m.room.create', ''));
+      entries = readNow(store, function* (tx) {
+        const snap = yield* store.state.currentSnapshot(tx, roomId);
+        return yield* store.state.getMany(tx, snap, keys);
+      });
+    }
+    let built;
+    try {
+      built = buildEvent({
+        rules, ...(roomId !== undefined ? { roomId } : {}), sender, type, ...(stateKey !== undefined ? { stateKey } : {}), content,
+        prevEvents, authState: authStateOf(entries, this.events), origin: this.deps.serverName,
+        originServerTs: this.deps.clock.now(), signingKey: this.deps.signingKey, kernels,
+        ...(opts.redacts !== undefined ? { redacts: opts.redacts } : {}),
+      });
+    } catch (err) {
+      if ((err as Error).name === 'PduFormatError' && /bytes of canonical JSON/.test((err as Error).message)) {
+        throw tooLarge(`Event too large: ${(err as Error).message}`);
+      }
+      if (err instanceof CanonicalJsonError || (err as Error).name === 'CanonicalJsonError' || (err as Error).name === 'PduFormatError') {
+        throw badJson(`The event is not valid for room version ${rules.id}: ${(err as Error).message}`);
+      }
+      throw err;
+    }
+    let result: PipelineResult;
+    try {
+      result = await this.pipeline.submitLocal({ rules, json: built.json, trusted: true, eventId: built.eventId }, opts.extra ? { extra: opts.extra } : {});
+    } catch (err) {
+      if (err instanceof EventDropped) {
+        if (/bytes/.test(err.reason)) throw tooLarge(`Event too large: ${err.reason}`);
+        throw badJson(`Invalid event: ${err.reason}`);
+      }
+      throw err;
+    }
+    if (result.status === 'rejected') throw forbidden(result.reason ?? 'The event is not allowed by the room\'s auth rules');
+    return result;
+  }
+
+  /** Send into an existing room under its writer. */
+  send(roomId: string, sender: string, type: string, stateKey: string | undefined, content: Record<string, unknown>, opts?: SendOptions): Promise<PipelineResult> {
+    return this.pipeline.queue.run(roomId, () => this.sendLocked(this.rulesOf(roomId), roomId, sender, type, stateKey, content, opts));
+  }
+
+  membershipOf(roomId: string, userId: string): { membership: string; eventId: string } | undefined {
+    const { store } = this.deps;
+    return readNow(store, (tx) => store.membership.get(tx, roomId, userId));
+  }
+
+  currentEvent(roomId: string, type: string, stateKey: string): Pdu | undefined {
+    const { store } = this.deps;
+    const id = readNow(store, (tx) => store.state.currentEntry(tx, roomId, type, stateKey));
+    return id === undefined ? undefined : this.events.pdu(id);
+  }
+}
