@@ -190,7 +190,14 @@ export class StateSnapshots implements StateRepository {
   /** Cache a snapshot record: now if committed; inside a write, in its memo until commit. */
   private learn(tx: ReadTx, info: SnapshotInfo): void {
     const remember = (): void => {
-      if (this.infoCache.size >= INFO_CACHE_LIMIT) this.infoCache.clear();
+      if (this.infoCache.size >= INFO_CACHE_LIMIT) {
+        // Drop the oldest quarter (Maps iterate in insertion order).
+        let drop = INFO_CACHE_LIMIT / 4;
+        for (const id of this.infoCache.keys()) {
+          if (drop-- <= 0) break;
+          this.infoCache.delete(id);
+        }
+      }
       this.infoCache.set(info.id, info);
     };
     if (!(tx instanceof WriteTx)) return remember();
