@@ -175,6 +175,16 @@ describe('timeline limits', () => {
     assert.ok(pos !== undefined && nextPos !== undefined && pos === nextPos - 2);
   });
 
+  test('prev_batch continues backwards through /messages without a gap or overlap', async () => {
+    const roomId = await createRoom(alice);
+    for (let i = 0; i < 6; i++) await send(alice, roomId, `p${i}`);
+    const res = await sync(alice, { filter: JSON.stringify({ room: { timeline: { limit: 3 } } }) });
+    const room = res.rooms.join[roomId];
+    assert.deepEqual(bodies(room.timeline.events), ['p3', 'p4', 'p5']);
+    const page = await ok(alice, 'GET', `${V3}/rooms/${enc(roomId)}/messages?dir=b&limit=3&from=${enc(room.timeline.prev_batch)}`);
+    assert.deepEqual(bodies(page.chunk), ['p2', 'p1', 'p0']);
+  });
+
   test('a filter id from /filter is applied', async () => {
     const roomId = await createRoom(alice);
     await send(alice, roomId, 'one');
