@@ -117,6 +117,50 @@ describe('composed server', () => {
     }
   });
 
+  it('composed end to end over both adapters: register, createRoom, send, sync wakes; close() ends a pending long-poll', async () => {
+    for (const adapter of ['node', 'uws'] as const) {
+      const t = await startTestServer({ adapter });
+      try {
+        const call = async (method: string, path: string, token?: string, body?: unknown) => {
+          const r = await fetch(`${t.url}${path}`, {
+            method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+          return { status: r.status, json: (await r.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        };
+        let reg = await call('POST', '/_matrix/client/v3/register', undefined, { username: 'erin', password: 'erin password 123' });
+        if (reg.status === 401) reg = await call('POST', '/_matrix/client/v3/register', undefined, { username: 'erin', password: 'erin password 123', auth: { type: 'm.login.dummy', session: reg.json.session } });
+        assert.equal(reg.status, 200, JSON.stringify(reg.json));
+        const token = reg.json.access_token as string;
+        const room = await call('POST', '/_matrix/client/v3/createRoom', token, { name: 'lobby' });
+        assert.equal(room.status, 200, JSON.stringify(room.json));
+        const first = await call('GET', '/_matrix/client/v3/sync', token);
+        assert.equal(first.status, 200, JSON.stringify(first.json));
+        assert.ok(first.json.rooms?.join?.[room.json.room_id], 'the new room is in the initial sync');
+        // a long-poll that a send wakes up
+        const since = first.json.next_batch as string;
+        const waiting = call('GET', `/_matrix/client/v3/sync?since=${encodeURIComponent(since)}&timeout=20000`, token);
+        await new Promise((r) => setTimeout(r, 100));
+        const sent = await call('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(room.json.room_id)}/send/m.room.message/t1`, token, { msgtype: 'm.text', body: 'hello' });
+        assert.equal(sent.status, 200, JSON.stringify(sent.json));
+        const woke = await waiting;
+        assert.equal(woke.status, 200);
+        const timeline = woke.json.rooms.join[room.json.room_id].timeline.events as { event_id: string }[];
+        assert.ok(timeline.some((e) => e.event_id === sent.json.event_id), 'the sent event arrives through the long-poll');
+        // shutdown with a long-poll pending: it is answered, and close() does not wait 20 s
+        const pending = call('GET', `/_matrix/client/v3/sync?since=${encodeURIComponent(woke.json.next_batch)}&timeout=20000`, token).catch((e: unknown) => ({ status: 0, json: { error: String(e) } as Record<string, unknown> }));
+        await new Promise((r) => setTimeout(r, 100));
+        const t0 = Date.now();
+        await t.close();
+        assert.ok(Date.now() - t0 < 5000, `close() took ${Date.now() - t0} ms`);
+        const last = await pending;
+        assert.equal(last.status, 200, 'the pending sync is answered (empty) rather than cut off');
+      } finally {
+        await t.close();
+      }
+    }
+  });
+
   it('metrics can be moved or turned off', async () => {
     const t = await startTestServer({ adapter: 'none', config: { metrics: { path: '/metrics' } } });
     try {
