@@ -18,6 +18,21 @@ function relatesTo(content: unknown): { rel_type?: unknown; event_id?: unknown }
   return typeof r === 'object' && r !== null ? (r as { rel_type?: unknown }) : undefined;
 }
 
+/** The children of `eventId` the serializer's user may see, by relation type, in stream order. */
+export function* visibleChildrenByType(tx: ReadTx, s: ClientEventSerializer, eventId: string, relTypes: readonly string[]): Op<Map<string, StoredEvent[]>> {
+  const out = new Map<string, StoredEvent[]>(relTypes.map((t) => [t, []]));
+  // One scan of the index for every type (most events have no children at all).
+  for (const entry of yield* s.store.relations.children(tx, eventId)) {
+    const list = out.get(entry.relType);
+    if (list === undefined) continue;
+    const c = yield* s.store.events.get(tx, entry.eventId);
+    if (c === undefined || c.status !== 'timeline') continue;
+    if (s.visibility !== undefined && !(yield* s.visibility.canSee(tx, c))) continue;
+    list.push(c);
+  }
+  return out;
+}
+
 /** The children of `eventId` with `relType` the serializer's user may see, in stream order. */
 export function* visibleChildren(tx: ReadTx, s: ClientEventSerializer, eventId: string, relType: string): Op<StoredEvent[]> {
   const entries = yield* s.store.relations.children(tx, eventId, { relType });
@@ -32,10 +47,12 @@ export function* visibleChildren(tx: ReadTx, s: ClientEventSerializer, eventId: 
 }
 
 /** The latest valid replacement of `original`, or undefined. */
-export function* latestEdit(tx: ReadTx, s: ClientEventSerializer, original: StoredEvent, originalPdu: Record<string, unknown>): Op<StoredEvent | undefined> {
+export function* latestEdit(
+  tx: ReadTx, s: ClientEventSerializer, original: StoredEvent, originalPdu: Record<string, unknown>, edits?: readonly StoredEvent[],
+): Op<StoredEvent | undefined> {
   if (original.stateKey !== undefined || relatesTo(originalPdu.content)?.rel_type === 'm.replace') return undefined;
   let best: StoredEvent | undefined;
-  for (const c of yield* visibleChildren(tx, s, original.eventId, 'm.replace')) {
+  for (const c of edits ?? (yield* visibleChildren(tx, s, original.eventId, 'm.replace'))) {
     if (c.sender !== original.sender || c.type !== original.type || c.stateKey !== undefined) continue;
     const content = parseEventJson(c.json).content as Record<string, unknown> | undefined;
     if (typeof content?.['m.new_content'] !== 'object' || content['m.new_content'] === null) continue;
@@ -49,10 +66,11 @@ export function* bundledAggregations(
   tx: ReadTx, s: ClientEventSerializer, e: StoredEvent, pdu: Record<string, unknown>,
 ): Op<Record<string, unknown> | undefined> {
   const out: Record<string, unknown> = {};
-  const edit = yield* latestEdit(tx, s, e, pdu);
+  const children = yield* visibleChildrenByType(tx, s, e.eventId, ['m.replace', 'm.thread', 'm.reference']);
+  const edit = yield* latestEdit(tx, s, e, pdu, children.get('m.replace')!);
   if (edit !== undefined) out['m.replace'] = yield* s.serialize(tx, edit, { bundle: false });
 
-  const thread = yield* visibleChildren(tx, s, e.eventId, 'm.thread');
+  const thread = children.get('m.thread')!;
   if (thread.length > 0) {
     const latest = thread[thread.length - 1]!;
     const latestEvent: ClientEvent = yield* s.serialize(tx, latest, { bundle: true });
@@ -63,7 +81,7 @@ export function* bundledAggregations(
     };
   }
 
-  const refs = yield* visibleChildren(tx, s, e.eventId, 'm.reference');
+  const refs = children.get('m.reference')!;
   if (refs.length > 0) out['m.reference'] = { chunk: refs.map((c) => ({ event_id: c.eventId })) };
 
   return Object.keys(out).length > 0 ? out : undefined;

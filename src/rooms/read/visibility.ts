@@ -29,6 +29,8 @@ function contentOf(json: Uint8Array): Record<string, unknown> {
 
 export class HistoryVisibility {
   private readonly hvCache = new Map<string, HistoryVisibilityValue>();
+  /** state snapshot → [history_visibility, the user's membership] (events without state changes share snapshots) */
+  private readonly atCache = new Map<number, readonly [HistoryVisibilityValue, string]>();
 
   private constructor(
     private readonly store: Store,
@@ -83,9 +85,13 @@ export class HistoryVisibility {
     if (e.roomId !== this.roomId) return false;
     if (e.status !== 'timeline' || e.stateBefore === undefined) return false;
     if (this.userId !== undefined && e.type === 'm.room.member' && e.stateKey === this.userId) return true;
-    const hv = yield* this.valueAt(tx, e.stateBefore);
+    let at = this.atCache.get(e.stateBefore);
+    if (at === undefined) {
+      at = [yield* this.valueAt(tx, e.stateBefore), yield* this.membershipAt(tx, e.stateBefore)];
+      if (this.atCache.size < 10_000) this.atCache.set(e.stateBefore, at);
+    }
+    const [hv, membership] = at;
     if (hv === 'world_readable') return true;
-    const membership = yield* this.membershipAt(tx, e.stateBefore);
     if (membership === 'join') return true;
     if (hv === 'shared') return (e.streamPos ?? Infinity) <= this.sharedUntil;
     if (hv === 'invited') return membership === 'invite';
