@@ -194,8 +194,9 @@ export class SyncServiceImpl implements SyncService {
         account_data: { events: globalData },
         presence: { events: presence },
         to_device: { events: toDevice.map((m) => JSON.parse(decoder.decode(m.message)) as unknown) },
-        device_lists: { changed: [], left: [] },
-        device_one_time_keys_count: {},
+        device_lists: { changed: yield* self.deviceListsChanged(tx, userId, since, memberships), left: [] },
+        device_one_time_keys_count: yield* store.e2eKeys.oneTimeKeyCounts(tx, userId, deviceId),
+        device_unused_fallback_key_types: [...new Set((yield* store.e2eKeys.fallbackKeys(tx, userId, deviceId)).filter((k) => !k.used).map((k) => k.algorithm))],
       };
       return { response, rooms: memberships.map((m) => m.roomId), token: next };
     });
@@ -205,6 +206,25 @@ export class SyncServiceImpl implements SyncService {
       if (await this.deps.rooms.isForgotten(userId, roomId)) delete leave[roomId];
     }
     return result;
+  }
+
+  /** Users sharing a joined room (or the user) whose device lists changed since the token (e2ee). */
+  private *deviceListsChanged(tx: ReadTx, userId: string, since: SyncToken | undefined, memberships: readonly Membership[]): Op<string[]> {
+    if (since === undefined) return [];
+    const { store } = this.deps;
+    const changed = new Set((yield* store.e2eKeys.deviceListChangesSince(tx, since.deviceLists, 1000)).map((c) => c.userId));
+    if (changed.size === 0) return [];
+    const joined = memberships.filter((m) => m.membership === 'join').map((m) => m.roomId);
+    const out: string[] = [];
+    for (const u of changed) {
+      let shares = u === userId;
+      for (const r of joined) {
+        if (shares) break;
+        shares = (yield* store.membership.get(tx, r, u))?.membership === 'join';
+      }
+      if (shares) out.push(u);
+    }
+    return out;
   }
 
   /** Presence of the user and of users sharing a joined room: all on an initial sync, changes after. */
@@ -286,7 +306,7 @@ function hasData(r: SyncResponse): boolean {
   const rooms = r.rooms as Record<string, Record<string, unknown>>;
   if (Object.values(rooms).some((s) => Object.keys(s).length > 0)) return true;
   const lists = [r.account_data, r.presence, r.to_device] as { events: unknown[] }[];
-  return lists.some((l) => l.events.length > 0);
+  return lists.some((l) => l.events.length > 0) || (r.device_lists as { changed: string[] }).changed.length > 0;
 }
 
 export type { ReadMarkers };
