@@ -243,6 +243,7 @@ export function* knockedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): O
 
 export function* leftRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<Record<string, unknown> | undefined> {
   const { store, since, userId } = ctx;
+  if (since === undefined && !ctx.filter.includeLeave) return undefined;
   const e = yield* store.events.get(tx, m.eventId);
   const leftPos = e?.streamPos ?? 0;
   const isNew = since !== undefined && leftPos > since.events;

@@ -388,6 +388,17 @@ describe('ephemeral events', () => {
     assert.deepEqual(room.unread_notifications, { notification_count: 0, highlight_count: 0 });
     assert.deepEqual(room.account_data.events, [{ type: 'm.fully_read', content: { event_id: last } }]);
     assert.ok(room.ephemeral.events.find((e: Json) => e.type === 'm.receipt').content[last]['m.read'][bob.userId]);
+    // m.fully_read through the receipt endpoint is the same room account data.
+    const first = await send(alice, roomId, 'another');
+    await ok(bob, 'POST', `${V3}/rooms/${enc(roomId)}/receipt/m.fully_read/${enc(first)}`, {});
+    const s3 = await sync(bob, { since: s2.next_batch });
+    assert.deepEqual(s3.rooms.join[roomId].account_data.events, [{ type: 'm.fully_read', content: { event_id: first } }]);
+    // Bad read marker bodies and events of another room.
+    assert.equal((await call(bob, 'POST', `${V3}/rooms/${enc(roomId)}/read_markers`, { 'm.read': 5 })).status, 400);
+    const elsewhere = await createRoom(alice);
+    const foreign = await send(alice, elsewhere, 'not in this room');
+    assert.equal((await call(bob, 'POST', `${V3}/rooms/${enc(roomId)}/read_markers`, { 'm.fully_read': foreign })).status, 404);
+    assert.equal((await call(bob, 'POST', `${V3}/rooms/${enc(roomId)}/receipt/m.fully_read/${enc(first)}`, { thread_id: 'main' })).status, 400);
   });
 });
 
