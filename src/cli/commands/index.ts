@@ -11,6 +11,7 @@ export interface CommandEntry {
 
 export const commands: readonly CommandEntry[] = [
   { name: 'start', summary: 'start the homeserver', load: async () => (await import('./start.js')).startCommand },
+  { name: 'routes', summary: 'list the HTTP endpoints the server answers', load: async () => (await import('./routes.js')).routesCommand },
   { name: 'doctor', summary: 'show the platform, CPU features and which kernel path each kernel uses', load: async () => (await import('./doctor.js')).doctorCommand },
   { name: 'json', summary: 'canonical JSON, signing, verification and content hashes (stdin → stdout)', load: async () => (await import('./json.js')).jsonCommand },
   { name: 'debug', summary: 'protocol debugging: room fixtures, state resolution, auth checks, redaction, event ids', load: async () => (await import('./debug.js')).debugCommand },
