@@ -397,6 +397,7 @@ describe('relations, bundled aggregations and redactions', () => {
     const inPage = (page.chunk as J[]).find((e) => e.event_id === victim);
     assert.deepEqual(inPage?.content, {});
     assert.equal(inPage?.unsigned.redacted_because.event_id, redaction);
+    assert.equal(page.chunk[0].redacts, victim);
   });
 });
 

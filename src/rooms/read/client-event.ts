@@ -73,7 +73,8 @@ export class ClientEventSerializer {
         }
       }
     }
-    if (typeof pdu.redacts === 'string') out.redacts = pdu.redacts;
+    // v11+ carry redacts in content; the top-level copy keeps older clients working (as Synapse does).
+    if (e.redacts !== undefined) out.redacts = e.redacts;
     if (opts.bundle !== false && redaction === undefined && e.stateKey === undefined) {
       const relations = yield* bundledAggregations(tx, this, e, pdu);
       if (relations !== undefined) unsigned['m.relations'] = relations;
