@@ -50,7 +50,8 @@ function eventFilter(v: unknown, where: string): EventFilter {
   const o = obj(v, where);
   let limit: number | undefined;
   if (o.limit !== undefined) {
-    if (typeof o.limit !== 'number' || !Number.isInteger(o.limit) || o.limit < 1) throw invalidParam(`filter: ${where}.limit must be a positive integer`);
+    // 0 is allowed: an empty timeline (limited when the room has events), as Synapse answers.
+    if (typeof o.limit !== 'number' || !Number.isInteger(o.limit) || o.limit < 0) throw invalidParam(`filter: ${where}.limit must be a non-negative integer`);
     limit = Math.min(o.limit, MAX_TIMELINE_LIMIT);
   }
   const types = strings(o.types, `${where}.types`);

@@ -200,6 +200,17 @@ describe('timeline limits', () => {
     assert.equal(badJson.status, 400);
   });
 
+  test('a timeline limit of 0 gives an empty, limited timeline; a negative one is refused', async () => {
+    const roomId = await createRoom(alice);
+    const res = await sync(alice, { filter: JSON.stringify({ room: { rooms: [roomId], timeline: { limit: 0 } } }) });
+    assert.deepEqual(res.rooms.join[roomId].timeline.events, []);
+    assert.equal(res.rooms.join[roomId].timeline.limited, true);
+    assert.ok(res.rooms.join[roomId].state.events.some((e: Json) => e.type === 'm.room.create'));
+    const bad = await call(alice, 'GET', `${V3}/sync?filter=${enc(JSON.stringify({ room: { timeline: { limit: -1 } } }))}`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.errcode, 'M_INVALID_PARAM');
+  });
+
   test('not_rooms hides a room', async () => {
     const roomId = await createRoom(alice);
     const res = await sync(alice, { filter: JSON.stringify({ room: { not_rooms: [roomId] } }) });
