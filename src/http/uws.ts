@@ -125,6 +125,9 @@ export async function listenUws(handler: RequestHandler, opts: ListenOptions): P
       closing ??= (async () => {
         uws.us_listen_socket_close(listenSocket);
         await inflight.drain(5000);
+        // The answers written by the drained handlers are flushed by uWS's own
+        // loop; closing the sockets in the same tick resets them unsent.
+        await new Promise<void>((resolve) => setTimeout(resolve, 20));
         // Closes the keep-alive connections too (else the event loop stays alive).
         (app as unknown as { close?: () => void }).close?.();
       })();

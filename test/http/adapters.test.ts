@@ -53,13 +53,17 @@ for (const adapter of ['node', 'uws'] as const) {
     });
 
     it('close() aborts long-polls, lets them answer, and stops listening', async () => {
+      // Close only once the long-poll is inside the handler (a fixed sleep raced on a loaded machine).
+      let entered!: () => void;
+      const handlerEntered = new Promise<void>((res) => { entered = res; });
       const handler: RequestHandler = (req) => new Promise((resolve) => {
         req.signal.addEventListener('abort', () => resolve({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"aborted":true}' }));
+        entered();
       });
       const { server } = await listen(handler, { adapter, host: '127.0.0.1', port: 0, maxBodyBytes: 1024 });
       const url = `http://127.0.0.1:${server.port}/sync`;
       const pending = fetch(url).then(async (r) => ({ status: r.status, body: await r.text() }), (e: unknown) => ({ status: 0, body: String(e) }));
-      await new Promise((res) => setTimeout(res, 100));
+      await Promise.race([handlerEntered, new Promise((_, rej) => setTimeout(() => rej(new Error('the request never reached the handler')), 10_000))]);
       const t0 = Date.now();
       await server.close();
       assert.ok(Date.now() - t0 < 4000, 'close() did not wait for the long-poll timeout');
