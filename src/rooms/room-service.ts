@@ -267,6 +267,7 @@ export class RoomServiceImpl implements RoomService {
   ): Promise<SentEvent> {
     const { store, clock } = this.deps;
     const ids = store.transactionIds;
+    const eventTxns = store.eventTxnIds;
     const scope = txnScope(requester);
     const rules = this.writer.rulesOf(roomId);
     const ts = clock.now();
@@ -274,6 +275,7 @@ export class RoomServiceImpl implements RoomService {
       ...opts,
       extra: function* (tx, persisted) {
         yield* ids.put(tx, scope, txnId, { ts, response: encoder.encode(JSON.stringify({ event_id: persisted.eventId, room_id: roomId })) });
+        yield* eventTxns.put(tx, persisted.eventId, { deviceId: requester.deviceId, txnId });
       },
     });
     return this.sent(r);

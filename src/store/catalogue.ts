@@ -86,6 +86,8 @@ export const TREES = {
   presence: 'presence',
   /** str scope + tail txn id → uint ts + response bytes (client and federation transaction ids) */
   transactionIds: 'txn_ids',
+  /** nid(event) → str device id + tail txn id: the local device that sent the event (unsigned.transaction_id) */
+  eventTxnIds: 'events.txn_ids',
   /** utf8 session id (12 hex digits of the creation ms, then random: key order is age order) → {json} UIA session */
   uiaSessions: 'uia_sessions',
 

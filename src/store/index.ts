@@ -13,6 +13,7 @@ import { Accounts } from './repositories/accounts.js';
 import { AuthChainIndexStore } from './repositories/auth-chain.js';
 import { Devices } from './repositories/devices.js';
 import { E2eKeys } from './repositories/e2e-keys.js';
+import { EventTxnIds } from './repositories/event-txn-ids.js';
 import { Events, type PersistEventInput, type PersistedEvent } from './repositories/events.js';
 import { ForwardExtremities } from './repositories/extremities.js';
 import { Filters } from './repositories/filters.js';
@@ -54,6 +55,7 @@ export class Store {
   readonly profiles = new Profiles(this.intern);
   readonly presence = new Presence(this.intern);
   readonly transactionIds = new TransactionIds();
+  readonly eventTxnIds = new EventTxnIds(this.intern);
   readonly uiaSessions = new UiaSessions();
   readonly receipts = new Receipts(this.intern, this.positions);
   readonly toDevice = new ToDevice(this.intern, this.positions);

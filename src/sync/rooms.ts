@@ -166,7 +166,7 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   const newlyJoined = since !== undefined && (memberEvent?.streamPos ?? 0) > since.events;
   const fromStart = since === undefined || newlyJoined;
   const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
-  const ser = new ClientEventSerializer(store, ctx.now, userId, vis);
+  const ser = new ClientEventSerializer(store, ctx.now, userId, vis, ctx.deviceId);
   const after = fromStart ? 0 : since.events;
   const tl = roomAllowed(ctx.filter.timeline, roomId)
     ? yield* selectTimeline(tx, ctx, roomId, after, ctx.next.events, vis)
@@ -250,7 +250,7 @@ export function* leftRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<R
   if (!isNew && !(ctx.filter.includeLeave && (since === undefined || ctx.fullState))) return undefined;
   const roomId = m.roomId;
   const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
-  const ser = new ClientEventSerializer(store, ctx.now, userId, vis);
+  const ser = new ClientEventSerializer(store, ctx.now, userId, vis, ctx.deviceId);
   const after = isNew ? since.events : 0;
   const tl = yield* selectTimeline(tx, ctx, roomId, after, leftPos, vis);
   const startSnap = tl.events.length > 0 ? tl.events[0]!.stateBefore ?? 0 : e?.stateAfter ?? 0;

@@ -468,3 +468,44 @@ describe('aliases and the room directory', () => {
     assert.ok(!(after.chunk as J[]).some((r) => r.room_id === room));
   });
 });
+
+describe('transaction ids on reads', () => {
+  test('/messages, /context and /event give unsigned.transaction_id to the sending device only', async () => {
+    const erin = await register('erin-txn');
+    const login = await server.inject({
+      method: 'POST', path: `${V3}/login`,
+      body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: erin.userId }, password: 'correct horse battery' },
+    });
+    assert.equal(login.status, 200, login.text);
+    const erinPhone: User = { userId: erin.userId, token: (login.json as J).access_token as string };
+    const frank = await register('frank-txn');
+    const room = await createRoom(erin, { preset: 'public_chat' });
+    await join(frank, room);
+    const msg = (await ok(erin, 'PUT', `${V3}/rooms/${enc(room)}/send/m.room.message/read-txn-1`, { msgtype: 'm.text', body: 'mine' })).event_id as string;
+    const red = (await ok(erin, 'PUT', `${V3}/rooms/${enc(room)}/redact/${enc(msg)}/read-txn-2`, { reason: 'oops' })).event_id as string;
+
+    const views = async (u: User) => {
+      const page = await messages(u, room, 'dir=b&limit=10');
+      const ctx = await ok(u, 'GET', `${V3}/rooms/${enc(room)}/context/${enc(msg)}?limit=4`);
+      return {
+        messages: (page.chunk as J[]).find((e) => e.event_id === msg),
+        redaction: (page.chunk as J[]).find((e) => e.event_id === red),
+        context: ctx.event as J,
+        event: await ok(u, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(msg)}`),
+      };
+    };
+    const own = await views(erin);
+    assert.equal(own.messages?.unsigned?.transaction_id, 'read-txn-1');
+    assert.equal(own.context.unsigned?.transaction_id, 'read-txn-1');
+    assert.equal(own.event.unsigned?.transaction_id, 'read-txn-1');
+    assert.equal(own.redaction?.unsigned?.transaction_id, 'read-txn-2');
+    assert.equal(own.event.unsigned?.redacted_because?.unsigned?.transaction_id, 'read-txn-2');
+    for (const u of [erinPhone, frank]) {
+      const v = await views(u);
+      assert.ok(v.messages && v.redaction, `${u.token}: the events are visible`);
+      for (const e of [v.messages, v.redaction, v.context, v.event, v.event.unsigned?.redacted_because as J]) {
+        assert.equal(e?.unsigned?.transaction_id, undefined, `${u.userId} (another device or user) must not get the transaction id`);
+      }
+    }
+  });
+});

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { registerUser, type TestUser } from '../helpers/users.js';
+import { loginUser, registerUser, type TestUser } from '../helpers/users.js';
 import { eventsPositionOf } from '../../src/sync/tokens.js';
 
 let server: TestServer;
@@ -478,5 +478,30 @@ describe('account data and to-device', () => {
     await ok(alice, 'PUT', `${V3}/sendToDevice/org.example.ping/wake`, { messages: { [carol.userId]: { [carol.deviceId]: { hi: true } } } });
     const res = await waiting;
     assert.equal(res.to_device.events.length, 1);
+  });
+});
+
+describe('transaction ids', () => {
+  test('only the sending device sees unsigned.transaction_id on its own events', async () => {
+    const dave = await registerUser(server, 'dave-txn');
+    const daveLaptop = await loginUser(server, dave.userId, dave.password);
+    const roomId = await createRoom(dave);
+    await ok(carol, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    const sent = await ok(dave, 'PUT', `${V3}/rooms/${enc(roomId)}/send/m.room.message/local-echo-1`, { msgtype: 'm.text', body: 'echo me' });
+    const eventId = sent.event_id as string;
+    const find = (res: Json): Json | undefined =>
+      (res.rooms?.join?.[roomId]?.timeline?.events as Json[] | undefined)?.find((e) => e.event_id === eventId);
+
+    const own = find(await sync(dave));
+    assert.ok(own, 'the sender sees its event');
+    assert.equal(own.unsigned?.transaction_id, 'local-echo-1');
+    // A new access token for the same device (as after a refresh) is the same client (spec v1.7: device scope).
+    const sameDevice = await loginUser(server, dave.userId, dave.password, { device_id: dave.deviceId });
+    assert.equal(find(await sync(sameDevice))?.unsigned?.transaction_id, 'local-echo-1');
+    for (const other of [daveLaptop, carol]) {
+      const e = find(await sync(other));
+      assert.ok(e, `${other.userId} ${other.deviceId} sees the event`);
+      assert.equal(e.unsigned?.transaction_id, undefined, `${other.userId} ${other.deviceId} must not get the transaction id`);
+    }
   });
 });

@@ -1,6 +1,7 @@
 // Stored events as clients see them (spec: client-server-api#room-event-format):
 // event_id, type, content, sender, origin_server_ts, state_key, room_id and unsigned
-// {age, prev_content/replaces_state/prev_sender for state, redacted_because, m.relations}.
+// {age, prev_content/replaces_state/prev_sender for state, redacted_because, m.relations,
+// transaction_id for the sending device}.
 // Redacted events are served redacted with the room version's algorithm (the stored
 // bytes stay as they arrived). One serializer per request: it caches room versions.
 // Used by /messages, /context, /event, /state, /members, /relations and (S5) /sync.
@@ -39,6 +40,8 @@ export class ClientEventSerializer {
     readonly userId?: string,
     /** when given, bundled children the user cannot see are left out */
     readonly visibility?: HistoryVisibility,
+    /** the requesting device: its own sends carry unsigned.transaction_id */
+    readonly deviceId?: string,
   ) {}
 
   *serialize(tx: ReadTx, e: StoredEvent, opts: SerializeOptions = {}): Op<ClientEvent> {
@@ -50,6 +53,13 @@ export class ClientEventSerializer {
       unsigned.redacted_because = yield* this.serialize(tx, redaction, { bundle: false });
     }
     unsigned.age = Math.max(0, this.now - e.originServerTs);
+    // "If the client being given the event is the same one which sent it": since v1.7 transaction ids
+    // are scoped to a device (client-server-api#transaction-identifiers), so the device is the client;
+    // matching the access token (as Synapse long did) would lose the echo after a token refresh.
+    if (this.deviceId !== undefined && e.sender === this.userId) {
+      const sent = yield* this.store.eventTxnIds.get(tx, e.eventId);
+      if (sent !== undefined && sent.deviceId === this.deviceId) unsigned.transaction_id = sent.txnId;
+    }
     const out: ClientEvent = {
       type: e.type,
       content: pdu.content ?? {},

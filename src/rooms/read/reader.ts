@@ -98,10 +98,11 @@ export interface RoomReader {
   members(userId: string, roomId: string, q: MembersQuery): Promise<{ chunk: ClientEvent[] }>;
   joinedMembers(userId: string, roomId: string): Promise<{ joined: Record<string, { display_name?: string; avatar_url?: string }> }>;
   joinedRooms(userId: string): Promise<{ joined_rooms: string[] }>;
-  messages(userId: string, roomId: string, q: MessagesQuery): Promise<MessagesResponse>;
-  context(userId: string, roomId: string, eventId: string, limit: number, filter: RoomEventFilter): Promise<ContextResponse>;
-  event(userId: string, roomId: string, eventId: string): Promise<ClientEvent>;
-  relations(userId: string, roomId: string, eventId: string, q: RelationsQuery): Promise<RelationsResponse>;
+  // deviceId (the requester's): its own sends come back with unsigned.transaction_id.
+  messages(userId: string, roomId: string, q: MessagesQuery, deviceId?: string): Promise<MessagesResponse>;
+  context(userId: string, roomId: string, eventId: string, limit: number, filter: RoomEventFilter, deviceId?: string): Promise<ContextResponse>;
+  event(userId: string, roomId: string, eventId: string, deviceId?: string): Promise<ClientEvent>;
+  relations(userId: string, roomId: string, eventId: string, q: RelationsQuery, deviceId?: string): Promise<RelationsResponse>;
   roomAliases(userId: string, roomId: string): Promise<{ aliases: string[] }>;
   resolveAlias(alias: string): Promise<{ room_id: string; servers: string[] }>;
   createAlias(userId: string, alias: string, roomId: string): Promise<void>;
@@ -158,8 +159,8 @@ export class RoomReaderImpl implements RoomReader {
   }
 
   /** A serializer for one request (S5: /sync timelines use it too). */
-  serializer(userId: string | undefined, visibility?: HistoryVisibility): ClientEventSerializer {
-    return new ClientEventSerializer(this.deps.store, this.deps.clock.now(), userId, visibility);
+  serializer(userId: string | undefined, visibility?: HistoryVisibility, deviceId?: string): ClientEventSerializer {
+    return new ClientEventSerializer(this.deps.store, this.deps.clock.now(), userId, visibility, deviceId);
   }
 
   private async read<T>(body: (tx: ReadTx) => Op<T>): Promise<T> {
@@ -305,7 +306,7 @@ export class RoomReaderImpl implements RoomReader {
     return (yield* this.deps.store.events.getMany(tx, [...ids])).filter((e): e is StoredEvent => e !== undefined);
   }
 
-  messages(userId: string, roomId: string, q: MessagesQuery): Promise<MessagesResponse> {
+  messages(userId: string, roomId: string, q: MessagesQuery, deviceId?: string): Promise<MessagesResponse> {
     if (q.dir !== 'b' && q.dir !== 'f') throw invalidParam('dir must be "b" or "f"');
     const filter = q.filter ?? NO_FILTER;
     const limit = Math.max(0, Math.min(q.limit ?? filter.limit ?? DEFAULT_MESSAGES_LIMIT, MAX_MESSAGES_LIMIT));
@@ -316,7 +317,7 @@ export class RoomReaderImpl implements RoomReader {
       const hv = yield* HistoryVisibility.forUser(tx, this.deps.store, roomId, userId);
       const from = fromArg ?? (q.dir === 'b' ? yield* this.latestPos(tx, roomId) : 0);
       const scan = limit === 0 ? { events: [], cursor: from, exhausted: false } : yield* this.scan(tx, roomId, hv, filter, q.dir, from, to, limit);
-      const ser = this.serializer(userId, hv);
+      const ser = this.serializer(userId, hv, deviceId);
       const chunk = yield* ser.serializeMany(tx, scan.events);
       const out: { start: string; end?: string; chunk: ClientEvent[]; state?: ClientEvent[] } = { start: encodePaginationToken(from), chunk };
       if (!scan.exhausted) out.end = encodePaginationToken(scan.cursor);
@@ -325,7 +326,7 @@ export class RoomReaderImpl implements RoomReader {
     }.bind(this));
   }
 
-  context(userId: string, roomId: string, eventId: string, limit: number, filter: RoomEventFilter): Promise<ContextResponse> {
+  context(userId: string, roomId: string, eventId: string, limit: number, filter: RoomEventFilter, deviceId?: string): Promise<ContextResponse> {
     const total = Math.max(0, Math.min(limit, MAX_MESSAGES_LIMIT));
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
       const { store } = this.deps;
@@ -344,7 +345,7 @@ export class RoomReaderImpl implements RoomReader {
         const members = new Set((yield* this.lazyMembers(tx, [...before.events, e, ...after.events])).map((m) => m.eventId));
         stateEvents = stateEvents.filter((s) => s.type !== 'm.room.member' || members.has(s.eventId));
       }
-      const ser = this.serializer(userId, hv);
+      const ser = this.serializer(userId, hv, deviceId);
       return {
         start: encodePaginationToken(before.cursor),
         end: encodePaginationToken(after.cursor),
@@ -356,16 +357,16 @@ export class RoomReaderImpl implements RoomReader {
     }.bind(this));
   }
 
-  event(userId: string, roomId: string, eventId: string): Promise<ClientEvent> {
+  event(userId: string, roomId: string, eventId: string, deviceId?: string): Promise<ClientEvent> {
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
       const hv = yield* HistoryVisibility.forUser(tx, this.deps.store, roomId, userId);
       const e = yield* this.deps.store.events.get(tx, eventId);
       if (e === undefined || e.roomId !== roomId || !(yield* hv.canSee(tx, e))) throw notFound('Event not found');
-      return yield* this.serializer(userId, hv).serialize(tx, e);
+      return yield* this.serializer(userId, hv, deviceId).serialize(tx, e);
     }.bind(this));
   }
 
-  relations(userId: string, roomId: string, eventId: string, q: RelationsQuery): Promise<RelationsResponse> {
+  relations(userId: string, roomId: string, eventId: string, q: RelationsQuery, deviceId?: string): Promise<RelationsResponse> {
     const dir = q.dir ?? 'b';
     if (dir !== 'b' && dir !== 'f') throw invalidParam('dir must be "b" or "f"');
     const limit = Math.max(1, Math.min(q.limit ?? 50, MAX_MESSAGES_LIMIT));
@@ -398,7 +399,7 @@ export class RoomReaderImpl implements RoomReader {
         chosen.push(c);
       }
       return {
-        chunk: yield* this.serializer(userId, hv).serializeMany(tx, chosen),
+        chunk: yield* this.serializer(userId, hv, deviceId).serializeMany(tx, chosen),
         ...(next !== undefined ? { next_batch: encodePaginationToken(next) } : {}),
         ...(q.from !== undefined ? { prev_batch: q.from } : {}),
       };

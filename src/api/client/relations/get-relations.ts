@@ -16,7 +16,7 @@ async function handler({ services, requester, params, query }: RouteContext<unde
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
     ...(limit !== undefined ? { limit } : {}),
-  });
+  }, requester.deviceId);
   return { body: query.get('recurse') === 'true' ? { ...res, recursion_depth: 1 } : res };
 }
 

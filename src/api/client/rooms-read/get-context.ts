@@ -13,6 +13,6 @@ export const getContextRoute = route({
     const roomId = roomIdParam(params);
     const filter = parseRoomEventFilter(query.get('filter'));
     const limit = intQuery(query, 'limit') ?? filter.limit ?? 10;
-    return { body: await services.roomReader.context(requester.userId, roomId, params.eventId!, limit, filter) };
+    return { body: await services.roomReader.context(requester.userId, roomId, params.eventId!, limit, filter, requester.deviceId) };
   },
 });

@@ -10,6 +10,6 @@ export const getEventRoute = route({
   rateLimit: 'none',
   spec: 'client-server-api#get_matrixclientv3roomsroomideventeventid',
   handler: async ({ services, requester, params }) => ({
-    body: await services.roomReader.event(requester.userId, roomIdParam(params), params.eventId!),
+    body: await services.roomReader.event(requester.userId, roomIdParam(params), params.eventId!, requester.deviceId),
   }),
 });

@@ -23,7 +23,7 @@ export const getMessagesRoute = route({
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
         ...(limit !== undefined ? { limit } : {}),
-      }),
+      }, requester.deviceId),
     };
   },
 });
