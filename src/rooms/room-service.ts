@@ -52,8 +52,15 @@ export interface RoomServiceDeps {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function txnScope(requester: Requester): string {
-  return `client\u0000${requester.userId}\u0000${String(requester.accessTokenId)}`;
+/**
+ * Client-server API "Transaction identifiers" (v1.7+): a transaction id is
+ * scoped to one device and one HTTP endpoint, so a retry after a token refresh
+ * is still recognised, and `send` and `redact` with the same id are different
+ * requests.
+ */
+type TxnEndpoint = 'send' | 'redact';
+function txnScope(requester: Requester, endpoint: TxnEndpoint): string {
+  return `client\u0000${requester.userId}\u0000${requester.deviceId}\u0000${endpoint}`;
 }
 
 export class RoomServiceImpl implements RoomService {
@@ -249,7 +256,7 @@ export class RoomServiceImpl implements RoomService {
   async sendEvent(requester: Requester, roomId: string, type: string, content: Record<string, unknown>, txnId: string): Promise<SentEvent> {
     this.writer.rulesOf(roomId);
     const { store } = this.deps;
-    const scope = txnScope(requester);
+    const scope = txnScope(requester, 'send');
     const ids = store.transactionIds;
     const prior = readNow(store, (tx) => ids.get(tx, scope, txnId));
     if (prior !== undefined) return JSON.parse(decoder.decode(prior.response)) as SentEvent;
@@ -268,7 +275,7 @@ export class RoomServiceImpl implements RoomService {
     const { store, clock } = this.deps;
     const ids = store.transactionIds;
     const eventTxns = store.eventTxnIds;
-    const scope = txnScope(requester);
+    const scope = txnScope(requester, opts.redacts !== undefined ? 'redact' : 'send');
     const rules = this.writer.rulesOf(roomId);
     const ts = clock.now();
     const r = await this.writer.sendLocked(rules, roomId, requester.userId, type, stateKey, content, {
@@ -317,7 +324,7 @@ export class RoomServiceImpl implements RoomService {
     if (target === undefined || target.pdu.roomId !== roomId) throw notFound(`Event ${eventId} not found in room ${roomId}`);
     this.checkMayRedact(requester.userId, roomId, target.pdu);
     const { store } = this.deps;
-    const scope = txnScope(requester);
+    const scope = txnScope(requester, 'redact');
     const ids = store.transactionIds;
     const prior = readNow(store, (tx) => ids.get(tx, scope, txnId));
     if (prior !== undefined) return JSON.parse(decoder.decode(prior.response)) as SentEvent;

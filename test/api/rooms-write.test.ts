@@ -148,6 +148,24 @@ describe('send, state, redact', () => {
     await fails(alice, 'PUT', `${room}/send/m.room.message/arr`, [1, 2], 400, 'M_BAD_JSON');
   });
 
+  test('transaction ids are scoped to a device and an endpoint (spec v1.7): a new login on the same device is idempotent, a redact with a send\'s id is a new request', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
+    const room = `${V3}/rooms/${enc(room_id)}`;
+    const sent = await ok(alice, 'PUT', `${room}/send/m.room.message/dev-txn`, { msgtype: 'm.text', body: 'once' });
+    const whoami = await ok(alice, 'GET', `${V3}/account/whoami`);
+    const login = await server.inject({ method: 'POST', path: `${V3}/login`, body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'correct horse battery', device_id: whoami.device_id } });
+    assert.equal(login.status, 200, login.text);
+    const sameDevice: User = { userId: alice.userId, token: (login.json as { access_token: string }).access_token };
+    assert.notEqual(sameDevice.token, alice.token);
+    assert.deepEqual(await ok(sameDevice, 'PUT', `${room}/send/m.room.message/dev-txn`, { msgtype: 'm.text', body: 'once' }), sent);
+    const otherDevice = await server.inject({ method: 'POST', path: `${V3}/login`, body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'correct horse battery' } });
+    const other: User = { userId: alice.userId, token: (otherDevice.json as { access_token: string }).access_token };
+    const fromOther = await ok(other, 'PUT', `${room}/send/m.room.message/dev-txn`, { msgtype: 'm.text', body: 'once' });
+    assert.notEqual(fromOther.event_id, sent.event_id);
+    const redaction = await ok(alice, 'PUT', `${room}/redact/${enc(fromOther.event_id as string)}/dev-txn`, {});
+    assert.notEqual(redaction.event_id, sent.event_id, 'a redact with a send\'s txn id must not replay the send');
+  });
+
   test('put state: {event_id}, with a state key, without one, with a trailing slash; power levels apply', async () => {
     const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
     const room = `${V3}/rooms/${enc(room_id)}`;
