@@ -150,7 +150,7 @@ test('power levels: a member below the kick/ban/state level is refused; kick rem
   });
 });
 
-test('sendEvent is idempotent per access token and transaction id', async () => {
+test('sendEvent is idempotent per device and transaction id (client-server API v1.7)', async () => {
   await withHarness(async (h) => {
     const { room_id } = await h.rooms.createRoom(alice, {});
     const [a, b] = await Promise.all([
@@ -160,8 +160,10 @@ test('sendEvent is idempotent per access token and transaction id', async () => 
     assert.equal(a.event_id, b.event_id);
     const again = await h.rooms.sendEvent(alice, room_id, 'm.room.message', { body: 'once' }, 'txn1');
     assert.equal(again.event_id, a.event_id);
-    const otherToken = await h.rooms.sendEvent({ ...alice, accessTokenId: 2 }, room_id, 'm.room.message', { body: 'once' }, 'txn1');
-    assert.notEqual(otherToken.event_id, a.event_id);
+    const newTokenSameDevice = await h.rooms.sendEvent({ ...alice, accessTokenId: 2 }, room_id, 'm.room.message', { body: 'once' }, 'txn1');
+    assert.equal(newTokenSameDevice.event_id, a.event_id);
+    const otherDevice = await h.rooms.sendEvent({ ...alice, deviceId: `${alice.deviceId}-2`, accessTokenId: 3 }, room_id, 'm.room.message', { body: 'once' }, 'txn1');
+    assert.notEqual(otherDevice.event_id, a.event_id);
     const messages = (h.store.read((tx) => h.store.events.timeline(tx, room_id)) as { type: string }[]).filter((e) => e.type === 'm.room.message');
     assert.equal(messages.length, 2);
   });
