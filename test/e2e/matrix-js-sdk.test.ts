@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createClient, ClientEvent, Direction, MatrixError, SyncState,
-  type MatrixClient, type MatrixEvent, type Room,
+  createClient, ClientEvent, Direction, MatrixError, ReceiptType, RoomEvent, RoomMemberEvent, SyncState,
+  type MatrixClient, type MatrixEvent, type Room, type RoomMember,
 } from 'matrix-js-sdk';
 import { logger as sdkLogger } from 'matrix-js-sdk/lib/logger.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -15,6 +15,16 @@ import '../helpers/users.js'; // cheap password hashes (MYELIN_SCRYPT_LN)
 
 // The SDK logs every request at info; keep test output readable unless asked.
 if (!process.env.MYELIN_TEST_LOG) (sdkLogger as unknown as { setLevel(level: string): void }).setLevel('silent');
+
+// matrix-js-sdk 37 leaves timers armed after stopClient(): each request's local timeout
+// (80-110 s, never cleared) and the capabilities poll (6 h). Unref long timers so this test
+// process exits when its tests end instead of idling ~2 minutes (nothing here waits that long).
+const armTimer = globalThis.setTimeout;
+(globalThis as { setTimeout: unknown }).setTimeout = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+  const timer = armTimer(fn, ms, ...args);
+  if ((ms ?? 0) >= 60_000) timer.unref();
+  return timer;
+};
 
 /** How long any single condition may take on a loaded 2-core machine before the test fails. */
 const WAIT_MS = 20_000;
@@ -139,13 +149,37 @@ for (const adapter of ['node', 'uws'] as const) {
       });
 
       await t.test('typing notifications arrive and stop', async () => {
-        await bob.sendTyping(roomId, true, 30_000);
-        await until('alice sees bob typing', () => alice.getRoom(roomId)?.getMember(bob.getUserId()!)?.typing === true);
-        await bob.sendTyping(roomId, false, 0);
-        await until('alice sees bob stop typing', () => alice.getRoom(roomId)?.getMember(bob.getUserId()!)?.typing === false);
+        const seen: boolean[] = []; // what the SDK emitted as RoomMember.typing for bob
+        const onTyping = (_event: MatrixEvent, member: RoomMember): void => {
+          if (member.roomId === roomId && member.userId === bob.getUserId()) seen.push(member.typing);
+        };
+        alice.on(RoomMemberEvent.Typing, onTyping);
+        try {
+          await bob.sendTyping(roomId, true, 30_000);
+          await until('alice sees bob typing', () => alice.getRoom(roomId)?.getMember(bob.getUserId()!)?.typing === true);
+          await bob.sendTyping(roomId, false, 0);
+          await until('alice sees bob stop typing', () => alice.getRoom(roomId)?.getMember(bob.getUserId()!)?.typing === false);
+          assert.deepEqual(seen, [true, false]);
+        } finally {
+          alice.off(RoomMemberEvent.Typing, onTyping);
+        }
       });
 
-      await t.test('read receipts arrive', async () => {
+      await t.test('read receipts arrive; private ones stay private', async () => {
+        // receipt types the SDK emitted (Room.receipt) per reader, as each side saw them
+        const receiptsAt = (client: MatrixClient, reader: MatrixClient): string[] => {
+          const types: string[] = [];
+          client.on(RoomEvent.Receipt, (event: MatrixEvent, room: Room) => {
+            if (room.roomId !== roomId) return;
+            for (const byType of Object.values(event.getContent() as Record<string, Record<string, Record<string, unknown>>>)) {
+              for (const [type, users] of Object.entries(byType)) if (reader.getUserId()! in users) types.push(type);
+            }
+          });
+          return types;
+        };
+        const bobsAtAlice = receiptsAt(alice, bob);
+        const alicesAtBob = receiptsAt(bob, alice);
+
         // a fresh message: bob's own later message already counts as read up to there, and
         // clients ignore a receipt that moves backwards
         const please = (await alice.sendTextMessage(roomId, 'please read this')).event_id;
@@ -155,6 +189,21 @@ for (const adapter of ['node', 'uws'] as const) {
           () => alice.getRoom(roomId)?.getReadReceiptForUserId(bob.getUserId()!, true)?.eventId === please);
         const readers = alice.getRoom(roomId)!.getUsersReadUpTo(alice.getRoom(roomId)!.findEventById(please)!);
         assert.ok(readers.includes(bob.getUserId()!), `readers: ${readers.join(', ')}`);
+        assert.ok(bobsAtAlice.includes('m.read'), `Room.receipt at alice: ${bobsAtAlice.join(', ')}`);
+
+        // alice reads privately (only her own devices learn it), then publicly; bob gets only the public one
+        const quiet = (await bob.sendTextMessage(roomId, 'read me privately')).event_id;
+        const quietAtAlice = await until('alice holds bob\'s message', () => alice.getRoom(roomId)?.findEventById(quiet));
+        await alice.sendReadReceipt(quietAtAlice, ReceiptType.ReadPrivate);
+        await until('alice\'s own sync carries her private receipt',
+          () => alice.getRoom(roomId)?.getReadReceiptForUserId(alice.getUserId()!, true, ReceiptType.ReadPrivate)?.eventId === quiet);
+        const loud = (await bob.sendTextMessage(roomId, 'read me publicly')).event_id;
+        const loudAtAlice = await until('alice holds bob\'s second message', () => alice.getRoom(roomId)?.findEventById(loud));
+        await alice.sendReadReceipt(loudAtAlice, ReceiptType.Read);
+        await until('bob sees alice\'s public receipt',
+          () => bob.getRoom(roomId)?.getReadReceiptForUserId(alice.getUserId()!, true, ReceiptType.Read)?.eventId === loud);
+        assert.ok(alicesAtBob.includes('m.read'));
+        assert.ok(!alicesAtBob.includes('m.read.private'), `bob must never see alice's private receipt: ${alicesAtBob.join(', ')}`);
       });
 
       await t.test('an edit (m.replace) and a reaction (m.annotation) aggregate', async () => {
