@@ -5,38 +5,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { apiClient, type Json as J } from '../helpers/client.js';
+import { loginUser, registerUser, type TestUser as User } from '../helpers/users.js';
 
 let server: TestServer;
 const V3 = '/_matrix/client/v3';
+const PASSWORD = 'correct horse battery';
+const { call, ok, fails } = apiClient(() => server);
+const register = (name: string): Promise<User> => registerUser(server, name, PASSWORD);
 const V1 = '/_matrix/client/v1';
 
-interface User { readonly userId: string; readonly token: string }
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function register(name: string): Promise<User> {
-  const res = await server.inject({ method: 'POST', path: `${V3}/register`, body: { username: name, password: 'correct horse battery', auth: { type: 'm.login.dummy' } } });
-  assert.equal(res.status, 200, res.text);
-  const body = res.json as { user_id: string; access_token: string };
-  return { userId: body.user_id, token: body.access_token };
-}
 
-async function call(user: User | undefined, method: string, path: string, body?: unknown) {
-  const res = await server.inject({ method, path, ...(body !== undefined ? { body: body as object } : {}), ...(user ? { accessToken: user.token } : {}) });
-  return { status: res.status, json: res.json as J, text: res.text };
-}
 
-async function ok(user: User | undefined, method: string, path: string, body?: unknown): Promise<J> {
-  const r = await call(user, method, path, body);
-  assert.equal(r.status, 200, `${method} ${path}: ${r.text}`);
-  return r.json;
-}
 
-async function fails(user: User | undefined, method: string, path: string, body: unknown, status: number, errcode: string): Promise<void> {
-  const r = await call(user, method, path, body);
-  assert.equal(r.status, status, `${method} ${path}: ${r.text}`);
-  assert.equal(r.json.errcode, errcode, r.text);
-  assert.equal(typeof r.json.error, 'string');
-}
 
 const enc = encodeURIComponent;
 let txn = 0;
@@ -472,12 +454,7 @@ describe('aliases and the room directory', () => {
 describe('transaction ids on reads', () => {
   test('/messages, /context and /event give unsigned.transaction_id to the sending device only', async () => {
     const erin = await register('erin-txn');
-    const login = await server.inject({
-      method: 'POST', path: `${V3}/login`,
-      body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: erin.userId }, password: 'correct horse battery' },
-    });
-    assert.equal(login.status, 200, login.text);
-    const erinPhone: User = { userId: erin.userId, token: (login.json as J).access_token as string };
+    const erinPhone = await loginUser(server, erin.userId, PASSWORD);
     const frank = await register('frank-txn');
     const room = await createRoom(erin, { preset: 'public_chat' });
     await join(frank, room);
@@ -502,7 +479,7 @@ describe('transaction ids on reads', () => {
     assert.equal(own.event.unsigned?.redacted_because?.unsigned?.transaction_id, 'read-txn-2');
     for (const u of [erinPhone, frank]) {
       const v = await views(u);
-      assert.ok(v.messages && v.redaction, `${u.token}: the events are visible`);
+      assert.ok(v.messages && v.redaction, `${u.accessToken}: the events are visible`);
       for (const e of [v.messages, v.redaction, v.context, v.event, v.event.unsigned?.redacted_because as J]) {
         assert.equal(e?.unsigned?.transaction_id, undefined, `${u.userId} (another device or user) must not get the transaction id`);
       }

@@ -3,37 +3,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { apiClient } from '../helpers/client.js';
+import { loginUser, registerUser, type TestUser as User } from '../helpers/users.js';
 
 let server: TestServer;
 const V3 = '/_matrix/client/v3';
+const PASSWORD = 'correct horse battery';
+const { ok, fails } = apiClient(() => server);
+const register = (name: string): Promise<User> => registerUser(server, name, PASSWORD);
 
-interface User { readonly userId: string; readonly token: string }
 
-async function register(name: string): Promise<User> {
-  const res = await server.inject({ method: 'POST', path: `${V3}/register`, body: { username: name, password: 'correct horse battery', auth: { type: 'm.login.dummy' } } });
-  assert.equal(res.status, 200, res.text);
-  const body = res.json as { user_id: string; access_token: string };
-  return { userId: body.user_id, token: body.access_token };
-}
 
-async function call(user: User | undefined, method: string, path: string, body?: unknown) {
-  const res = await server.inject({ method, path, ...(body !== undefined ? { body: body as object } : {}), ...(user ? { accessToken: user.token } : {}) });
-  return { status: res.status, json: res.json as Record<string, unknown>, text: res.text };
-}
 
-async function ok(user: User, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const r = await call(user, method, path, body);
-  assert.equal(r.status, 200, `${method} ${path}: ${r.text}`);
-  return r.json;
-}
 
-async function fails(user: User | undefined, method: string, path: string, body: unknown, status: number, errcode: string): Promise<string> {
-  const r = await call(user, method, path, body);
-  assert.equal(r.status, status, `${method} ${path}: ${r.text}`);
-  assert.equal(r.json.errcode, errcode, r.text);
-  assert.equal(typeof r.json.error, 'string');
-  return r.json.error as string;
-}
 
 const enc = encodeURIComponent;
 let alice: User;
@@ -66,7 +48,7 @@ describe('POST /createRoom', () => {
 
   test('errors: no token, bad JSON, wrong types, alias taken, invalid initial state', async () => {
     await fails(undefined, 'POST', `${V3}/createRoom`, {}, 401, 'M_MISSING_TOKEN');
-    const notJson = await server.inject({ method: 'POST', path: `${V3}/createRoom`, accessToken: alice.token, body: '{"name": ', headers: { 'content-type': 'application/json' } });
+    const notJson = await server.inject({ method: 'POST', path: `${V3}/createRoom`, accessToken: alice.accessToken, body: '{"name": ', headers: { 'content-type': 'application/json' } });
     assert.equal(notJson.status, 400);
     assert.ok(['M_NOT_JSON', 'M_BAD_JSON'].includes((notJson.json as { errcode: string }).errcode), notJson.text);
     await fails(alice, 'POST', `${V3}/createRoom`, { name: 5 }, 400, 'M_BAD_JSON');
@@ -152,14 +134,11 @@ describe('send, state, redact', () => {
     const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
     const room = `${V3}/rooms/${enc(room_id)}`;
     const sent = await ok(alice, 'PUT', `${room}/send/m.room.message/dev-txn`, { msgtype: 'm.text', body: 'once' });
-    const whoami = await ok(alice, 'GET', `${V3}/account/whoami`);
-    const login = await server.inject({ method: 'POST', path: `${V3}/login`, body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'correct horse battery', device_id: whoami.device_id } });
-    assert.equal(login.status, 200, login.text);
-    const sameDevice: User = { userId: alice.userId, token: (login.json as { access_token: string }).access_token };
-    assert.notEqual(sameDevice.token, alice.token);
+    const sameDevice = await loginUser(server, 'alice', PASSWORD, { device_id: alice.deviceId });
+    assert.equal(sameDevice.deviceId, alice.deviceId);
+    assert.notEqual(sameDevice.accessToken, alice.accessToken);
     assert.deepEqual(await ok(sameDevice, 'PUT', `${room}/send/m.room.message/dev-txn`, { msgtype: 'm.text', body: 'once' }), sent);
-    const otherDevice = await server.inject({ method: 'POST', path: `${V3}/login`, body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'correct horse battery' } });
-    const other: User = { userId: alice.userId, token: (otherDevice.json as { access_token: string }).access_token };
+    const other = await loginUser(server, 'alice', PASSWORD);
     const fromOther = await ok(other, 'PUT', `${room}/send/m.room.message/dev-txn`, { msgtype: 'm.text', body: 'once' });
     assert.notEqual(fromOther.event_id, sent.event_id);
     const redaction = await ok(alice, 'PUT', `${room}/redact/${enc(fromOther.event_id as string)}/dev-txn`, {});

@@ -5,24 +5,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { loginUser, registerUser, type TestUser } from '../helpers/users.js';
+import { apiClient, type Json } from '../helpers/client.js';
 import { eventsPositionOf } from '../../src/sync/tokens.js';
 
 let server: TestServer;
 const V3 = '/_matrix/client/v3';
 const enc = encodeURIComponent;
 
-type Json = Record<string, any>;
-
-async function call(user: TestUser, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json; text: string }> {
-  const res = await server.inject({ method, path, accessToken: user.accessToken, ...(body !== undefined ? { body: body as object } : {}) });
-  return { status: res.status, json: res.json as Json, text: res.text };
-}
-
-async function ok(user: TestUser, method: string, path: string, body?: unknown): Promise<Json> {
-  const r = await call(user, method, path, body);
-  assert.equal(r.status, 200, `${method} ${path}: ${r.text}`);
-  return r.json;
-}
+const { call, ok } = apiClient(() => server);
 
 async function sync(user: TestUser, query: Record<string, string> = {}): Promise<Json> {
   const qs = new URLSearchParams(query).toString();
