@@ -28,6 +28,11 @@ export const DEFAULT_CONFIG: MyelinConfig = {
     path: './data',
     // LMDB map size in MiB (the largest the database may grow to; sparse on disk).
     map_size_mb: 16_384,
+    // When a write is acknowledged: 'process' = in the OS page cache (survives kill -9 and
+    // crashes, not power loss; fsync in the background every flush_interval_ms), 'disk' = after fsync.
+    durability: 'process',
+    // 'process' durability: how often commits are flushed to disk in the background (ms).
+    flush_interval_ms: 100,
   },
   // Kernel path for canonical JSON, hashes and signatures: 'auto' (native, else wasm, else js), 'native', 'wasm', 'js'.
   accel: 'auto',

@@ -110,6 +110,8 @@ export function checkConfig(c: MyelinConfig, source = 'config'): MyelinConfig {
   if (!['auto', 'uws', 'node'].includes(c.http.adapter)) fail(`http.adapter must be auto, uws or node, got ${JSON.stringify(c.http.adapter)}`);
   if (!Number.isInteger(c.http.max_body_bytes) || c.http.max_body_bytes < 1024) fail(`http.max_body_bytes must be an integer ≥ 1024`);
   if (c.store.backend !== 'lmdb') fail(`store.backend must be lmdb, got ${JSON.stringify(c.store.backend)}`);
+  if (!['process', 'disk'].includes(c.store.durability)) fail(`store.durability must be process or disk, got ${JSON.stringify(c.store.durability)}`);
+  if (!Number.isInteger(c.store.flush_interval_ms) || c.store.flush_interval_ms < 1 || c.store.flush_interval_ms > 60_000) fail('store.flush_interval_ms must be an integer 1–60000');
   if (!['auto', 'native', 'wasm', 'js'].includes(c.accel)) fail(`accel must be auto, native, wasm or js, got ${JSON.stringify(c.accel)}`);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logging.level)) fail(`logging.level ${JSON.stringify(c.logging.level)} is not a pino level`);
   for (const cls of ['register', 'login', 'message', 'join', 'default'] as const) {

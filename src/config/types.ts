@@ -23,7 +23,13 @@ export interface MyelinConfig {
     /** header `X-Forwarded-For` is trusted for the client IP (behind a reverse proxy) */
     readonly trust_forwarded_for: boolean;
   };
-  readonly store: { readonly backend: 'lmdb'; readonly path: string; readonly map_size_mb: number };
+  readonly store: {
+    readonly backend: 'lmdb';
+    readonly path: string;
+    readonly map_size_mb: number;
+    readonly durability: 'process' | 'disk';
+    readonly flush_interval_ms: number;
+  };
   readonly accel: AccelChoice;
   readonly registration: {
     readonly enabled: boolean;

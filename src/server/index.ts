@@ -68,7 +68,13 @@ export async function buildServer(config: MyelinConfig, opts: StartOptions = {})
 
   const storePath = resolve(config.store.path);
   mkdirSync(storePath, { recursive: true });
-  const store: Store = await openStore({ backend: 'lmdb', path: storePath, mapSize: config.store.map_size_mb * 1024 * 1024 });
+  const store: Store = await openStore({
+    backend: 'lmdb',
+    path: storePath,
+    mapSize: config.store.map_size_mb * 1024 * 1024,
+    durability: config.store.durability,
+    flushIntervalMs: config.store.flush_interval_ms,
+  });
   try {
     const signingKey = await loadOrCreateSigningKey(store, kernels, config.server_name, clock.now());
     const registration = registrationPolicy(config);

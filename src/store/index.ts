@@ -5,7 +5,7 @@
 // Writes: `await store.write(function* (tx) { ... })` — atomic, durable when
 // the promise resolves, coalesced with other writes of the same turn.
 
-import { LmdbBackend } from './lmdb/backend.js';
+import { LmdbBackend, type Durability } from './lmdb/backend.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 import type { Awaitable, Op, ReadTx, TreeBackend, TreeStats, WriteTx } from './trees.js';
 import { AccountData } from './repositories/account-data.js';
@@ -35,6 +35,9 @@ export interface LmdbStoreConfig {
   /** directory of the LMDB environment */
   readonly path: string;
   readonly mapSize?: number;
+  /** `process`: acknowledged once in the OS page cache (default); `disk`: after fsync */
+  readonly durability?: Durability;
+  readonly flushIntervalMs?: number;
 }
 
 /** PostgreSQL will add its own config variant here. */
@@ -114,7 +117,7 @@ export async function createStore(backend: TreeBackend): Promise<Store> {
 export async function openStore(config: StoreConfig): Promise<Store> {
   switch (config.backend) {
     case 'lmdb':
-      return createStore(new LmdbBackend({ path: config.path, mapSize: config.mapSize }));
+      return createStore(new LmdbBackend({ path: config.path, mapSize: config.mapSize, durability: config.durability, flushIntervalMs: config.flushIntervalMs }));
     default:
       throw new Error(`store: unknown backend ${String((config as { backend: unknown }).backend)}`);
   }
@@ -122,3 +125,4 @@ export async function openStore(config: StoreConfig): Promise<Store> {
 
 export { SCHEMA_VERSION };
 export type { StoreStats } from './stats.js';
+export type { Durability } from './lmdb/backend.js';

@@ -59,8 +59,10 @@ export interface TreeStats {
  *   deletes become visible or (if `body` throws) none do, and a failed body
  *   never affects other writes. Writes issued in the same event-loop turn may
  *   share one commit (LMDB has one writer: coalescing is how it goes fast).
- *   The promise resolves only after the commit is durable (fsynced), so an
- *   acknowledged write survives kill -9 and power loss.
+ *   The promise resolves only after the commit is durable: at least in the
+ *   operating system (an acknowledged write survives kill -9 of any process),
+ *   and fsynced too when the store is opened with `disk` durability (then it
+ *   also survives power loss).
  * - Counters read and written inside a write are serialised with every other
  *   writer of the same store, in this or other processes (LMDB's write lock,
  *   PostgreSQL row locks), so allocations (positions, interned ids) are unique.
