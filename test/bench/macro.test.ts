@@ -34,7 +34,7 @@ test('macro-send: sequential and concurrent sends, every one reaching the server
     assert.equal(conc!.arms[0]!.extra!.concurrency, 4);
     assert.equal(hs.counts.get('send'), 2 + 20 + 20); // warm-up, sequential, concurrent
     assert.equal(hs.counts.get('unknown'), undefined);
-    assert.ok(r.notes.some((n) => n.includes('load generator: node:http keep-alive agent')));
+    assert.ok(r.notes.some((n) => n.includes('load generator: Myelin bench HTTP/1.1 client')));
   } finally {
     await hs.close();
   }

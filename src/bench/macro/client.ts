@@ -1,14 +1,16 @@
 // The load generator of the macro suites: a small client-server API client
-// over node:http keep-alive agents (one socket per concurrent request), with
-// per-request latency. It registers users through the normal API (user-
-// interactive auth with m.login.dummy or m.login.registration_token) or, given
-// a shared secret, Synapse's admin registration endpoint.
+// over our own HTTP/1.1 keep-alive connections (./http1.ts: one connection
+// per request in flight, minimal parsing), with per-request latency. It
+// registers users through the normal API (user-interactive auth with
+// m.login.dummy or m.login.registration_token) or, given a shared secret,
+// Synapse's admin registration endpoint. Measured loops use prepared requests
+// (`prepare`, `timed`): the request bytes are built once and 2xx bodies are
+// counted, not parsed.
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import type { Target } from '../suite.js';
+import { Http1Pool } from './http1.js';
 
-export const LOAD_GENERATOR = 'node:http keep-alive agent (Myelin bench client, in-process)';
+export const LOAD_GENERATOR = 'Myelin bench HTTP/1.1 client (node:net keep-alive, one connection per request in flight, in-process)';
 
 export interface ApiResponse {
   readonly status: number;
@@ -31,57 +33,74 @@ export interface Session {
   readonly accessToken: string;
 }
 
+/** A request ready to write: its bytes are built once and may be sent many times. */
+export interface PreparedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly data: string | Buffer;
+}
+
 /** 429 answers retried per request before giving up */
 export const MAX_RATE_LIMIT_RETRIES = 8;
 
 /** How long one request may take before it is abandoned (a bench never hangs). */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
-export class MatrixClient {
-  private readonly base: URL;
-  private readonly agent: http.Agent;
-  private readonly lib: typeof http | typeof https;
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
-  constructor(readonly target: Target, maxSockets = 64) {
-    this.base = new URL(target.url);
-    this.lib = this.base.protocol === 'https:' ? https : http;
-    this.agent = new this.lib.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+function parseBody(raw: Buffer | undefined): unknown {
+  if (!raw || raw.length === 0) return undefined;
+  const text = raw.toString('utf8');
+  try { return JSON.parse(text); } catch { return text.slice(0, 200); }
+}
+
+export class MatrixClient {
+  private readonly pool: Http1Pool;
+  private readonly basePath: string;
+  private readonly hostHeader: string;
+
+  /** @param connections keep-alive connections at most (= requests in flight at once) */
+  constructor(readonly target: Target, connections = 64) {
+    const base = new URL(target.url);
+    const tls = base.protocol === 'https:';
+    const port = base.port ? Number(base.port) : tls ? 443 : 80;
+    this.basePath = base.pathname.replace(/\/+$/, '');
+    this.hostHeader = base.host;
+    this.pool = new Http1Pool({ host: base.hostname.replace(/^\[|\]$/g, ''), port, tls, timeoutMs: REQUEST_TIMEOUT_MS }, connections);
   }
 
   close(): void {
-    this.agent.destroy();
+    this.pool.close();
+  }
+
+  /** TCP (or TLS) connections opened so far: one per request in flight when keep-alive holds */
+  get connects(): number {
+    return this.pool.connects;
+  }
+
+  /** Builds a request's bytes once (a JSON body, a bearer token). */
+  prepare(method: string, path: string, body?: unknown, accessToken?: string): PreparedRequest {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    let head = `${method} ${this.basePath}${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\nAccept: application/json\r\n`;
+    if (accessToken) head += `Authorization: Bearer ${accessToken}\r\n`;
+    if (payload === undefined) {
+      // a body-less POST/PUT still says so, as HTTP/1.1 asks
+      if (method === 'POST' || method === 'PUT') head += 'Content-Length: 0\r\n';
+      return { method, path, data: Buffer.from(head + '\r\n', 'latin1') };
+    }
+    head += `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n`;
+    return { method, path, data: Buffer.from(head + payload, 'utf8') };
+  }
+
+  /** One prepared request, any status (callers decide what is an error); the body is parsed when kept. */
+  async exchange(req: PreparedRequest, keepBody = true): Promise<ApiResponse> {
+    const r = await this.pool.request(req.data, { head: req.method === 'HEAD', keepBody, retryable: IDEMPOTENT.has(req.method) });
+    return { status: r.status, body: r.body === undefined ? undefined : parseBody(r.body), bytes: r.bytes, latencyNs: r.latencyNs };
   }
 
   /** One request; resolves with any status (callers decide what is an error). */
   request(method: string, path: string, body?: unknown, accessToken?: string): Promise<ApiResponse> {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (payload) { headers['content-type'] = 'application/json'; headers['content-length'] = String(payload.length); }
-    if (accessToken) headers.authorization = `Bearer ${accessToken}`;
-    const basePath = this.base.pathname.replace(/\/+$/, '');
-    return new Promise((resolve, reject) => {
-      const t0 = process.hrtime.bigint();
-      const req = this.lib.request({
-        protocol: this.base.protocol, hostname: this.base.hostname, port: this.base.port, method, path: basePath + path, headers, agent: this.agent,
-        timeout: REQUEST_TIMEOUT_MS,
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const latencyNs = Number(process.hrtime.bigint() - t0);
-          const raw = Buffer.concat(chunks);
-          let parsed: unknown = undefined;
-          if (raw.length) {
-            try { parsed = JSON.parse(raw.toString('utf8')); } catch { parsed = raw.toString('utf8').slice(0, 200); }
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed, bytes: raw.length, latencyNs });
-        });
-      });
-      req.on('timeout', () => req.destroy(new Error(`${method} ${path.split('?')[0]}: no answer in ${REQUEST_TIMEOUT_MS / 1000}s`)));
-      req.on('error', reject);
-      req.end(payload);
-    });
+    return this.exchange(this.prepare(method, path, body, accessToken));
   }
 
   /** requests the server answered 429 (rate limited), and the time spent waiting as it asked */
@@ -92,10 +111,10 @@ export class MatrixClient {
    * A request, with 429 answers retried after the server's retry_after_ms (as
    * a client would); the latency then includes the waits, and they are counted.
    */
-  async requestRetrying(method: string, path: string, body?: unknown, accessToken?: string): Promise<ApiResponse> {
+  async exchangeRetrying(req: PreparedRequest, keepBody = true): Promise<ApiResponse> {
     let waitedNs = 0;
     for (let attempt = 0; ; attempt++) {
-      const r = await this.request(method, path, body, accessToken);
+      const r = await this.exchange(req, keepBody);
       if (r.status !== 429 || attempt >= MAX_RATE_LIMIT_RETRIES) return waitedNs ? { ...r, latencyNs: r.latencyNs + waitedNs } : r;
       const advised = Number((r.body as { retry_after_ms?: unknown } | undefined)?.retry_after_ms);
       const waitMs = Math.min(Number.isFinite(advised) && advised > 0 ? advised : 1000, 5000);
@@ -106,11 +125,30 @@ export class MatrixClient {
     }
   }
 
-  /** A request that must succeed (2xx), 429s retried; returns the parsed body and latency. */
-  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, accessToken?: string): Promise<{ body: T; latencyNs: number; bytes: number }> {
-    const r = await this.requestRetrying(method, path, body, accessToken);
-    if (r.status < 200 || r.status >= 300) throw new MatrixApiError(method, path, r.status, r.body);
+  requestRetrying(method: string, path: string, body?: unknown, accessToken?: string): Promise<ApiResponse> {
+    return this.exchangeRetrying(this.prepare(method, path, body, accessToken));
+  }
+
+  /**
+   * The measured loops' request: must succeed (2xx; 429s retried), the body
+   * is counted but not parsed (kept only to report an error).
+   */
+  async timed(req: PreparedRequest): Promise<{ latencyNs: number; bytes: number }> {
+    const r = await this.exchangeRetrying(req, false);
+    if (r.status < 200 || r.status >= 300) throw new MatrixApiError(req.method, req.path, r.status, r.body);
+    return { latencyNs: r.latencyNs, bytes: r.bytes };
+  }
+
+  /** A prepared request that must succeed (2xx), 429s retried; returns the parsed body and latency. */
+  async callPrepared<T = Record<string, unknown>>(req: PreparedRequest): Promise<{ body: T; latencyNs: number; bytes: number }> {
+    const r = await this.exchangeRetrying(req);
+    if (r.status < 200 || r.status >= 300) throw new MatrixApiError(req.method, req.path, r.status, r.body);
     return { body: r.body as T, latencyNs: r.latencyNs, bytes: r.bytes };
+  }
+
+  /** A request that must succeed (2xx), 429s retried; returns the parsed body and latency. */
+  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, accessToken?: string): Promise<{ body: T; latencyNs: number; bytes: number }> {
+    return this.callPrepared<T>(this.prepare(method, path, body, accessToken));
   }
 
   /** Registers a user (or logs in when the name is taken) and returns a session. */
@@ -171,21 +209,37 @@ export class MatrixClient {
     return body.room_id;
   }
 
+  joinRequest(s: Session, roomId: string): PreparedRequest {
+    return this.prepare('POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, {}, s.accessToken);
+  }
+
   join(s: Session, roomId: string) {
-    return this.call('POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, {}, s.accessToken);
+    return this.callPrepared(this.joinRequest(s, roomId));
+  }
+
+  sendRequest(s: Session, roomId: string, txnId: string, body: string): PreparedRequest {
+    return this.prepare('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${encodeURIComponent(txnId)}`, { msgtype: 'm.text', body }, s.accessToken);
   }
 
   send(s: Session, roomId: string, txnId: string, body: string) {
-    return this.call<{ event_id: string }>('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${encodeURIComponent(txnId)}`, { msgtype: 'm.text', body }, s.accessToken);
+    return this.callPrepared<{ event_id: string }>(this.sendRequest(s, roomId, txnId, body));
   }
 
-  sync(s: Session, since?: string, filter = '{"room":{"timeline":{"limit":20}}}') {
+  syncRequest(s: Session, since?: string, filter = '{"room":{"timeline":{"limit":20}}}'): PreparedRequest {
     const q = new URLSearchParams({ timeout: '0', filter, ...(since ? { since } : {}) });
-    return this.call<{ next_batch: string }>('GET', `/_matrix/client/v3/sync?${q}`, undefined, s.accessToken);
+    return this.prepare('GET', `/_matrix/client/v3/sync?${q}`, undefined, s.accessToken);
+  }
+
+  sync(s: Session, since?: string, filter?: string) {
+    return this.callPrepared<{ next_batch: string }>(this.syncRequest(s, since, filter));
+  }
+
+  messagesRequest(s: Session, roomId: string, from?: string, limit = 50): PreparedRequest {
+    const q = new URLSearchParams({ dir: 'b', limit: String(limit), ...(from ? { from } : {}) });
+    return this.prepare('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?${q}`, undefined, s.accessToken);
   }
 
   messages(s: Session, roomId: string, from?: string, limit = 50) {
-    const q = new URLSearchParams({ dir: 'b', limit: String(limit), ...(from ? { from } : {}) });
-    return this.call<{ chunk: unknown[]; end?: string }>('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?${q}`, undefined, s.accessToken);
+    return this.callPrepared<{ chunk: unknown[]; end?: string }>(this.messagesRequest(s, roomId, from, limit));
   }
 }

@@ -6,7 +6,7 @@ import { LOAD_GENERATOR, MatrixClient, type Session } from './client.js';
 import { drive } from './load.js';
 
 export function fitsTarget(env: SuiteEnvironment): true | string {
-  return env.target ? true : "needs --target URL of a running homeserver on this machine (Myelin's own server or another)";
+  return env.target ? true : "needs --target URL of a running homeserver on this machine (Myelin's own server or another), or --self";
 }
 
 /** Names unique to this run, so runs against the same server never collide. */
@@ -21,10 +21,11 @@ export function capMs(ctx: SuiteEnvironment): number {
   return ctx.quick ? 20_000 : 120_000;
 }
 
-export function openClient(ctx: SuiteContext): MatrixClient {
+/** @param connections keep-alive connections at most (= requests in flight at once) */
+export function openClient(ctx: SuiteContext, connections = 8): MatrixClient {
   if (!ctx.target) throw new Error('no --target');
   ctx.note(`load generator: ${LOAD_GENERATOR}`);
-  return new MatrixClient(ctx.target);
+  return new MatrixClient(ctx.target, connections);
 }
 
 /** Closes the client, noting whether the server rate-limited the run (which skews its numbers). */

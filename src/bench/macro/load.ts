@@ -61,7 +61,10 @@ export async function drive(
   const cpu = process.cpuUsage(cpu0);
   const server = sampler.end();
   if (failure !== undefined) throw failure;
-  const driverCpuPct = Math.round((((cpu.user + cpu.system) * 1000) / wallNs) * 100);
+  const driverCpuNs = (cpu.user + cpu.system) * 1000;
+  const driverCpuPct = Math.round((driverCpuNs / wallNs) * 100);
+  // the generator's own CPU per request: compare with the server's to see who is the bottleneck
+  const driverCpuNsPerOp = latencies.length ? Math.round(driverCpuNs / latencies.length) : undefined;
   const notes: string[] = [];
   if (stoppedEarly) notes.push(`${stoppedEarly} after ${latencies.length} of ${count} requests`);
   if (driverCpuPct >= 80) notes.push(`load generator used ${driverCpuPct}% of a core: it may be the bottleneck`);
@@ -72,6 +75,6 @@ export async function drive(
     ...(latencies.length && bytes ? { bytesPerOp: bytes / latencies.length } : {}),
     ...(server ? server : {}),
     ...(notes.length ? { note: notes.join('; ') } : {}),
-    extra: { concurrency, driverCpuPct, ...(latencies.length < count ? { planned: count } : {}) },
+    extra: { concurrency, driverCpuPct, ...(driverCpuNsPerOp !== undefined ? { driverCpuNsPerOp } : {}), ...(latencies.length < count ? { planned: count } : {}) },
   };
 }

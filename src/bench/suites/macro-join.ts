@@ -24,7 +24,7 @@ export const macroJoinSuite: Suite = {
         const n = Math.min(per, total - from);
         if (n <= 0) break;
         const ticker = ctx.progress(`macro-join: members ${from + 1}–${from + n}`, n);
-        const rec = await drive(ctx, 'join', n, (i) => client.join(users[1 + from + i]!, room), { concurrency: 1, maxMs: capMs(ctx), ticker });
+        const rec = await drive(ctx, 'join', n, (i) => client.timed(client.joinRequest(users[1 + from + i]!, room)), { concurrency: 1, maxMs: capMs(ctx), ticker });
         ticker.done();
         ctx.latency(`join at ${from + 1}–${from + n} members`, [rec], { group: 'join latency', x: from + 1, xLabel: 'members before the join', params: { joins: n } });
       }

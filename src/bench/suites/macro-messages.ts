@@ -17,7 +17,7 @@ export const macroMessagesSuite: Suite = {
       const room = await client.createRoom(user!, 'bench messages');
       const count = ctx.quick ? 30 : 600;
       const fill = ctx.progress('macro-messages: filling the room', count);
-      await drive(ctx, 'fill', count, (i) => client.send(user!, room, `${prefix}-${i}`, `history line ${i}`), { concurrency: 1, ticker: fill });
+      await drive(ctx, 'fill', count, (i) => client.timed(client.sendRequest(user!, room, `${prefix}-${i}`, `history line ${i}`)), { concurrency: 1, ticker: fill });
       fill.done();
       if (ctx.signal.aborted) return;
       // walk back once to collect the pagination tokens
@@ -31,7 +31,8 @@ export const macroMessagesSuite: Suite = {
       }
       const n = ctx.quick ? 20 : 2000;
       const t = ctx.progress('macro-messages', n);
-      const rec = await drive(ctx, '8 at once', n, (i) => client.messages(user!, room, tokens[i % tokens.length], limit), { concurrency: 8, maxMs: capMs(ctx), ticker: t });
+      const pages = tokens.map((from) => client.messagesRequest(user!, room, from, limit));
+      const rec = await drive(ctx, '8 at once', n, (i) => client.timed(pages[i % pages.length]!), { concurrency: 8, maxMs: capMs(ctx), ticker: t });
       t.done();
       ctx.latency(`/messages backwards, ${limit} per page`, [rec], { params: { requests: n, roomMessages: count, tokens: tokens.length } });
     } finally {

@@ -57,7 +57,7 @@ export const macroRomeoJulietSuite: Suite = {
       const ticker = ctx.progress('romeo-juliet: the play', lines.length);
       const replay = await drive(ctx, 'replay', lines.length, (i) => {
         const l = lines[i]!;
-        return client.send(sessions.get(localpartOf(l.speaker))!, room, `${prefix}-${i}`, l.text);
+        return client.timed(client.sendRequest(sessions.get(localpartOf(l.speaker))!, room, `${prefix}-${i}`, l.text));
       }, { concurrency: 1, maxMs: ctx.quick ? capMs(ctx) : 15 * 60_000, ticker });
       ticker.done();
       const setupNs = setup.arms[0]?.medianNs ?? 0;

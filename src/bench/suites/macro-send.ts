@@ -17,7 +17,7 @@ export const macroSendSuite: Suite = {
       const rooms = await Promise.all(users.map((u, i) => client.createRoom(u, `bench send ${i}`)));
       const n = ctx.quick ? 20 : 500;
       let txn = 0;
-      const send = (u: number) => client.send(users[u]!, rooms[u]!, `${prefix}-${txn++}`, `message ${txn} from the send benchmark`);
+      const send = (u: number) => client.timed(client.sendRequest(users[u]!, rooms[u]!, `${prefix}-${txn++}`, `message ${txn} from the send benchmark`));
       for (let i = 0; i < (ctx.quick ? 2 : 20); i++) await send(0); // warm-up
       if (ctx.signal.aborted) return;
       const t1 = ctx.progress('macro-send: sequential', n);
