@@ -14,7 +14,7 @@ import { DEFAULT_TIMELINE_LIMIT, eventAllowed, type RoomEventFilter, roomAllowed
 import type { LazyMembersCache } from './lazy-members.js';
 import { encodeSyncToken, type SyncToken } from './tokens.js';
 import type { TypingTracker } from './typing.js';
-import { unreadCounts } from './unread.js';
+import { unreadCounts, type UnreadCountsCache } from './unread.js';
 
 export interface RoomSyncContext {
   readonly store: Store;
@@ -27,6 +27,7 @@ export interface RoomSyncContext {
   readonly fullState: boolean;
   readonly typing: TypingTracker;
   readonly lazy: LazyMembersCache;
+  readonly unread: UnreadCountsCache;
   /** receipts changed since `since` (incremental only), by room */
   readonly receiptsByRoom: ReadonlyMap<string, Receipt[]>;
   /** room account data to send, by room */
@@ -205,7 +206,7 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
     timeline: { events: yield* ser.serializeMany(tx, tl.events, { includeRoomId: false }), limited: tl.limited, prev_batch: prevBatch },
     ephemeral: { events: ephemeral },
     account_data: { events: accountData },
-    unread_notifications: yield* unreadCounts(tx, store, roomId, userId, memberEvent),
+    unread_notifications: yield* unreadCounts(tx, store, roomId, userId, memberEvent, { events: ctx.next.events, receipts: ctx.next.receipts, cache: ctx.unread }),
     ...(memberChange ? { summary: yield* summary(tx, store, roomId, userId) } : {}),
   };
 }

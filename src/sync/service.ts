@@ -18,6 +18,7 @@ import { sendReceipt, setReadMarkers, type ReadMarkers } from './receipts.js';
 import { sendToDevice } from './to-device.js';
 import { encodeSyncToken, parseSyncToken, type SyncToken } from './tokens.js';
 import { checkTypingUser, TypingTracker } from './typing.js';
+import { UnreadCountsCache } from './unread.js';
 
 export interface SyncRequest {
   readonly since?: string;
@@ -47,6 +48,7 @@ export interface SyncService {
 /** Long-polls are bounded whatever the client asks. */
 export const MAX_SYNC_TIMEOUT_MS = 300_000;
 const TO_DEVICE_LIMIT = 100;
+const MAX_CACHED_FILTERS = 10_000;
 const decoder = new TextDecoder();
 
 export class SyncServiceImpl implements SyncService {
@@ -54,6 +56,11 @@ export class SyncServiceImpl implements SyncService {
   private readonly lazy = new LazyMembersCache();
   /** (user, device) → to-device position already acknowledged (saves a write per sync) */
   private readonly acked = new Map<string, number>();
+  private readonly unread = new UnreadCountsCache();
+  /** parsed filters: inline JSON text → filter, `${userId}\0${filterId}` → filter (stored filters never change) */
+  private readonly filters = new Map<string, SyncFilter>();
+  /** user → [presence last read from the store, notifier.presencePos then]: set_presence skips the read while no presence moved */
+  private readonly presenceSeen = new Map<string, readonly [PresenceState | undefined, number]>();
 
   constructor(private readonly deps: SyncDeps) {
     this.typing = new TypingTracker(deps.clock, (roomId) => deps.notifier.typingChanged(roomId));
@@ -65,14 +72,23 @@ export class SyncServiceImpl implements SyncService {
 
   private async resolveFilter(userId: string, filter: string | undefined): Promise<SyncFilter> {
     if (filter === undefined || filter === '') return DEFAULT_FILTER;
-    if (filter.startsWith('{')) {
+    const inline = filter.startsWith('{');
+    const key = inline ? filter : `${userId}\u0000${filter}`;
+    const cached = this.filters.get(key);
+    if (cached !== undefined) return cached;
+    let parsed: SyncFilter;
+    if (inline) {
       let json: unknown;
       try { json = JSON.parse(filter); } catch { throw invalidParam('filter: not valid JSON'); }
-      return parseSyncFilter(json);
+      parsed = parseSyncFilter(json);
+    } else {
+      const stored = await this.deps.users.getFilter(userId, filter);
+      if (stored === undefined) throw invalidParam(`Unknown filter ${filter}`);
+      parsed = parseSyncFilter(stored);
     }
-    const stored = await this.deps.users.getFilter(userId, filter);
-    if (stored === undefined) throw invalidParam(`Unknown filter ${filter}`);
-    return parseSyncFilter(stored);
+    if (this.filters.size >= MAX_CACHED_FILTERS) this.filters.delete(this.filters.keys().next().value!);
+    this.filters.set(key, parsed);
+    return parsed;
   }
 
   async sync(requester: Requester, request: SyncRequest, signal?: AbortSignal): Promise<SyncResponse> {
@@ -92,7 +108,7 @@ export class SyncServiceImpl implements SyncService {
       if (since === undefined || request.fullState || hasData(response) || remaining <= 0 || signal?.aborted) return response;
       // Listen first, then check nothing moved since the computed token: whatever lands
       // after this check fires the waiter, whatever landed before it is recomputed.
-      const waiter = notifier.listen(userId, deviceId, rooms);
+      const waiter = notifier.listen(userId, deviceId, rooms ?? await this.roomsOf(userId));
       try {
         if (await this.movedSince(token)) continue;
         await waiter.wait(remaining, signal);
@@ -103,6 +119,11 @@ export class SyncServiceImpl implements SyncService {
     }
   }
 
+  private async roomsOf(userId: string): Promise<string[]> {
+    const { store } = this.deps;
+    return (await store.read((tx) => store.membership.ofUser(tx, userId))).map((m) => m.roomId);
+  }
+
   private async movedSince(t: SyncToken): Promise<boolean> {
     const { store, notifier } = this.deps;
     const pos = await store.read((tx) => store.positions.all(tx));
@@ -111,10 +132,14 @@ export class SyncServiceImpl implements SyncService {
   }
 
   private async updatePresence(requester: Requester, presence: PresenceState): Promise<void> {
-    const { store } = this.deps;
+    const { store, notifier } = this.deps;
+    const seen = this.presenceSeen.get(requester.userId);
+    // Presence is an in-memory stream of this process: while its position has not moved, the stored state has not either.
+    if (seen !== undefined && seen[1] === notifier.presencePos && seen[0] === presence) return;
     const current = await store.read((tx) => store.presence.get(tx, requester.userId));
-    if (current?.presence === presence) return;
-    await this.deps.users.setPresence(requester, requester.userId, presence, current?.statusMsg);
+    if (current?.presence !== presence) await this.deps.users.setPresence(requester, requester.userId, presence, current?.statusMsg);
+    if (this.presenceSeen.size >= 100_000) this.presenceSeen.delete(this.presenceSeen.keys().next().value!);
+    this.presenceSeen.set(requester.userId, [presence, notifier.presencePos]);
   }
 
   private async acknowledgeToDevice(userId: string, deviceId: string, upTo: number): Promise<void> {
@@ -129,7 +154,7 @@ export class SyncServiceImpl implements SyncService {
 
   private async compute(
     requester: Requester, filter: SyncFilter, since: SyncToken | undefined, fullState: boolean,
-  ): Promise<{ response: SyncResponse; rooms: string[]; token: SyncToken }> {
+  ): Promise<{ response: SyncResponse; rooms: string[] | undefined; token: SyncToken }> {
     const { store, notifier } = this.deps;
     const { userId, deviceId } = requester;
     const now = this.deps.clock.now();
@@ -142,6 +167,11 @@ export class SyncServiceImpl implements SyncService {
         events: pos.events, accountData: pos.account_data, receipts: pos.receipts, toDevice: pos.to_device,
         typing: typing.pos, presence: notifier.presencePos, deviceLists: pos.device_lists,
       };
+      // Nothing moved on any stream since the token: no room, account data, presence, to-device
+      // or device-list change can be in the answer, only the device's key counts.
+      if (since !== undefined && !fullState && sameToken(since, next)) {
+        return { response: yield* self.emptyResponse(tx, userId, deviceId, next), rooms: undefined, token: next };
+      }
       const memberships = yield* store.membership.ofUser(tx, userId);
 
       // Account data: global to the top level, per room into the rooms.
@@ -172,7 +202,7 @@ export class SyncServiceImpl implements SyncService {
       }
 
       const ctx: RoomSyncContext = {
-        store, userId, deviceId, now, filter, since, next, fullState, typing, lazy, receiptsByRoom, accountDataByRoom: roomData,
+        store, userId, deviceId, now, filter, since, next, fullState, typing, lazy, unread: self.unread, receiptsByRoom, accountDataByRoom: roomData,
       };
       const join: Record<string, unknown> = {};
       const invite: Record<string, unknown> = {};
@@ -195,8 +225,7 @@ export class SyncServiceImpl implements SyncService {
         presence: { events: presence },
         to_device: { events: toDevice.map((m) => JSON.parse(decoder.decode(m.message)) as unknown) },
         device_lists: { changed: yield* self.deviceListsChanged(tx, userId, since, memberships), left: [] },
-        device_one_time_keys_count: yield* store.e2eKeys.oneTimeKeyCounts(tx, userId, deviceId),
-        device_unused_fallback_key_types: [...new Set((yield* store.e2eKeys.fallbackKeys(tx, userId, deviceId)).filter((k) => !k.used).map((k) => k.algorithm))],
+        ...yield* self.deviceKeyCounts(tx, userId, deviceId),
       };
       return { response, rooms: memberships.map((m) => m.roomId), token: next };
     });
@@ -206,6 +235,27 @@ export class SyncServiceImpl implements SyncService {
       if (await this.deps.rooms.isForgotten(userId, roomId)) delete leave[roomId];
     }
     return result;
+  }
+
+  private *emptyResponse(tx: ReadTx, userId: string, deviceId: string, next: SyncToken): Op<SyncResponse> {
+    const { store } = this.deps;
+    return {
+      next_batch: encodeSyncToken(next),
+      rooms: { join: {}, invite: {}, leave: {}, knock: {} },
+      account_data: { events: [] },
+      presence: { events: [] },
+      to_device: { events: [] },
+      device_lists: { changed: [], left: [] },
+      ...yield* this.deviceKeyCounts(tx, userId, deviceId),
+    };
+  }
+
+  private *deviceKeyCounts(tx: ReadTx, userId: string, deviceId: string): Op<{ device_one_time_keys_count: Record<string, number>; device_unused_fallback_key_types: string[] }> {
+    const { store } = this.deps;
+    return {
+      device_one_time_keys_count: yield* store.e2eKeys.oneTimeKeyCounts(tx, userId, deviceId),
+      device_unused_fallback_key_types: [...new Set((yield* store.e2eKeys.fallbackKeys(tx, userId, deviceId)).filter((k) => !k.used).map((k) => k.algorithm))],
+    };
   }
 
   /** Users sharing a joined room (or the user) whose device lists changed since the token (e2ee). */
@@ -300,6 +350,11 @@ function* roomSection(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<Recor
     case 'ban': return yield* leftRoom(tx, ctx, m);
     default: return undefined;
   }
+}
+
+function sameToken(a: SyncToken, b: SyncToken): boolean {
+  return a.events === b.events && a.accountData === b.accountData && a.receipts === b.receipts && a.toDevice === b.toDevice
+    && a.typing === b.typing && a.presence === b.presence && a.deviceLists === b.deviceLists;
 }
 
 function hasData(r: SyncResponse): boolean {

@@ -9,33 +9,89 @@ import { parseEventJson } from '../rooms/read/client-event.js';
 const NOTIFYING = new Set(['m.room.message', 'm.room.encrypted', 'm.sticker', 'm.call.invite', 'm.poll.start']);
 /** Counts stop here (clients show "99+" long before). */
 const MAX_COUNTED = 500;
+/** Events looked at after the read position, at most. */
+const MAX_SCANNED = MAX_COUNTED * 2;
+
+export interface UnreadCounts { notification_count: number; highlight_count: number }
+
+/** What a count was computed from, so the next sync extends it instead of rescanning the room. */
+interface UnreadMemo {
+  readonly memberEventId: string | undefined;
+  /** the receipts stream position it was computed at (the read position depends only on receipts and the member event) */
+  readonly receiptsPos: number;
+  readonly readPos: number;
+  readonly displayName: string | undefined;
+  /** events up to this stream position were counted */
+  upTo: number;
+  /** events looked at (all of them, as the scan limit counts) */
+  scanned: number;
+  notifications: number;
+  highlights: number;
+}
+
+/**
+ * Per (room, user) counts, extended with the events after the last counted position. Valid
+ * across processes sharing the store: it is keyed by stream positions read in the same
+ * transaction, and a room's timeline only ever grows at higher positions.
+ */
+export class UnreadCountsCache {
+  private readonly memos = new Map<string, UnreadMemo>();
+  static readonly MAX = 100_000;
+
+  get(roomId: string, userId: string): UnreadMemo | undefined {
+    return this.memos.get(`${roomId}\u0000${userId}`);
+  }
+
+  set(roomId: string, userId: string, memo: UnreadMemo): void {
+    const key = `${roomId}\u0000${userId}`;
+    if (!this.memos.has(key) && this.memos.size >= UnreadCountsCache.MAX) this.memos.delete(this.memos.keys().next().value!);
+    this.memos.set(key, memo);
+  }
+}
 
 export function* unreadCounts(
   tx: ReadTx, store: Store, roomId: string, userId: string, memberEvent: StoredEvent | undefined,
-): Op<{ notification_count: number; highlight_count: number }> {
-  let readPos = memberEvent?.streamPos ?? 0;
-  for (const r of yield* store.receipts.ofRoom(tx, roomId)) {
-    if (r.userId !== userId || (r.receiptType !== 'm.read' && r.receiptType !== 'm.read.private')) continue;
-    const e = yield* store.events.get(tx, r.eventId);
-    if (e?.streamPos !== undefined && e.streamPos > readPos) readPos = e.streamPos;
-  }
-  let displayName: string | undefined;
-  if (memberEvent) {
-    const dn = (parseEventJson(memberEvent.json).content as Record<string, unknown> | undefined)?.displayname;
-    if (typeof dn === 'string' && dn.length > 0) displayName = dn.toLowerCase();
-  }
-  const events = yield* store.events.timeline(tx, roomId, { after: readPos, limit: MAX_COUNTED * 2 });
-  let notifications = 0;
-  let highlights = 0;
-  for (const e of events) {
-    if (e.sender === userId || !NOTIFYING.has(e.type)) continue;
-    if (notifications >= MAX_COUNTED) break;
-    notifications++;
-    const body = (parseEventJson(e.json).content as Record<string, unknown> | undefined)?.body;
-    if (typeof body === 'string') {
-      const lower = body.toLowerCase();
-      if (lower.includes(userId.toLowerCase()) || (displayName !== undefined && lower.includes(displayName))) highlights++;
+  at?: { readonly events: number; readonly receipts: number; readonly cache: UnreadCountsCache },
+): Op<UnreadCounts> {
+  let memo = at?.cache.get(roomId, userId);
+  if (memo === undefined || memo.receiptsPos !== at!.receipts || memo.memberEventId !== memberEvent?.eventId || memo.upTo > at!.events) {
+    let readPos = memberEvent?.streamPos ?? 0;
+    for (const r of yield* store.receipts.ofRoom(tx, roomId)) {
+      if (r.userId !== userId || (r.receiptType !== 'm.read' && r.receiptType !== 'm.read.private')) continue;
+      const e = yield* store.events.get(tx, r.eventId);
+      if (e?.streamPos !== undefined && e.streamPos > readPos) readPos = e.streamPos;
     }
+    let displayName: string | undefined;
+    if (memberEvent) {
+      const dn = (parseEventJson(memberEvent.json).content as Record<string, unknown> | undefined)?.displayname;
+      if (typeof dn === 'string' && dn.length > 0) displayName = dn.toLowerCase();
+    }
+    memo = {
+      memberEventId: memberEvent?.eventId, receiptsPos: at?.receipts ?? 0, readPos, displayName,
+      upTo: readPos, scanned: 0, notifications: 0, highlights: 0,
+    };
   }
-  return { notification_count: notifications, highlight_count: highlights };
+  const upTo = at?.events;
+  if ((upTo === undefined || memo.upTo < upTo) && memo.scanned < MAX_SCANNED) {
+    memo = { ...memo }; // a shared memo is never changed in place (another read may hold it)
+    const events = yield* store.events.timeline(tx, roomId, {
+      after: memo.upTo, ...(upTo !== undefined ? { before: upTo + 1 } : {}), limit: MAX_SCANNED - memo.scanned,
+    });
+    const lowerId = userId.toLowerCase();
+    for (const e of events) {
+      memo.scanned++;
+      if (e.sender === userId || !NOTIFYING.has(e.type)) continue;
+      if (memo.notifications >= MAX_COUNTED) continue;
+      memo.notifications++;
+      const body = (parseEventJson(e.json).content as Record<string, unknown> | undefined)?.body;
+      if (typeof body === 'string') {
+        const lower = body.toLowerCase();
+        if (lower.includes(lowerId) || (memo.displayName !== undefined && lower.includes(memo.displayName))) memo.highlights++;
+      }
+    }
+    // Counted up to the snapshot's position (nothing newer can land at or below it).
+    memo.upTo = upTo ?? Math.max(memo.upTo, events.at(-1)?.streamPos ?? memo.upTo);
+  }
+  if (upTo !== undefined) at!.cache.set(roomId, userId, memo);
+  return { notification_count: memo.notifications, highlight_count: memo.highlights };
 }

@@ -42,6 +42,7 @@ export async function deactivate(
     if (request.erase === true) yield* store.profiles.put(tx, userId, {});
     return (yield* store.membership.ofUser(tx, userId)).filter((m) => m.membership === 'join' || m.membership === 'invite' || m.membership === 'knock');
   });
+  ctx.sessions.forgetUser(userId); // refused from now on, before the tokens are revoked below
   await ctx.uia.finish(sessionId);
   await revokeAllDevices(ctx, userId, undefined);
 

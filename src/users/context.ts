@@ -6,6 +6,7 @@ import type { Store } from '../store/index.js';
 import { DEFAULT_SCRYPT, type ScryptParams } from '../store/password.js';
 import type { RoomService } from '../rooms/service.js';
 import type { UserEvents } from './service.js';
+import { SessionCache } from './sessions.js';
 import { UiaSessions } from './uia.js';
 
 export interface UserServiceDeps {
@@ -27,6 +28,8 @@ export interface UsersContext extends UserServiceDeps {
   readonly rooms: () => RoomService | undefined;
   /** when each device's last_seen_ts was last written by this process ("userId|deviceId" → ms) */
   readonly lastSeen: Map<string, number>;
+  /** access tokens already authenticated by this process (src/users/sessions.ts) */
+  readonly sessions: SessionCache;
 }
 
 /**
@@ -48,5 +51,6 @@ export function usersContext(deps: UserServiceDeps): UsersContext {
     events: deps.events ?? {},
     rooms: deps.rooms ?? (() => undefined),
     lastSeen: new Map(),
+    sessions: new SessionCache(),
   };
 }

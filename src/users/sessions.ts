@@ -73,26 +73,81 @@ function touchDevice(ctx: UsersContext, userId: string, deviceId: string, now: n
   })();
 }
 
+/**
+ * Access tokens this process has authenticated: token → requester, with the device_lists stream
+ * position it was checked at. That position is the revocation generation: every way a token
+ * ends (logout, logout/all, device deletion, password change with logout_devices, deactivation)
+ * deletes its device through deleteDevicesOf, which moves device_lists in the same transaction.
+ * So a hit costs one counter read, and is valid for every process sharing the store; when the
+ * position moved (any device change, anyone's), the token's own record is read again.
+ * Deactivation marks the account before it revokes the tokens: this process drops the user's
+ * entries at that write (forgetUser); another process's deactivation is seen once its
+ * revocation lands, milliseconds later.
+ */
+interface CachedSession {
+  readonly requester: Requester;
+  readonly expiresTs: number | undefined;
+  /** device_lists position when the token was last read from the store */
+  readonly generation: number;
+}
+
+export class SessionCache {
+  private readonly byToken = new Map<string, CachedSession>();
+  static readonly MAX = 50_000;
+
+  get(token: string): CachedSession | undefined {
+    return this.byToken.get(token);
+  }
+
+  set(token: string, session: CachedSession): void {
+    if (!this.byToken.has(token) && this.byToken.size >= SessionCache.MAX) this.byToken.delete(this.byToken.keys().next().value!);
+    this.byToken.set(token, session);
+  }
+
+  delete(token: string): void {
+    this.byToken.delete(token);
+  }
+
+  /** Drop every cached token of a user (deactivation). */
+  forgetUser(userId: string): void {
+    for (const [token, e] of this.byToken) if (e.requester.userId === userId) this.byToken.delete(token);
+  }
+}
+
 /** The requester of a token, or null (unknown, expired, or the account is gone). */
 export function authenticateToken(ctx: UsersContext, token: string): Promise<Requester | null> | Requester | null {
-  const { store } = ctx;
+  const { store, sessions } = ctx;
   const now = ctx.clock.now();
+  const cached = sessions.get(token);
   // LMDB answers synchronously: no promise (and no event-loop hop) per authenticated request.
   const result = store.read(function* (tx): Op<Requester | null> {
+    const generation = yield* store.positions.current(tx, 'device_lists');
+    if (cached !== undefined && cached.generation === generation) {
+      return cached.expiresTs !== undefined && cached.expiresTs <= now ? null : cached.requester;
+    }
     const owner = yield* store.devices.accessToken(tx, token);
     if (owner === undefined) return null;
     if (owner.expiresTs !== undefined && owner.expiresTs <= now) return null;
-    const account = yield* store.accounts.get(tx, owner.userId);
-    if (account === undefined || account.deactivated) return null;
-    return { userId: owner.userId, deviceId: owner.deviceId, accessTokenId: accessTokenId(token), isGuest: account.guest };
+    let requester: Requester;
+    if (cached !== undefined && cached.requester.userId === owner.userId && cached.requester.deviceId === owner.deviceId) {
+      requester = cached.requester;
+    } else {
+      const account = yield* store.accounts.get(tx, owner.userId);
+      if (account === undefined || account.deactivated) return null;
+      requester = { userId: owner.userId, deviceId: owner.deviceId, accessTokenId: accessTokenId(token), isGuest: account.guest };
+    }
+    sessions.set(token, { requester, expiresTs: owner.expiresTs, generation });
+    return requester;
   });
   if (isPromiseLike(result)) {
     return Promise.resolve(result).then((r) => {
       if (r !== null) touchDevice(ctx, r.userId, r.deviceId, now);
+      else sessions.delete(token);
       return r;
     });
   }
   if (result !== null) touchDevice(ctx, result.userId, result.deviceId, now);
+  else if (cached !== undefined) sessions.delete(token);
   return result;
 }
 

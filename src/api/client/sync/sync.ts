@@ -11,7 +11,8 @@ export const syncRoute = route({
   auth: 'access_token',
   rateLimit: 'none',
   spec: 'client-server-api#get_matrixclientv3sync',
-  handler: async ({ services, requester, query, signal }) => {
+  handler: async (ctx) => {
+    const { services, requester, query } = ctx;
     const timeoutRaw = query.get('timeout');
     let timeout = 0;
     if (timeoutRaw !== null && timeoutRaw !== '') {
@@ -30,7 +31,7 @@ export const syncRoute = route({
       fullState: fullStateRaw === 'true',
       ...(filter !== null ? { filter } : {}),
       setPresence: (setPresence ?? 'online') as PresenceState,
-    }, signal);
+    }, timeout > 0 ? ctx.signal : undefined); // an answer-at-once sync never waits: no AbortSignal made for it
     return { body };
   },
 });
