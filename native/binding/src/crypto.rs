@@ -43,9 +43,32 @@ pub fn ed25519_public_key(seed_bytes: &[u8], scratch: Uint8ArraySlice) -> napi::
     Ok(crate::deliver(&seed(seed_bytes)?.verifying_key().to_bytes(), scratch))
 }
 
+thread_local! {
+    /// Expanded signing keys by seed: a server signs everything with one or two
+    /// keys, and expanding a seed (SHA-512 and a base-point multiplication for
+    /// the public key) costs as much as the signature itself.
+    static SIGNING_KEYS: RefCell<Vec<([u8; 32], SigningKey)>> = const { RefCell::new(Vec::new()) };
+}
+
 #[napi]
 pub fn ed25519_sign(seed_bytes: &[u8], message: &[u8], scratch: Uint8ArraySlice) -> napi::Result<Either<u32, Buffer>> {
-    Ok(crate::deliver(&seed(seed_bytes)?.sign(message).to_bytes(), scratch))
+    let id: [u8; 32] = seed_bytes
+        .try_into()
+        .map_err(|_| napi::Error::from_reason(format!("an Ed25519 seed is 32 bytes, not {}", seed_bytes.len())))?;
+    let signature = SIGNING_KEYS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((_, key)) = cache.iter().find(|(seed, _)| *seed == id) {
+            return key.sign(message);
+        }
+        let key = SigningKey::from_bytes(&id);
+        let signature = key.sign(message);
+        if cache.len() >= 8 {
+            cache.remove(0);
+        }
+        cache.push((id, key));
+        signature
+    });
+    Ok(crate::deliver(&signature.to_bytes(), scratch))
 }
 
 /// y < p = 2^255 − 19 (sign bit ignored): libsodium refuses non-canonical public

@@ -165,9 +165,21 @@ function decodeInfo(id: SnapshotId, b: Uint8Array): SnapshotInfo {
 }
 
 const INFO_CACHE_LIMIT = 1 << 18;
+/** snapshots whose looked-up entries are remembered (a few entries each: auth lookups) */
+const ENTRY_CACHE_SNAPSHOTS = 4096;
+/** entries remembered per snapshot */
+const ENTRY_CACHE_PER_SNAPSHOT = 256;
 
 export class StateSnapshots implements StateRepository {
   private readonly infoCache = new Map<SnapshotId, SnapshotInfo>();
+  /**
+   * Entries looked up by `getNid`, per snapshot. A committed snapshot never
+   * changes (ids are never reused), so entries read outside a write need no
+   * invalidation; a write's own reads are not remembered (it may abort).
+   * The sending path looks up the same few auth keys of the current snapshot
+   * for every event: this turns ~20 delta-chunk reads per event into map hits.
+   */
+  private readonly entryCache = new Map<SnapshotId, Map<number, number>>();
   private readonly listeners: CurrentStateListener[] = [];
 
   constructor(private readonly intern: Interner) {}
@@ -243,14 +255,37 @@ export class StateSnapshots implements StateRepository {
 
   /** One entry as nids (0 when absent). */
   *getNid(tx: ReadTx, snapshot: SnapshotId, stateKeyNid: number): Op<number> {
+    const cached = this.entryCache.get(snapshot)?.get(stateKeyNid);
+    if (cached !== undefined) return cached;
     const bucket = Math.floor(stateKeyNid / BUCKET_SIZE);
+    let found = 0;
     for (let s = snapshot; s !== EMPTY_SNAPSHOT; ) {
       const chunk = yield* tx.get(TREES.snapshotDeltas, deltaKey(s, bucket));
       const v = chunk === undefined ? undefined : searchChunk(chunk, stateKeyNid);
-      if (v !== undefined) return v;
+      if (v !== undefined) {
+        found = v;
+        break;
+      }
       s = (yield* this.mustInfo(tx, s)).base;
     }
-    return 0;
+    if (!(tx instanceof WriteTx) && snapshot !== EMPTY_SNAPSHOT) this.rememberEntry(snapshot, stateKeyNid, found);
+    return found;
+  }
+
+  private rememberEntry(snapshot: SnapshotId, stateKeyNid: number, eventNid: number): void {
+    let entries = this.entryCache.get(snapshot);
+    if (entries === undefined) {
+      if (this.entryCache.size >= ENTRY_CACHE_SNAPSHOTS) {
+        // Drop the oldest quarter (Maps iterate in insertion order).
+        let drop = ENTRY_CACHE_SNAPSHOTS / 4;
+        for (const id of this.entryCache.keys()) {
+          if (drop-- <= 0) break;
+          this.entryCache.delete(id);
+        }
+      }
+      this.entryCache.set(snapshot, (entries = new Map()));
+    }
+    if (entries.size < ENTRY_CACHE_PER_SNAPSHOT) entries.set(stateKeyNid, eventNid);
   }
 
   *at(tx: ReadTx, snapshot: SnapshotId): Op<StateMap> {
