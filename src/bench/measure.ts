@@ -280,6 +280,10 @@ export function latencyCase(
   options: Pick<CompareOptions, 'group' | 'x' | 'xLabel' | 'params' | 'baseline'> & { notes?: string[] } = {},
 ): CaseResult {
   const arms: ArmResult[] = records.map((r) => {
+    // a record of no requests is skipped, unless it carries a server figure (RSS at rest)
+    if (r.latenciesNs.length === 0 && r.serverRssBytes !== undefined && r.note === undefined) {
+      return { name: r.arm, samplesNs: [], serverRssBytes: r.serverRssBytes, extra: { ...(r.extra ?? {}) } };
+    }
     if (r.latenciesNs.length === 0) return { name: r.arm, samplesNs: [], skipped: r.note ?? 'no request completed' };
     const s = summarize(r.latenciesNs);
     const opsPerSec = r.wallNs > 0 ? (r.latenciesNs.length * 1e9) / r.wallNs : undefined;

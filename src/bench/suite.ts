@@ -67,6 +67,8 @@ export interface Target {
   readonly registrationToken?: string;
   /** PID of the server process on this machine, to sample its CPU time and RSS */
   readonly serverPid?: number;
+  /** RSS of the server at rest right after it started (--self measures it before any load) */
+  readonly idleRssBytes?: number;
 }
 
 /** What `fits` can look at before a suite is run. */

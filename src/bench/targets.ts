@@ -1,8 +1,8 @@
-// Performance targets the project has set itself (issue 2), checked against a
+// Performance targets the project has set itself (issues 2 and 5), checked against a
 // results file so the report says plainly whether each is met on this machine.
 import type { ArmResult, CaseResult } from './suite.js';
 import type { BenchResults } from './results.js';
-import { formatBytesPerSec, formatRatio } from './stats.js';
+import { formatBytes, formatBytesPerSec, formatNs, formatRate, formatRatio } from './stats.js';
 
 export interface Target {
   readonly id: string;
@@ -57,6 +57,45 @@ export const TARGETS: readonly Target[] = [
       if (!n || !j) return undefined;
       const r = j.medianNs! / n.medianNs!;
       return { value: formatRatio(r), met: r >= 3 };
+    },
+  },
+  // issue 5: Myelin's own server on this machine (macro suites, --self or --target)
+  {
+    id: 'send-median',
+    description: 'sequential PUT send median ≤ 0.5 ms',
+    cases: (c) => c.suite === 'macro-send' && c.name === 'PUT send, sequential',
+    check: (c) => {
+      const a = arm(c, 'sequential');
+      return a ? { value: formatNs(a.medianNs), met: a.medianNs! <= 0.5e6 } : undefined;
+    },
+  },
+  {
+    id: 'sync-incremental-throughput',
+    description: 'incremental /sync ≥ 20,000 req/s',
+    cases: (c) => c.suite === 'macro-sync' && c.name.startsWith('/sync incremental'),
+    check: (c) => {
+      // the best arm: the one with enough requests in flight to show the ceiling
+      const best = Math.max(...c.arms.filter((a) => !a.skipped && a.opsPerSec !== undefined).map((a) => a.opsPerSec!));
+      return Number.isFinite(best) ? { value: formatRate(best, ' req/s'), met: best >= 20_000 } : undefined;
+    },
+  },
+  {
+    id: 'idle-rss',
+    description: 'server RSS at rest ≤ 60 MB (MiB)',
+    cases: (c) => c.suite === 'macro-idle',
+    check: (c) => {
+      const a = c.arms.find((x) => !x.skipped && x.serverRssBytes !== undefined);
+      return a ? { value: formatBytes(a.serverRssBytes), met: a.serverRssBytes! <= 60 * 1024 ** 2 } : undefined;
+    },
+  },
+  {
+    id: 'romeo-juliet-replay',
+    description: 'the whole Romeo and Juliet replay (every line, in order) < 2 s',
+    // quick runs replay 40 lines: not the benchmark
+    cases: (c) => c.suite === 'macro-romeo-juliet' && c.name.startsWith('replay:') && typeof c.params?.lines === 'number' && c.params.lines >= 3000,
+    check: (c) => {
+      const wallMs = c.arms[0]?.extra?.wallMs;
+      return typeof wallMs === 'number' ? { value: formatNs(wallMs * 1e6), met: wallMs < 2000 } : undefined;
     },
   },
 ];

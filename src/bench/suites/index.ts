@@ -3,6 +3,7 @@
 // whose fits() says yes. To add a suite: one import, one entry (keep the list
 // ordered micro, core, macro). See ../suite.ts for the interface.
 import type { Suite } from '../suite.js';
+import { macroIdleSuite } from './macro-idle.js';
 import { macroJoinSuite } from './macro-join.js';
 import { macroMessagesSuite } from './macro-messages.js';
 import { macroRomeoJulietSuite } from './macro-romeo-juliet.js';
@@ -24,6 +25,7 @@ export const suites: readonly Suite[] = [
   microEd25519Suite,
   coreStateResSuite,
   coreStoreSuite,
+  macroIdleSuite,
   macroSendSuite,
   macroSyncSuite,
   macroMessagesSuite,

@@ -15,6 +15,7 @@ import { renderReport } from '../../bench/report.js';
 import { markdownSummary } from '../../bench/markdown.js';
 import { parseTarget } from '../../bench/target.js';
 import type { SuiteEnvironment, Target } from '../../bench/suite.js';
+import { SELF_PLACEHOLDER, startSelfServer, type SelfServer } from '../../bench/self-server.js';
 
 const usage = `myelin bench                       list the suites and whether each fits this machine
 myelin bench <suite|tier|all> ...  run suites (tiers: micro, core, macro)
@@ -30,6 +31,10 @@ options:
   --compare FILE           put an earlier results file side by side (ratios per case)
   --time-limit SECONDS     stop measuring after this long, keeping the results so far
   --target URL             homeserver for the macro suites (loopback only), e.g. http://127.0.0.1:8008
+  --self                   macro suites against Myelin's own server, started here as a child process
+                           (fresh temporary store, 127.0.0.1, free port or --self-port, open registration,
+                           no rate limits); its idle RSS is measured right after start; stopped at the end
+  --self-port PORT         the port for --self (default: a free one)
   --shared-secret S        Synapse-style registration shared secret of the target
   --registration-token T   registration token, if the target requires one
   --server-pid PID         the target's process, to sample its CPU time and RSS
@@ -97,16 +102,24 @@ export const benchCommand: Command = {
   summary: 'run the benchmark suites (micro, core, macro) and write a report',
   usage,
   async run(argv, io) {
-    const args = parseOptions(argv, ['quick', 'no-html']);
+    const args = parseOptions(argv, ['quick', 'no-html', 'self']);
     if (args._[0] === 'report') return report(args, io);
     const secret = str(args['shared-secret']);
     const token = str(args['registration-token']);
     const pid = str(args['server-pid']);
     const targetUrl = str(args.target);
+    const self = args.self === true;
+    if (self && (targetUrl || secret || token || pid)) throw new Error('--self starts its own server: it takes no --target, --shared-secret, --registration-token or --server-pid');
+    if (!self && args['self-port'] !== undefined) throw new Error('--self-port goes with --self');
     if (!targetUrl && (secret || token || pid)) throw new Error('--shared-secret, --registration-token and --server-pid need --target URL');
-    const target: Target | undefined = targetUrl
+    let target: Target | undefined = targetUrl
       ? parseTarget(targetUrl, { ...(secret ? { sharedSecret: secret } : {}), ...(token ? { registrationToken: token } : {}), ...(pid ? { serverPid: pid } : {}) })
-      : undefined;
+      : self ? SELF_PLACEHOLDER : undefined;
+    let selfPort: number | undefined;
+    if (args['self-port'] !== undefined) {
+      selfPort = Number(args['self-port']);
+      if (!Number.isInteger(selfPort) || selfPort <= 0 || selfPort > 65535) throw new Error(`--self-port must be a port number, got "${String(args['self-port'])}"`);
+    }
     const quick = args.quick === true;
     const machine = machineInfo();
     const env: SuiteEnvironment = { machine, quick, ...(target ? { target } : {}) };
@@ -139,15 +152,25 @@ export const benchCommand: Command = {
     timer?.unref();
     for (const { suite, reason } of selection.skipped) progress.log(`skipping ${suite.name}: ${reason}`);
 
+    const notes = str(args.note) ? [str(args.note)!] : [];
+    let server: SelfServer | undefined;
     let results: BenchResults;
     try {
+      if (self && selection.run.some((s) => s.tier === 'macro')) {
+        progress.log('starting Myelin (--self) ...');
+        server = await startSelfServer({ ...(selfPort ? { port: selfPort } : {}), startTimeoutMs: quick ? 30_000 : 60_000, settleMs: quick ? 200 : 1000 });
+        target = { ...server.target, ...(server.idleRssBytes !== undefined ? { idleRssBytes: server.idleRssBytes } : {}) };
+        const line = `--self: Myelin started as a child process (pid ${server.target.serverPid}, ${server.target.url}, fresh store, answering after ${Math.round(server.startMs)} ms; idle RSS ${server.idleRssBytes !== undefined ? `${(server.idleRssBytes / 1024 ** 2).toFixed(1)} MiB` : 'unknown'})`;
+        progress.log(line);
+        notes.push(line);
+      } else if (self) target = undefined;
       results = await runSuites({
         selection,
         asked: redactArgs(argv),
         machine,
         ...(target ? { target } : {}),
         quick,
-        ...(str(args.note) ? { notes: [str(args.note)!] } : {}),
+        notes,
         signal: controller.signal,
         progress,
         onUpdate: (partial) => writeAtomic(jsonFile, JSON.stringify(partial, null, 1)),
@@ -155,6 +178,10 @@ export const benchCommand: Command = {
     } finally {
       process.off('SIGINT', onSigint);
       if (timer) clearTimeout(timer);
+      if (server) {
+        const how = await server.stop();
+        if (how.killed) progress.log('--self: the server did not stop on SIGTERM in time and was killed');
+      }
     }
     writeAtomic(jsonFile, JSON.stringify(results, null, 1));
     io.stdout.write(resultsTable(results));
