@@ -15,6 +15,8 @@ import type { LazyMembersCache } from './lazy-members.js';
 import { encodeSyncToken, type SyncToken } from './tokens.js';
 import type { TypingTracker } from './typing.js';
 import { unreadCounts, type UnreadCountsCache } from './unread.js';
+import { RawJson } from './raw-json.js';
+import { type RoomWindow, type TimelineCache, WINDOW, type WindowEvent } from './timeline-cache.js';
 
 export interface RoomSyncContext {
   readonly store: Store;
@@ -28,6 +30,7 @@ export interface RoomSyncContext {
   readonly typing: TypingTracker;
   readonly lazy: LazyMembersCache;
   readonly unread: UnreadCountsCache;
+  readonly timelines: TimelineCache;
   /** receipts changed since `since` (incremental only), by room */
   readonly receiptsByRoom: ReadonlyMap<string, Receipt[]>;
   /** room account data to send, by room */
@@ -69,6 +72,25 @@ function* selectTimeline(tx: ReadTx, ctx: RoomSyncContext, roomId: string, after
   return { events: picked.reverse(), limited };
 }
 
+/**
+ * selectTimeline answered from the room's cached window, or undefined when the window does not
+ * reach back far enough to decide (the caller reads the store). Same picks and `limited` flag.
+ */
+function* selectFromWindow(tx: ReadTx, ctx: RoomSyncContext, w: RoomWindow, after: number, vis: HistoryVisibility): Op<{ picked: WindowEvent[]; limited: boolean } | undefined> {
+  const f = ctx.filter.timeline;
+  const limit = f.limit ?? DEFAULT_TIMELINE_LIMIT;
+  const picked: WindowEvent[] = [];
+  for (let i = w.events.length - 1; i >= 0; i--) {
+    const x = w.events[i]!;
+    if (x.event.streamPos! <= after) return { picked: picked.reverse(), limited: false };
+    if (!eventAllowed(f, x.event.type, x.event.sender)) continue;
+    if (!(yield* vis.canSee(tx, x.event))) continue;
+    if (picked.length === limit) return { picked: picked.reverse(), limited: true };
+    picked.push(x);
+  }
+  return after >= w.from ? { picked: picked.reverse(), limited: false } : undefined;
+}
+
 /** The snapshot after the last event of the room at or before `pos` (0 when none). */
 function* snapshotAt(tx: ReadTx, store: Store, roomId: string, pos: number): Op<number> {
   const [last] = yield* store.events.timeline(tx, roomId, { before: pos + 1, reverse: true, limit: 1 });
@@ -90,7 +112,9 @@ function* stateSection(
   const { store, userId, deviceId } = ctx;
   const f = ctx.filter.state;
   let ids: string[] = [];
-  if (mode !== 'none') {
+  if (mode === 'delta' && startSnap === sinceSnap) {
+    // the same snapshot: no state changed between the token and the timeline's start
+  } else if (mode !== 'none') {
     const start = yield* store.state.at(tx, startSnap);
     if (mode === 'full') ids = [...start.values()];
     else {
@@ -160,21 +184,46 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   // Fast path: an incremental sync of a room where nothing happened since the token.
   if (since !== undefined && !ctx.fullState && !ctx.typing.changedSince(roomId, since.typing)
     && !ctx.receiptsByRoom.has(roomId) && !ctx.accountDataByRoom.has(roomId)) {
-    const newer = yield* store.events.timeline(tx, roomId, { after: since.events, before: ctx.next.events + 1, limit: 1 });
-    if (newer.length === 0) return undefined;
+    // The cached window at this very position answers without a read.
+    const last = ctx.timelines.lastPosition(roomId, ctx.next.events);
+    if (last !== undefined) {
+      if (last <= since.events) return undefined;
+    } else {
+      const newer = yield* store.events.timeline(tx, roomId, { after: since.events, before: ctx.next.events + 1, limit: 1 });
+      if (newer.length === 0) return undefined;
+    }
   }
-  const memberEvent = yield* store.events.get(tx, m.eventId);
+  const memberEvent = yield* ctx.timelines.event(tx, m.eventId);
   const newlyJoined = since !== undefined && (memberEvent?.streamPos ?? 0) > since.events;
   const fromStart = since === undefined || newlyJoined;
   const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
   const ser = new ClientEventSerializer(store, ctx.now, userId, vis, ctx.deviceId);
   const after = fromStart ? 0 : since.events;
-  const tl = roomAllowed(ctx.filter.timeline, roomId)
-    ? yield* selectTimeline(tx, ctx, roomId, after, ctx.next.events, vis)
-    : { events: [], limited: false };
+  let tl: Timeline = { events: [], limited: false };
+  let window: RoomWindow | undefined;
+  let picked: WindowEvent[] | undefined;
+  if (roomAllowed(ctx.filter.timeline, roomId)) {
+    const want = (ctx.filter.timeline.limit ?? DEFAULT_TIMELINE_LIMIT) + 1;
+    window = yield* ctx.timelines.window(tx, roomId, ctx.next.events, want);
+    let fromWindow = window === undefined ? undefined : yield* selectFromWindow(tx, ctx, window, after, vis);
+    if (fromWindow === undefined && window !== undefined && window.events.length < Math.min(want, WINDOW) && window.from > after) {
+      // A window made for a smaller limit: read it again at this one's size.
+      ctx.timelines.forgetRoom(roomId);
+      window = yield* ctx.timelines.window(tx, roomId, ctx.next.events, want);
+      fromWindow = window === undefined ? undefined : yield* selectFromWindow(tx, ctx, window, after, vis);
+    }
+    if (fromWindow !== undefined) {
+      picked = fromWindow.picked;
+      tl = { events: picked.map((x) => x.event), limited: fromWindow.limited };
+    } else {
+      tl = yield* selectTimeline(tx, ctx, roomId, after, ctx.next.events, vis);
+    }
+  }
   const startSnap = tl.events.length > 0 ? tl.events[0]!.stateBefore ?? 0 : yield* store.state.currentSnapshot(tx, roomId);
   const mode = fromStart || ctx.fullState ? 'full' : tl.limited ? 'delta' : 'none';
-  const sinceSnap = mode === 'delta' ? yield* snapshotAt(tx, store, roomId, since!.events) : 0;
+  const sinceSnap = mode === 'delta'
+    ? (window !== undefined ? ctx.timelines.snapshotAt(window, since!.events) : undefined) ?? (yield* snapshotAt(tx, store, roomId, since!.events))
+    : 0;
   const state = roomAllowed(ctx.filter.state, roomId) ? yield* stateSection(tx, ctx, ser, roomId, startSnap, mode, sinceSnap, tl.events) : [];
 
   const ephemeral: ClientEvent[] = [];
@@ -203,12 +252,25 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   const memberChange = fromStart || tl.events.some((e) => e.type === 'm.room.member') || state.some((e) => e.type === 'm.room.member');
   return {
     state: { events: state },
-    timeline: { events: yield* ser.serializeMany(tx, tl.events, { includeRoomId: false }), limited: tl.limited, prev_batch: prevBatch },
+    timeline: { events: yield* timelineEvents(tx, ctx, ser, window, picked, tl.events), limited: tl.limited, prev_batch: prevBatch },
     ephemeral: { events: ephemeral },
     account_data: { events: accountData },
     unread_notifications: yield* unreadCounts(tx, store, roomId, userId, memberEvent, { events: ctx.next.events, receipts: ctx.next.receipts, cache: ctx.unread }),
     ...(memberChange ? { summary: yield* summary(tx, store, roomId, userId) } : {}),
   };
+}
+
+/** The timeline as client JSON: spliced from the window's cached events when they came from it. */
+function* timelineEvents(
+  tx: ReadTx, ctx: RoomSyncContext, ser: ClientEventSerializer, w: RoomWindow | undefined, picked: WindowEvent[] | undefined, events: StoredEvent[],
+): Op<RawJson[]> {
+  const out: RawJson[] = [];
+  if (w !== undefined && picked !== undefined) {
+    for (const x of picked) out.push(yield* ctx.timelines.clientEvent(tx, w, x, ser, ctx.next.events));
+  } else {
+    for (const e of events) out.push(new RawJson(JSON.stringify(yield* ser.serialize(tx, e, { includeRoomId: false }))));
+  }
+  return out;
 }
 
 /** Stripped state for invite_state / knock_state: the room's key state plus the user's own member event. */

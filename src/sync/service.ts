@@ -19,6 +19,7 @@ import { sendToDevice } from './to-device.js';
 import { encodeSyncToken, parseSyncToken, type SyncToken } from './tokens.js';
 import { checkTypingUser, TypingTracker } from './typing.js';
 import { UnreadCountsCache } from './unread.js';
+import { TimelineCache } from './timeline-cache.js';
 
 export interface SyncRequest {
   readonly since?: string;
@@ -57,6 +58,7 @@ export class SyncServiceImpl implements SyncService {
   /** (user, device) → to-device position already acknowledged (saves a write per sync) */
   private readonly acked = new Map<string, number>();
   private readonly unread = new UnreadCountsCache();
+  private readonly timelines: TimelineCache;
   /** parsed filters: inline JSON text → filter, `${userId}\0${filterId}` → filter (stored filters never change) */
   private readonly filters = new Map<string, SyncFilter>();
   /** user → [presence last read from the store, notifier.presencePos then]: set_presence skips the read while no presence moved */
@@ -64,6 +66,7 @@ export class SyncServiceImpl implements SyncService {
 
   constructor(private readonly deps: SyncDeps) {
     this.typing = new TypingTracker(deps.clock, (roomId) => deps.notifier.typingChanged(roomId));
+    this.timelines = new TimelineCache(deps.store);
   }
 
   close(): void {
@@ -202,7 +205,7 @@ export class SyncServiceImpl implements SyncService {
       }
 
       const ctx: RoomSyncContext = {
-        store, userId, deviceId, now, filter, since, next, fullState, typing, lazy, unread: self.unread, receiptsByRoom, accountDataByRoom: roomData,
+        store, userId, deviceId, now, filter, since, next, fullState, typing, lazy, unread: self.unread, timelines: self.timelines, receiptsByRoom, accountDataByRoom: roomData,
       };
       const join: Record<string, unknown> = {};
       const invite: Record<string, unknown> = {};

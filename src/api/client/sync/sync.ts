@@ -1,6 +1,7 @@
 // GET /_matrix/client/v3/sync — client-server-api#get_matrixclientv3sync
 import { invalidParam } from '../../errors.js';
 import { route } from '../../route.js';
+import { encodeJson } from '../../../sync/raw-json.js';
 import type { PresenceState } from '../../../users/service.js';
 
 const PRESENCE = new Set(['online', 'offline', 'unavailable']);
@@ -32,6 +33,7 @@ export const syncRoute = route({
       ...(filter !== null ? { filter } : {}),
       setPresence: (setPresence ?? 'online') as PresenceState,
     }, timeout > 0 ? ctx.signal : undefined); // an answer-at-once sync never waits: no AbortSignal made for it
-    return { body };
+    // Timeline events arrive as cached JSON text (src/sync/timeline-cache.ts): spliced, not re-encoded.
+    return { raw: encodeJson(body), contentType: 'application/json' };
   },
 });

@@ -1,0 +1,116 @@
+// /sync serves timelines from per-room windows of cached client JSON (src/sync/timeline-cache.ts)
+// and extends unread counts instead of recounting (src/sync/unread.ts). Each test first syncs so
+// the caches hold the events, then changes them and checks what a later incremental sync shows.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { apiClient, type Json } from '../helpers/client.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { loginUser, registerUser, type TestUser } from '../helpers/users.js';
+
+const FILTER = JSON.stringify({ room: { timeline: { limit: 20 } } });
+
+describe('/sync from cached timelines', () => {
+  let server: TestServer;
+  const api = apiClient(() => server);
+  let alice: TestUser;
+  let bob: TestUser;
+  let roomId: string;
+  let R: string;
+
+  const sync = (user: TestUser, since?: string, filter = FILTER): Promise<Json> =>
+    api.ok(user, 'GET', `/_matrix/client/v3/sync?${new URLSearchParams({ timeout: '0', filter, ...(since ? { since } : {}) })}`);
+  const send = async (user: TestUser, txn: string, content: Record<string, unknown>, type = 'm.room.message'): Promise<string> =>
+    (await api.ok(user, 'PUT', `/_matrix/client/v3/rooms/${R}/send/${type}/${txn}`, content)).event_id as string;
+  const timeline = (body: Json): Json[] => body.rooms.join[roomId]?.timeline.events ?? [];
+
+  before(async () => {
+    server = await startTestServer({ adapter: 'none' });
+    alice = await registerUser(server, 'ct_alice');
+    bob = await registerUser(server, 'ct_bob');
+    roomId = (await api.ok(alice, 'POST', '/_matrix/client/v3/createRoom', { preset: 'public_chat' })).room_id;
+    R = encodeURIComponent(roomId);
+    await api.ok(bob, 'POST', `/_matrix/client/v3/join/${R}`, {});
+  });
+  after(async () => { await server?.close(); });
+
+  it('an event redacted after it was served shows redacted in the next incremental sync', async () => {
+    const start = (await sync(bob)).next_batch as string;
+    const id = await send(alice, 'red1', { msgtype: 'm.text', body: 'secret' });
+    await send(alice, 'red2', { msgtype: 'm.text', body: 'after' });
+    // Served (and cached) twice, as the same token rotates.
+    for (let i = 0; i < 2; i++) assert.equal(timeline(await sync(bob, start)).find((e) => e.event_id === id)?.content.body, 'secret');
+    const redaction = (await api.ok(alice, 'PUT', `/_matrix/client/v3/rooms/${R}/redact/${encodeURIComponent(id)}/r1`, { reason: 'oops' })).event_id;
+    const again = timeline(await sync(bob, start)).find((e) => e.event_id === id);
+    assert.ok(again, 'still in the timeline');
+    assert.deepEqual(again.content, {});
+    assert.equal(again.unsigned.redacted_because.event_id, redaction);
+  });
+
+  it('an edit after the original was served is bundled in the next sync', async () => {
+    const start = (await sync(bob)).next_batch as string;
+    const id = await send(alice, 'ed1', { msgtype: 'm.text', body: 'typo' });
+    assert.equal(timeline(await sync(bob, start)).find((e) => e.event_id === id)?.unsigned['m.relations'], undefined);
+    const edit = await send(alice, 'ed2', { msgtype: 'm.text', body: '* fixed', 'm.new_content': { msgtype: 'm.text', body: 'fixed' }, 'm.relates_to': { rel_type: 'm.replace', event_id: id } });
+    const original = timeline(await sync(bob, start)).find((e) => e.event_id === id);
+    assert.equal(original?.unsigned['m.relations']?.['m.replace']?.event_id, edit);
+  });
+
+  it('unsigned.age is computed per response and transaction_id reaches only the sending device', async () => {
+    const aliceOther = await loginUser(server, alice.userId, alice.password);
+    const start = (await sync(alice)).next_batch as string;
+    const id = await send(alice, 'txn-visible', { msgtype: 'm.text', body: 'mine' });
+    for (let i = 0; i < 2; i++) {
+      const mine = timeline(await sync(alice, start)).find((e) => e.event_id === id);
+      assert.equal(mine?.unsigned.transaction_id, 'txn-visible');
+      assert.equal(typeof mine?.unsigned.age, 'number');
+      assert.equal(timeline(await sync(aliceOther, start)).find((e) => e.event_id === id)?.unsigned.transaction_id, undefined);
+      assert.equal(timeline(await sync(bob, start)).find((e) => e.event_id === id)?.unsigned.transaction_id, undefined);
+    }
+  });
+
+  it('a rotating since token sees the same limited timeline from the cache as from the store', async () => {
+    const tokens: string[] = [(await sync(bob)).next_batch];
+    for (let i = 0; i < 30; i++) {
+      await send(alice, `rot${i}`, { msgtype: 'm.text', body: `line ${i}` });
+      if (i % 5 === 4) tokens.push((await sync(bob, tokens.at(-1))).next_batch);
+    }
+    const bodies = (b: Json): string[] => timeline(b).map((e) => e.content.body as string);
+    const first = await sync(bob, tokens[0]);
+    assert.equal(first.rooms.join[roomId].timeline.limited, true);
+    assert.deepEqual(bodies(first), Array.from({ length: 20 }, (_, i) => `line ${i + 10}`));
+    const recent = await sync(bob, tokens.at(-2));
+    assert.equal(recent.rooms.join[roomId].timeline.limited, false);
+    assert.deepEqual(bodies(recent), ['line 25', 'line 26', 'line 27', 'line 28', 'line 29']);
+    // A larger limit than the window was made for reads further back.
+    const wide = await sync(bob, tokens[0], JSON.stringify({ room: { timeline: { limit: 28 } } }));
+    assert.deepEqual(bodies(wide), Array.from({ length: 28 }, (_, i) => `line ${i + 2}`));
+    // Nothing new: the room is left out.
+    assert.equal((await sync(bob, (await sync(bob, tokens.at(-1))).next_batch)).rooms.join[roomId], undefined);
+  });
+
+  it('unread counts grow with new messages and reset with a read receipt, after being cached', async () => {
+    const start = (await sync(bob)).next_batch as string;
+    const counts = async (): Promise<Json> => (await sync(bob, start)).rooms.join[roomId].unread_notifications;
+    const a = await send(alice, 'un1', { msgtype: 'm.text', body: 'one' });
+    const before = (await counts()).notification_count as number;
+    await send(alice, 'un2', { msgtype: 'm.text', body: `hey ${bob.userId}` });
+    const grown = await counts();
+    assert.equal(grown.notification_count, before + 1);
+    assert.ok(grown.highlight_count >= 1);
+    const last = await send(alice, 'un3', { msgtype: 'm.text', body: 'three' });
+    assert.equal((await counts()).notification_count, before + 2);
+    await api.ok(bob, 'POST', `/_matrix/client/v3/rooms/${R}/receipt/m.read/${encodeURIComponent(a)}`, {});
+    assert.equal((await counts()).notification_count, 2);
+    await api.ok(bob, 'POST', `/_matrix/client/v3/rooms/${R}/receipt/m.read/${encodeURIComponent(last)}`, {});
+    assert.deepEqual(await counts(), { notification_count: 0, highlight_count: 0 });
+  });
+
+  it('a since token at the current position answers with nothing for the rooms', async () => {
+    const now = (await sync(bob)).next_batch as string;
+    const body = await sync(bob, now);
+    assert.equal(body.next_batch, now);
+    assert.deepEqual(body.rooms, { join: {}, invite: {}, leave: {}, knock: {} });
+    await send(alice, 'after-empty', { msgtype: 'm.text', body: 'new' });
+    assert.equal(timeline(await sync(bob, now)).at(-1)?.content.body, 'new');
+  });
+});
