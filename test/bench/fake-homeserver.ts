@@ -74,6 +74,10 @@ export async function startFakeHomeserver(options: FakeOptions = {}): Promise<Fa
         users.set(id, { password: String(body.password) });
         return send(200, login(id));
       }
+      if (p === '/_matrix/client/versions' && req.method === 'GET') {
+        count('versions');
+        return send(200, { versions: ['v1.11'] });
+      }
       if (p === '/_matrix/client/v3/login' && req.method === 'POST') {
         count('login');
         const id = `@${String((body.identifier as { user?: string })?.user)}:fake`;

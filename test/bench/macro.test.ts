@@ -40,6 +40,21 @@ test('macro-send: sequential and concurrent sends, every one reaching the server
   }
 });
 
+test('macro-versions: round trips at 1 and 32 connections, with the generator\'s CPU per request beside the server\'s', async () => {
+  const hs = await startFakeHomeserver();
+  try {
+    const r = await runMacro('macro-versions', { url: hs.url, serverPid: process.pid });
+    assert.equal(r.suites[0]!.status, 'ran', r.suites[0]!.reason);
+    const c = r.cases[0]!;
+    assert.deepEqual(c.arms.map((a) => [a.name, a.samplesNs.length, a.extra!.concurrency]), [['sequential', 50, 1], ['32 at once', 50, 32]]);
+    assert.equal(hs.counts.get('versions'), 5 + 50 + 50);
+    assert.ok(c.arms.every((a) => Number(a.extra!.driverCpuNsPerOp) > 0));
+    assert.match(c.notes!.join('\n'), /^sequential: load generator [\d.]+ (ns|µs|ms) of CPU per request, server /m);
+  } finally {
+    await hs.close();
+  }
+});
+
 test('macro-sync: initial and incremental syncs with rotating since-tokens', async () => {
   const hs = await startFakeHomeserver();
   try {

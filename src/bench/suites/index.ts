@@ -9,6 +9,7 @@ import { macroMessagesSuite } from './macro-messages.js';
 import { macroRomeoJulietSuite } from './macro-romeo-juliet.js';
 import { macroSendSuite } from './macro-send.js';
 import { macroSyncSuite } from './macro-sync.js';
+import { macroVersionsSuite } from './macro-versions.js';
 import { microBase64Suite } from './micro-base64.js';
 import { microCanonicalJsonSuite } from './micro-canonical-json.js';
 import { microEd25519Suite } from './micro-ed25519.js';
@@ -26,6 +27,7 @@ export const suites: readonly Suite[] = [
   coreStateResSuite,
   coreStoreSuite,
   macroIdleSuite,
+  macroVersionsSuite,
   macroSendSuite,
   macroSyncSuite,
   macroMessagesSuite,
