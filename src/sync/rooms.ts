@@ -196,7 +196,7 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   const memberEvent = yield* ctx.timelines.event(tx, m.eventId);
   const newlyJoined = since !== undefined && (memberEvent?.streamPos ?? 0) > since.events;
   const fromStart = since === undefined || newlyJoined;
-  const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+  const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId, { current: m, memo: ctx.timelines.visibilityMemo(roomId, userId) });
   const ser = new ClientEventSerializer(store, ctx.now, userId, vis, ctx.deviceId);
   const after = fromStart ? 0 : since.events;
   let tl: Timeline = { events: [], limited: false };
@@ -221,9 +221,7 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   }
   const startSnap = tl.events.length > 0 ? tl.events[0]!.stateBefore ?? 0 : yield* store.state.currentSnapshot(tx, roomId);
   const mode = fromStart || ctx.fullState ? 'full' : tl.limited ? 'delta' : 'none';
-  const sinceSnap = mode === 'delta'
-    ? (window !== undefined ? ctx.timelines.snapshotAt(window, since!.events) : undefined) ?? (yield* snapshotAt(tx, store, roomId, since!.events))
-    : 0;
+  const sinceSnap = mode === 'delta' ? yield* ctx.timelines.snapshotBefore(tx, window, roomId, since!.events, ctx.next.events) : 0;
   const state = roomAllowed(ctx.filter.state, roomId) ? yield* stateSection(tx, ctx, ser, roomId, startSnap, mode, sinceSnap, tl.events) : [];
 
   const ephemeral: ClientEvent[] = [];
@@ -263,14 +261,14 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
 /** The timeline as client JSON: spliced from the window's cached events when they came from it. */
 function* timelineEvents(
   tx: ReadTx, ctx: RoomSyncContext, ser: ClientEventSerializer, w: RoomWindow | undefined, picked: WindowEvent[] | undefined, events: StoredEvent[],
-): Op<RawJson[]> {
-  const out: RawJson[] = [];
+): Op<RawJson> {
+  const out: string[] = [];
   if (w !== undefined && picked !== undefined) {
-    for (const x of picked) out.push(yield* ctx.timelines.clientEvent(tx, w, x, ser, ctx.next.events));
+    for (const x of picked) out.push((yield* ctx.timelines.clientEvent(tx, w, x, ser, ctx.next.events)).json);
   } else {
-    for (const e of events) out.push(new RawJson(JSON.stringify(yield* ser.serialize(tx, e, { includeRoomId: false }))));
+    for (const e of events) out.push(JSON.stringify(yield* ser.serialize(tx, e, { includeRoomId: false })));
   }
-  return out;
+  return new RawJson(`[${out.join(',')}]`);
 }
 
 /** Stripped state for invite_state / knock_state: the room's key state plus the user's own member event. */

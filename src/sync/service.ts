@@ -59,6 +59,8 @@ export class SyncServiceImpl implements SyncService {
   private readonly acked = new Map<string, number>();
   private readonly unread = new UnreadCountsCache();
   private readonly timelines: TimelineCache;
+  /** user → [events position, memberships at it] */
+  private readonly memberships = new Map<string, readonly [number, readonly Membership[]]>();
   /** parsed filters: inline JSON text → filter, `${userId}\0${filterId}` → filter (stored filters never change) */
   private readonly filters = new Map<string, SyncFilter>();
   /** user → [presence last read from the store, notifier.presencePos then]: set_presence skips the read while no presence moved */
@@ -122,6 +124,19 @@ export class SyncServiceImpl implements SyncService {
     }
   }
 
+  /**
+   * The user's memberships. Kept per events position: a membership changes only with a room
+   * event, which moves that position in the same transaction.
+   */
+  private *membershipsOf(tx: ReadTx, userId: string, eventsPos: number): Op<readonly Membership[]> {
+    const hit = this.memberships.get(userId);
+    if (hit !== undefined && hit[0] === eventsPos) return hit[1];
+    const list = yield* this.deps.store.membership.ofUser(tx, userId);
+    if (!this.memberships.has(userId) && this.memberships.size >= 10_000) this.memberships.delete(this.memberships.keys().next().value!);
+    this.memberships.set(userId, [eventsPos, list]);
+    return list;
+  }
+
   private async roomsOf(userId: string): Promise<string[]> {
     const { store } = this.deps;
     return (await store.read((tx) => store.membership.ofUser(tx, userId))).map((m) => m.roomId);
@@ -175,12 +190,13 @@ export class SyncServiceImpl implements SyncService {
       if (since !== undefined && !fullState && sameToken(since, next)) {
         return { response: yield* self.emptyResponse(tx, userId, deviceId, next), rooms: undefined, token: next };
       }
-      const memberships = yield* store.membership.ofUser(tx, userId);
+      const memberships = yield* self.membershipsOf(tx, userId, next.events);
 
       // Account data: global to the top level, per room into the rooms.
+      // (A stream that has not moved past the token has nothing after it: no read.)
       const entries: AccountDataEntry[] = since === undefined || fullState
         ? yield* store.accountData.all(tx, userId)
-        : yield* store.accountData.since(tx, userId, since.accountData);
+        : since.accountData === next.accountData ? [] : yield* store.accountData.since(tx, userId, since.accountData);
       const globalData: ClientEvent[] = [];
       const roomData = new Map<string, AccountDataEntry[]>();
       for (const e of entries) {
@@ -195,7 +211,7 @@ export class SyncServiceImpl implements SyncService {
       }
 
       const receiptsByRoom = new Map<string, Receipt[]>();
-      if (since !== undefined) {
+      if (since !== undefined && since.receipts !== next.receipts) {
         for (const r of yield* store.receipts.since(tx, since.receipts)) {
           if (r.streamPos > next.receipts) continue;
           let list = receiptsByRoom.get(r.roomId);
@@ -219,7 +235,8 @@ export class SyncServiceImpl implements SyncService {
       }
 
       const presence = yield* self.presenceEvents(tx, userId, filter, since, memberships, now);
-      const toDevice = yield* store.toDevice.inbox(tx, userId, deviceId, since?.toDevice ?? 0, TO_DEVICE_LIMIT);
+      // No message can be newer than the token when the stream has not moved past it.
+      const toDevice = since !== undefined && since.toDevice === next.toDevice ? [] : yield* store.toDevice.inbox(tx, userId, deviceId, since?.toDevice ?? 0, TO_DEVICE_LIMIT);
       const delivered = toDevice.length === TO_DEVICE_LIMIT ? toDevice.at(-1)!.streamPos : next.toDevice;
       const response = {
         next_batch: encodeSyncToken({ ...next, toDevice: Math.max(delivered, since?.toDevice ?? 0) }),
@@ -227,7 +244,7 @@ export class SyncServiceImpl implements SyncService {
         account_data: { events: globalData },
         presence: { events: presence },
         to_device: { events: toDevice.map((m) => JSON.parse(decoder.decode(m.message)) as unknown) },
-        device_lists: { changed: yield* self.deviceListsChanged(tx, userId, since, memberships), left: [] },
+        device_lists: { changed: yield* self.deviceListsChanged(tx, userId, since, next, memberships), left: [] },
         ...yield* self.deviceKeyCounts(tx, userId, deviceId),
       };
       return { response, rooms: memberships.map((m) => m.roomId), token: next };
@@ -262,8 +279,8 @@ export class SyncServiceImpl implements SyncService {
   }
 
   /** Users sharing a joined room (or the user) whose device lists changed since the token (e2ee). */
-  private *deviceListsChanged(tx: ReadTx, userId: string, since: SyncToken | undefined, memberships: readonly Membership[]): Op<string[]> {
-    if (since === undefined) return [];
+  private *deviceListsChanged(tx: ReadTx, userId: string, since: SyncToken | undefined, next: SyncToken, memberships: readonly Membership[]): Op<string[]> {
+    if (since === undefined || since.deviceLists === next.deviceLists) return [];
     const { store } = this.deps;
     const changed = new Set((yield* store.e2eKeys.deviceListChangesSince(tx, since.deviceLists, 1000)).map((c) => c.userId));
     if (changed.size === 0) return [];

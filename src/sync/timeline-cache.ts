@@ -18,6 +18,7 @@ import type { Store } from '../store/index.js';
 import type { StoredEvent } from '../store/repositories/events.js';
 import type { Op, ReadTx } from '../store/trees.js';
 import { type ClientEventSerializer, parseEventJson } from '../rooms/read/client-event.js';
+import type { VisibilityMemo } from '../rooms/read/visibility.js';
 import { RawJson } from './raw-json.js';
 
 /** Events kept per room (a timeline limit above this reads the store). */
@@ -25,6 +26,8 @@ export const WINDOW = 100;
 /** Events kept across all rooms. */
 const MAX_EVENTS = 20_000;
 const MAX_MEMBER_EVENTS = 20_000;
+const MAX_MEMOS = 20_000;
+const MAX_MEMO_SNAPSHOTS = 1000;
 
 interface ClientJson {
   /** `{"type":…,"origin_server_ts":N` (everything before unsigned) */
@@ -65,6 +68,10 @@ export class TimelineCache {
   private total = 0;
   /** member events of the users syncing (read per room per sync) */
   private readonly events = new Map<string, StoredEvent>();
+  /** `${roomId}\0${userId}` → visibility per state snapshot (facts of immutable snapshots) */
+  private readonly visibility = new Map<string, VisibilityMemo>();
+  /** `${roomId}\0${pos}` → the snapshot after the room's last event at or before pos (pos ≤ a read's position: fixed) */
+  private readonly snapshots = new Map<string, number>();
 
   constructor(private readonly store: Store) {}
 
@@ -83,6 +90,32 @@ export class TimelineCache {
     const w = this.rooms.get(roomId);
     if (w === undefined || w.upTo !== upTo) return undefined;
     return w.events.length > 0 ? w.events[w.events.length - 1]!.event.streamPos! : w.from;
+  }
+
+  visibilityMemo(roomId: string, userId: string): VisibilityMemo {
+    const key = `${roomId}\u0000${userId}`;
+    let memo = this.visibility.get(key);
+    if (memo === undefined || memo.size > MAX_MEMO_SNAPSHOTS) {
+      if (memo === undefined && this.visibility.size >= MAX_MEMOS) this.visibility.delete(this.visibility.keys().next().value!);
+      this.visibility.set(key, (memo = new Map()));
+    }
+    return memo;
+  }
+
+  /** The snapshot after the room's last event at or before `pos`, `upTo` being the read's position. */
+  *snapshotBefore(tx: ReadTx, w: RoomWindow | undefined, roomId: string, pos: number, upTo: number): Op<number> {
+    const known = w === undefined ? undefined : this.snapshotAt(w, pos);
+    if (known !== undefined) return known;
+    const key = `${roomId}\u0000${pos}`;
+    const hit = this.snapshots.get(key);
+    if (hit !== undefined) return hit;
+    const [last] = yield* this.store.events.timeline(tx, roomId, { before: pos + 1, reverse: true, limit: 1 });
+    const snap = last?.stateAfter ?? 0;
+    if (pos <= upTo) {
+      if (this.snapshots.size >= MAX_MEMOS) this.snapshots.delete(this.snapshots.keys().next().value!);
+      this.snapshots.set(key, snap);
+    }
+    return snap;
   }
 
   /** A stored event by id; timeline events (their record never changes again) are kept. */

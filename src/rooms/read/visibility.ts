@@ -27,10 +27,16 @@ function contentOf(json: Uint8Array): Record<string, unknown> {
   }
 }
 
+/**
+ * state snapshot → [history_visibility, the user's membership] for one user in one room. Both are
+ * facts of the snapshot (snapshots never change), so a caller may keep one across requests.
+ */
+export type VisibilityMemo = Map<number, readonly [HistoryVisibilityValue, string]>;
+
 export class HistoryVisibility {
   private readonly hvCache = new Map<string, HistoryVisibilityValue>();
-  /** state snapshot → [history_visibility, the user's membership] (events without state changes share snapshots) */
-  private readonly atCache = new Map<number, readonly [HistoryVisibilityValue, string]>();
+  /** (events without state changes share snapshots) */
+  private readonly atCache: VisibilityMemo;
 
   private constructor(
     private readonly store: Store,
@@ -39,13 +45,22 @@ export class HistoryVisibility {
     readonly roomId: string,
     /** `shared` history up to this stream position is visible (Infinity when joined now, -1 never) */
     private readonly sharedUntil: number,
-  ) {}
+    memo: VisibilityMemo | undefined,
+  ) {
+    this.atCache = memo ?? new Map();
+  }
 
-  /** Build the checker for `userId` in `roomId` from the user's current membership. */
-  static *forUser(tx: ReadTx, store: Store, roomId: string, userId: string | undefined): Op<HistoryVisibility> {
+  /**
+   * Build the checker for `userId` in `roomId` from the user's current membership (`current`:
+   * already read by the caller, in this transaction). `memo`: a VisibilityMemo of this user and room.
+   */
+  static *forUser(
+    tx: ReadTx, store: Store, roomId: string, userId: string | undefined,
+    opts: { readonly current?: { readonly membership: string; readonly eventId: string }; readonly memo?: VisibilityMemo } = {},
+  ): Op<HistoryVisibility> {
     let sharedUntil = -1;
     if (userId !== undefined) {
-      const m = yield* store.membership.get(tx, roomId, userId);
+      const m = opts.current ?? (yield* store.membership.get(tx, roomId, userId));
       if (m?.membership === 'join') sharedUntil = Infinity;
       else if (m !== undefined && (m.membership === 'leave' || m.membership === 'ban')) {
         const ev = yield* store.events.get(tx, m.eventId);
@@ -56,7 +71,7 @@ export class HistoryVisibility {
         }
       }
     }
-    return new HistoryVisibility(store, userId, roomId, sharedUntil);
+    return new HistoryVisibility(store, userId, roomId, sharedUntil, opts.memo);
   }
 
   /** The history_visibility in force in a state snapshot. */
