@@ -28,8 +28,9 @@ export const DEFAULT_CONFIG: MyelinConfig = {
     path: './data',
     // LMDB map size in MiB (the largest the database may grow to; sparse on disk).
     map_size_mb: 16_384,
-    // When a write is acknowledged: 'process' = in the OS page cache (survives kill -9 and
-    // crashes, not power loss; fsync in the background every flush_interval_ms), 'disk' = after fsync.
+    // When a write is acknowledged: 'process' = in the OS page cache (survives kill -9 and crashes;
+    // fsync in the background every flush_interval_ms; a power loss can lose the last interval and
+    // may damage the store), 'disk' = after fsync (LMDB's crash-proof mode, survives power loss).
     durability: 'process',
     // 'process' durability: how often commits are flushed to disk in the background (ms).
     flush_interval_ms: 100,

@@ -1,25 +1,28 @@
 // The trees over LMDB (lmdb-js): one environment directory, one named
-// database per catalogue entry, binary keys and values.
+// database per catalogue entry, binary keys and values. Reads are synchronous
+// (memory-mapped). Writes depend on `store.durability` (docs/config.md):
 //
-// Reads are synchronous (memory-mapped). Writes are coalesced: every `write`
-// issued before the next check phase of the event loop runs as a child
-// transaction of one synchronous write transaction (`transactionSync`), so a
-// body that throws is rolled back alone while the others commit together, and
-// the commit costs one pass through LMDB's writer instead of a hop to
-// lmdb-js's writer thread and back (~0.1 ms against ~0.3 ms here).
+// - `process` (default): the environment is opened with `noSync`. Every
+//   `write` issued before the next check phase of the event loop runs as a
+//   child transaction of one synchronous write transaction (`transactionSync`),
+//   so a body that throws is rolled back alone while the others commit
+//   together, and the promise resolves once the commit is in the operating
+//   system's page cache (~0.1 ms). A killed (kill -9) or crashed server loses
+//   nothing it acknowledged. Commits reach the disk by a background fsync every
+//   `flushIntervalMs`; a power loss or kernel crash loses what came after the
+//   last flush and, LMDB's page writes being unordered without its own fsyncs,
+//   a power loss during a flush can damage the file. The fast mode that the
+//   project's durability bar (acknowledged data survives kill -9) asks for.
+// - `disk`: lmdb-js's crash-proof default (overlapping sync): writes of one
+//   turn share a transaction committed by lmdb-js's writer thread, and the
+//   promise resolves after the commit is flushed to disk (`env.flushed`).
+//   Survives power loss with the file intact; costs a disk flush per
+//   acknowledged write (1–13 ms on the VMs we target).
 //
-// Durability (`store.durability`, docs/config.md):
-// - `process` (default): the promise resolves once the commit is in the
-//   operating system's page cache. A killed (kill -9) or crashed server loses
-//   nothing it acknowledged; a power loss or kernel crash may lose what was
-//   acknowledged in the last `flushIntervalMs`, because commits reach the disk
-//   by a background `fsync` on that interval. Synapse on PostgreSQL with
-//   `synchronous_commit = off` makes the same trade.
-// - `disk`: the promise resolves after an fsync that covers the commit
-//   (concurrent writers share one fsync). Survives power loss; costs one
-//   disk flush per acknowledged write (1–13 ms on the VMs we target).
-// Several processes may open the same directory: LMDB serialises writers with
-// its own lock and readers never block.
+// lmdb-js cannot give both (its overlapping-sync commit fsyncs before the
+// writer takes the next transaction), so the choice is the operator's.
+// Several processes may open the same directory (with the same durability):
+// LMDB serialises writers with its own lock and readers never block.
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { ALL_TREES, type TreeName } from '../catalogue.js';
@@ -95,9 +98,10 @@ export class LmdbBackend implements TreeBackend {
       path: options.path,
       maxDbs: ALL_TREES.length + 8,
       mapSize: options.mapSize,
-      // We fsync ourselves (see `sync`): the commit itself only writes the
-      // pages and the meta page through the OS, which a killed process cannot undo.
-      noSync: true,
+      // `process`: we fsync in the background (see `sync`); the commit itself
+      // writes the pages and the meta page through the OS, which a killed
+      // process cannot undo. `disk`: lmdb-js's default overlapping sync.
+      ...(this.durability === 'process' ? { noSync: true } : {}),
     });
     // Creating a named database commits a write transaction; one transaction
     // for all of them makes opening a fresh store one fsync instead of forty.
@@ -141,6 +145,7 @@ export class LmdbBackend implements TreeBackend {
 
   write<T>(body: (tx: WriteTx) => Op<T>): Promise<T> {
     this.checkOpen();
+    if (this.durability === 'disk') return this.writeFlushed(body);
     const committed = new Promise<T>((resolve, reject) => {
       this.pending.push({ body, resolve: resolve as (v: unknown) => void, reject });
     });
@@ -150,7 +155,21 @@ export class LmdbBackend implements TreeBackend {
       // this turn shares the commit.
       setImmediate(() => this.commitPending());
     }
-    return this.durability === 'disk' ? committed.then(async (v) => { await this.sync(); return v; }) : committed;
+    return committed;
+  }
+
+  /** `disk` durability: lmdb-js's batched asynchronous commit, acknowledged once flushed. */
+  private async writeFlushed<T>(body: (tx: WriteTx) => Op<T>): Promise<T> {
+    let tx: WriteTx | undefined;
+    const result = await this.env.childTransaction(() => {
+      tx = new WriteTx(this.raw);
+      const value = runOpSync(body(tx));
+      tx.finish();
+      return value;
+    });
+    await this.env.flushed;
+    tx?.committed();
+    return result;
   }
 
   /** Commit every queued write in one LMDB write transaction, each body in its own child. */
@@ -194,7 +213,7 @@ export class LmdbBackend implements TreeBackend {
   }
 
   /**
-   * fsync everything committed so far. Concurrent callers share one flush;
+   * `process` durability: fsync everything committed so far. Concurrent callers share one flush;
    * a caller arriving while a flush runs waits for the next one (its commit
    * may have come after that flush began).
    */
@@ -240,7 +259,8 @@ export class LmdbBackend implements TreeBackend {
     this.closed = true;
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.pending.length) this.commitPending();
-    await this.sync();
+    if (this.durability === 'process') await this.sync();
+    else await this.env.flushed;
     await this.env.close();
   }
 
