@@ -286,7 +286,8 @@ export function latencyCase(
     }
     if (r.latenciesNs.length === 0) return { name: r.arm, samplesNs: [], skipped: r.note ?? 'no request completed' };
     const s = summarize(r.latenciesNs);
-    const opsPerSec = r.wallNs > 0 ? (r.latenciesNs.length * 1e9) / r.wallNs : undefined;
+    const requests = r.requests ?? r.latenciesNs.length;
+    const opsPerSec = r.wallNs > 0 ? (requests * 1e9) / r.wallNs : undefined;
     return {
       name: r.arm,
       samplesNs: downsampleSorted(r.latenciesNs),
@@ -298,10 +299,10 @@ export function latencyCase(
       spread: s.spread,
       ...(opsPerSec !== undefined ? { opsPerSec } : {}),
       ...(opsPerSec !== undefined && r.bytesPerOp ? { bytesPerSec: opsPerSec * r.bytesPerOp } : {}),
-      ...(r.serverCpuNs !== undefined ? { serverCpuNsPerOp: r.serverCpuNs / r.latenciesNs.length } : {}),
+      ...(r.serverCpuNs !== undefined ? { serverCpuNsPerOp: r.serverCpuNs / requests } : {}),
       ...(r.serverRssBytes !== undefined ? { serverRssBytes: r.serverRssBytes } : {}),
       ...(r.note ? { note: r.note } : {}),
-      extra: { requests: r.latenciesNs.length, wallMs: Math.round(r.wallNs / 1e6), ...(r.extra ?? {}) },
+      extra: { requests, wallMs: Math.round(r.wallNs / 1e6), ...(r.extra ?? {}) },
     };
   });
   // ratios only when there is something to compare with

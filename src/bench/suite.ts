@@ -190,6 +190,8 @@ export interface LatencyRecord {
   readonly latenciesNs: readonly number[];
   /** wall time of the whole run, to derive throughput (requests/s) */
   readonly wallNs: number;
+  /** requests made, when latenciesNs is a summary (e.g. wrk's percentiles) rather than one per request */
+  readonly requests?: number;
   readonly bytesPerOp?: number;
   readonly serverCpuNs?: number;
   readonly serverRssBytes?: number;

@@ -38,6 +38,8 @@ export interface PreparedRequest {
   readonly method: string;
   readonly path: string;
   readonly data: string | Buffer;
+  /** the same request for another generator (wrk): path with the target's base path, headers, body */
+  readonly parts: { readonly path: string; readonly headers: Readonly<Record<string, string>>; readonly body?: string };
 }
 
 /** 429 answers retried per request before giving up */
@@ -81,15 +83,18 @@ export class MatrixClient {
   /** Builds a request's bytes once (a JSON body, a bearer token). */
   prepare(method: string, path: string, body?: unknown, accessToken?: string): PreparedRequest {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    let head = `${method} ${this.basePath}${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\nAccept: application/json\r\n`;
-    if (accessToken) head += `Authorization: Bearer ${accessToken}\r\n`;
+    const fullPath = this.basePath + path;
+    let head = `${method} ${fullPath} HTTP/1.1\r\nHost: ${this.hostHeader}\r\nAccept: application/json\r\n`;
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (accessToken) { head += `Authorization: Bearer ${accessToken}\r\n`; headers.Authorization = `Bearer ${accessToken}`; }
     if (payload === undefined) {
       // a body-less POST/PUT still says so, as HTTP/1.1 asks
       if (method === 'POST' || method === 'PUT') head += 'Content-Length: 0\r\n';
-      return { method, path, data: Buffer.from(head + '\r\n', 'latin1') };
+      return { method, path, data: Buffer.from(head + '\r\n', 'latin1'), parts: { path: fullPath, headers } };
     }
     head += `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n`;
-    return { method, path, data: Buffer.from(head + payload, 'utf8') };
+    headers['Content-Type'] = 'application/json';
+    return { method, path, data: Buffer.from(head + payload, 'utf8'), parts: { path: fullPath, headers, body: payload } };
   }
 
   /** One prepared request, any status (callers decide what is an error); the body is parsed when kept. */

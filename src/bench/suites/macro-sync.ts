@@ -1,9 +1,10 @@
 // Macro: /sync throughput. Initial syncs of a user in a busy room, and
 // incremental syncs rotating through since-tokens taken while messages were
 // sent (each request returns a different slice of the timeline).
-import type { Suite } from '../suite.js';
+import type { LatencyRecord, Suite } from '../suite.js';
 import { capMs, closeClient, fitsTarget, openClient, registerUsers, runPrefix } from '../macro/common.js';
 import { drive } from '../macro/load.js';
+import { findWrk, runWrk, wrkRequestOf, wrkVersion } from '../macro/wrk.js';
 
 /** Incremental sync loops: requests, connections, time bound. */
 export function incrementalRuns(quick: boolean): { concurrency: number; n: number; maxMs: number }[] {
@@ -15,7 +16,7 @@ export function incrementalRuns(quick: boolean): { concurrency: number; n: numbe
 export const macroSyncSuite: Suite = {
   name: 'macro-sync',
   tier: 'macro',
-  description: '/sync throughput: initial and incremental with rotating since-tokens (8, then 32 connections, 10 s), against --target',
+  description: '/sync throughput: initial and incremental with rotating since-tokens (8, then 32 connections, 10 s; and from wrk when installed), against --target',
   fits: fitsTarget,
   async run(ctx) {
     const client = openClient(ctx, 32);
@@ -50,14 +51,21 @@ export const macroSyncSuite: Suite = {
       // compare), then enough connections to show the server's ceiling,
       // bounded in time rather than count.
       const requests = tokens.map((t) => client.syncRequest(reader!, t));
-      const records = [];
+      const records: LatencyRecord[] = [];
       for (const { concurrency, n, maxMs } of incrementalRuns(ctx.quick)) {
         if (ctx.signal.aborted) break;
         const t2 = ctx.progress(`macro-sync: incremental, ${concurrency} at once`, n);
         records.push(await drive(ctx, `incremental, ${concurrency} at once`, n, (i) => client.timed(requests[i % requests.length]!), { concurrency, maxMs, ticker: t2 }));
         t2.done();
       }
-      ctx.latency('/sync incremental, rotating since-tokens', records, { params: { requests: records.reduce((n, r) => n + r.latenciesNs.length, 0), tokens: tokens.length }, baseline: records[0]?.arm });
+      const wrk = ctx.quick ? undefined : findWrk();
+      if (wrk && !ctx.signal.aborted) {
+        // the same requests from wrk (C, epoll): the least generator CPU per request on this machine
+        ctx.log('macro-sync: incremental, 32 connections from wrk (10 s)');
+        ctx.note(`also load generator: ${await wrkVersion(wrk)} (arms marked wrk)`);
+        records.push(await runWrk('incremental, 32 at once (wrk)', { wrk, target: ctx.target!, requests: requests.map(wrkRequestOf), connections: 32, durationSeconds: 10, signal: ctx.signal }));
+      }
+      ctx.latency('/sync incremental, rotating since-tokens', records, { params: { requests: records.reduce((n, r) => n + (r.requests ?? r.latenciesNs.length), 0), tokens: tokens.length }, baseline: records[0]?.arm });
     } finally {
       closeClient(ctx, client);
     }
