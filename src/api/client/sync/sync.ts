@@ -1,7 +1,7 @@
 // GET /_matrix/client/v3/sync — client-server-api#get_matrixclientv3sync
 import { invalidParam } from '../../errors.js';
 import { route } from '../../route.js';
-import { encodeJson } from '../../../sync/raw-json.js';
+import { encodeSyncResponse } from '../../../sync/raw-json.js';
 import type { PresenceState } from '../../../users/service.js';
 
 const PRESENCE = new Set(['online', 'offline', 'unavailable']);
@@ -34,6 +34,6 @@ export const syncRoute = route({
       setPresence: (setPresence ?? 'online') as PresenceState,
     }, timeout > 0 ? ctx.signal : undefined); // an answer-at-once sync never waits: no AbortSignal made for it
     // Timeline events arrive as cached JSON text (src/sync/timeline-cache.ts): spliced, not re-encoded.
-    return { raw: encodeJson(body), contentType: 'application/json' };
+    return { raw: encodeSyncResponse(body), contentType: 'application/json' };
   },
 });
