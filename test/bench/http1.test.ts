@@ -281,3 +281,42 @@ test('MatrixClient: prepared requests carry method, path, JSON body and token; t
     await srv.close();
   }
 });
+
+test('https: the same client over TLS (a throwaway certificate made with openssl), and an untrusted one refused', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const https = await import('node:https');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'myelin-bench-test-tls-'));
+  try {
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+        '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore', timeout: 10_000 });
+    } catch {
+      t.skip('openssl is not available to make a certificate');
+      return;
+    }
+    const cert = readFileSync(path.join(dir, 'cert.pem'));
+    const server = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"versions":["v1.11"]}');
+    });
+    let connections = 0;
+    server.on('secureConnection', () => connections++);
+    const port = await listen(server);
+    const c = new Http1Connection({ host: '127.0.0.1', port, tls: true, tlsOptions: { ca: cert } });
+    const untrusted = new Http1Connection({ host: '127.0.0.1', port, tls: true });
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await c.request(GET('/_matrix/client/versions'))).body!.toString(), '{"versions":["v1.11"]}');
+      assert.equal(connections, 1, 'kept alive over TLS');
+      await assert.rejects(untrusted.request(GET('/')), /self[- ]signed certificate/);
+    } finally {
+      c.close();
+      untrusted.close();
+      await closeServer(server);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

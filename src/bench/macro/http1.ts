@@ -233,6 +233,8 @@ export interface ConnectionOptions {
   readonly port: number;
   /** TLS (https: targets); the certificate is checked as node:https would */
   readonly tls?: boolean;
+  /** extra TLS options (e.g. `ca` for a test certificate) */
+  readonly tlsOptions?: tls.ConnectionOptions;
   /** a request with no answer for this long fails (a bench never hangs) */
   readonly timeoutMs?: number;
 }
@@ -301,7 +303,7 @@ export class Http1Connection {
     this.answered = 0;
     this.lastError = undefined;
     const { host, port } = this.options;
-    const s = this.options.tls ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host }) : net.connect({ host, port });
+    const s = this.options.tls ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...this.options.tlsOptions }) : net.connect({ host, port });
     s.setNoDelay(true);
     s.setTimeout(this.options.timeoutMs ?? 60_000);
     s.on('data', (chunk: Buffer) => this.onData(s, chunk));
