@@ -22,10 +22,10 @@ import type { VisibilityMemo } from '../rooms/read/visibility.js';
 import { RawJson } from './raw-json.js';
 
 /** Events kept per room (a timeline limit above this reads the store). */
-export const WINDOW = 100;
+export const WINDOW = 64;
 /** Events kept across all rooms. */
-const MAX_EVENTS = 20_000;
-const MAX_MEMBER_EVENTS = 20_000;
+const MAX_EVENTS = 10_000;
+const MAX_MEMBER_EVENTS = 10_000;
 const MAX_MEMOS = 20_000;
 const MAX_MEMO_SNAPSHOTS = 1000;
 
@@ -51,6 +51,14 @@ export interface RoomWindow {
   /** the snapshot after the room's last event at or before `from` (0: none) */
   baseStateAfter: number;
   events: WindowEvent[];
+}
+
+/**
+ * The event with its JSON in a buffer of its own: a read's bytes may be a slice of a shared
+ * pool slab, which a long-lived cache entry would keep alive whole.
+ */
+function detached(e: StoredEvent): StoredEvent {
+  return { ...e, json: new Uint8Array(e.json) };
 }
 
 function relatesToId(json: Uint8Array): string | undefined {
@@ -125,7 +133,7 @@ export class TimelineCache {
     const e = yield* this.store.events.get(tx, eventId);
     if (e !== undefined && e.status === 'timeline' && e.streamPos !== undefined) {
       if (this.events.size >= MAX_MEMBER_EVENTS) this.events.delete(this.events.keys().next().value!);
-      this.events.set(eventId, e);
+      this.events.set(eventId, detached(e));
     }
     return e;
   }
@@ -154,7 +162,7 @@ export class TimelineCache {
       const base = newest.length > size ? newest.pop() : undefined;
       w = {
         from: base?.streamPos ?? 0, upTo, baseStateAfter: base?.stateAfter ?? 0,
-        events: newest.reverse().map((event) => ({ event })),
+        events: newest.reverse().map((event) => ({ event: detached(event) })),
       };
       this.total += w.events.length;
     } else {
@@ -173,7 +181,7 @@ export class TimelineCache {
         const hit = w.events.find((x) => x.event.eventId === target);
         if (hit !== undefined) hit.client = undefined;
       }
-      w.events.push({ event: e });
+      w.events.push({ event: detached(e) });
     }
     this.total += newer.length;
     w.upTo = upTo;
