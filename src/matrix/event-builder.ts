@@ -8,9 +8,10 @@ import type { Pdu } from './pdu.js';
 import type { RoomVersionRules } from './room-versions.js';
 import type { AuthState } from './auth/index.js';
 import { authEventTypes } from './auth/selection.js';
-import { computeEventId, referenceHash } from './event-format/event-id.js';
+import { eventIdFromReferenceHash, referenceHash } from './event-format/event-id.js';
 import { parsePdu } from './event-format/parse.js';
-import { hashAndSignEvent, type SigningKey } from './signing.js';
+import { canonicalBytes, jsonMode } from './canonical.js';
+import { hashAndSignEventWithInput, type SigningKey } from './signing.js';
 
 export interface BuildEventInput {
   readonly rules: RoomVersionRules;
@@ -46,6 +47,8 @@ export interface BuiltEvent {
   readonly eventId: string;
   readonly roomId: string;
   readonly pdu: Pdu;
+  /** canonical JSON of `json` (the room version's flavour): what is stored and sent */
+  readonly bytes: Uint8Array;
 }
 
 /** Builds, hashes and signs an event. The auth events are the spec's selection from `authState`. */
@@ -106,8 +109,10 @@ export function buildEvent(input: BuildEventInput): BuiltEvent {
     json.event_id = `$${local}:${input.signingKey.serverName}`;
   }
 
-  const signed = hashAndSignEvent(rules, json, input.signingKey, k);
-  const eventId = computeEventId(rules, signed, k);
-  const pdu = parsePdu(rules, signed, eventId, { kernels: k });
-  return { json: signed, eventId, roomId: pdu.roomId, pdu };
+  const { signed, signingInput } = hashAndSignEventWithInput(rules, json, input.signingKey, k);
+  // v3+: the reference hash covers exactly the signed bytes (no age_ts here).
+  const eventId = v1Format ? (json.event_id as string) : eventIdFromReferenceHash(rules, k.sha256(signingInput), k);
+  const bytes = canonicalBytes(k, signed, jsonMode(rules));
+  const pdu = parsePdu(rules, signed, eventId, { kernels: k, byteLength: bytes.length });
+  return { json: signed, eventId, roomId: pdu.roomId, pdu, bytes };
 }

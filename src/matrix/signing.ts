@@ -45,12 +45,25 @@ export function eventSigningInput(rules: RoomVersionRules, json: Readonly<Record
 export function hashAndSignEvent(
   rules: RoomVersionRules, json: Readonly<Record<string, unknown>>, key: SigningKey, k: Kernels = defaultKernels(),
 ): Record<string, unknown> {
+  return hashAndSignEventWithInput(rules, json, key, k).signed;
+}
+
+/**
+ * The same, also returning the bytes signed: the canonical redacted event
+ * without signatures and unsigned. For an event that carries no `age_ts`
+ * (ours never do) these are also the bytes of its reference hash, so the
+ * builder derives the event id from them without redacting again.
+ */
+export function hashAndSignEventWithInput(
+  rules: RoomVersionRules, json: Readonly<Record<string, unknown>>, key: SigningKey, k: Kernels = defaultKernels(),
+): { signed: Record<string, unknown>; signingInput: Uint8Array } {
   const hashed: Record<string, unknown> = { ...json, hashes: { sha256: k.base64Encode(contentHash(rules, json, k)) } };
-  const signature = k.base64Encode(k.ed25519Sign(key.seed, eventSigningInput(rules, hashed, k)));
+  const signingInput = eventSigningInput(rules, hashed, k);
+  const signature = k.base64Encode(k.ed25519Sign(key.seed, signingInput));
   const existing = isObject(json.signatures) ? json.signatures : {};
   const ours = isObject(existing[key.serverName]) ? existing[key.serverName] as Record<string, unknown> : {};
   hashed.signatures = { ...existing, [key.serverName]: { ...ours, [key.keyId]: signature } };
-  return hashed;
+  return { signed: hashed, signingInput };
 }
 
 /** Signs a plain JSON object (Signing JSON): signature over canonical JSON without signatures and unsigned. */

@@ -89,7 +89,7 @@ export class RoomWriter {
     }
     let result: PipelineResult;
     try {
-      result = await this.pipeline.submitLocal({ rules, json: built.json, trusted: true, eventId: built.eventId }, opts.extra ? { extra: opts.extra } : {});
+      result = await this.pipeline.submitLocal({ rules, json: built.json, trusted: true, eventId: built.eventId, bytes: built.bytes }, opts.extra ? { extra: opts.extra } : {});
     } catch (err) {
       if (err instanceof EventDropped) {
         if (/bytes/.test(err.reason)) throw tooLarge(`Event too large: ${err.reason}`);

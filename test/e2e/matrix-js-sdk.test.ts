@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createClient, ClientEvent, Direction, MatrixError, ReceiptType, RoomEvent, RoomMemberEvent, SyncState,
+  createClient, ClientEvent, Direction, MatrixError, PendingEventOrdering, ReceiptType, RoomEvent, RoomMemberEvent, SyncState,
   type MatrixClient, type MatrixEvent, type Room, type RoomMember,
 } from 'matrix-js-sdk';
 import { logger as sdkLogger } from 'matrix-js-sdk/lib/logger.js';
@@ -73,7 +73,9 @@ async function startSyncing(client: MatrixClient): Promise<void> {
     };
     client.on(ClientEvent.Sync, onSync);
   });
-  await client.startClient({ initialSyncLimit: 10 });
+  // Detached: the SDK keeps local echoes of our own sends apart, so the live
+  // timeline holds exactly what the server's sync delivered, in its order.
+  await client.startClient({ initialSyncLimit: 10, pendingEventOrdering: PendingEventOrdering.Detached });
   await prepared;
 }
 

@@ -6,6 +6,7 @@ import { roomVersion } from '../../src/matrix/room-versions.js';
 import { authEventTypes } from '../../src/matrix/auth/index.js';
 import { computeEventId, referenceHash } from '../../src/matrix/event-format/index.js';
 import { hasValidContentHash, verifyEventSignatures } from '../../src/matrix/signing.js';
+import { canonicalBytes, jsonMode } from '../../src/matrix/canonical.js';
 import { buildEvent } from '../../src/matrix/event-builder.js';
 import { standardRoom, type TestRoom } from './test-room.js';
 
@@ -56,6 +57,8 @@ for (const k of kernelsUnderTest()) {
         assert.deepEqual(join.pdu.prevEvents, [tip.eventId]);
         assert.equal(join.pdu.depth, tip.depth + 1);
         assert.equal(join.eventId, rules.eventFormat === 'v1' ? join.json.event_id : computeEventId(rules, join.json, k));
+        // the bytes the builder hands to the pipeline (stored, sent) are the event's canonical JSON
+        assert.deepEqual(Buffer.from(join.bytes), Buffer.from(canonicalBytes(k, join.json, jsonMode(rules))));
         if (rules.eventFormat === 'v1') {
           // [id, {sha256: reference hash}] pairs
           const [pair] = join.json.prev_events as [string, { sha256: string }][];

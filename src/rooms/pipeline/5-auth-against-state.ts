@@ -24,6 +24,15 @@ export function authStateOf(entries: Map<StateKey, string>, events: EventSource)
   };
 }
 
+/** Whether the event's auth events are exactly the auth events selection from `before` (spec: "Auth events selection"). */
+export function citesAuthSelection(c: Candidate, before: StateBefore): boolean {
+  const { pdu, rules } = c;
+  if (pdu.type === 'm.room.create' && pdu.stateKey === '') return pdu.authEvents.length === 0;
+  const keys = authEventTypes(rules, pdu).map(([t, s]) => stateKeyOf(t, s));
+  const selected = new Set(before.entries(keys).values());
+  return selected.size === pdu.authEvents.length && pdu.authEvents.every((id) => selected.has(id));
+}
+
 export function authAgainstState(c: Candidate, before: StateBefore, events: EventSource, kernels: Kernels): Verdict {
   if (c.pdu.type === 'm.room.create' && c.pdu.stateKey === '') return { ok: true };
   const entries = before.entries(authKeys(c.rules, c.pdu));

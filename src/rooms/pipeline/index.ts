@@ -9,7 +9,7 @@ import { checkFormat } from './1-check-format.js';
 import { checkSignatures } from './2-check-signatures.js';
 import { authAgainstAuthEvents } from './3-auth-against-auth-events.js';
 import { stateBefore, type StateBefore } from './4-state-before.js';
-import { authAgainstState } from './5-auth-against-state.js';
+import { authAgainstState, citesAuthSelection } from './5-auth-against-state.js';
 import { softFailCheck } from './6-soft-fail.js';
 import { persistEvent, type PersistOptions } from './7-persist.js';
 import { notify } from './8-notify.js';
@@ -80,14 +80,21 @@ export class EventPipeline {
       if (checked instanceof EventDropped) throw checked;
       return this.accept(checked!, opts);
     }
-    return this.accept(c, opts);
+    return this.accept(c, opts, true);
   }
 
-  /** Steps 3–8 for one event, under its room's writer. */
-  private async accept(c: Candidate, opts: SubmitOptions): Promise<PipelineResult> {
+  /**
+   * Steps 3–8 for one event, under its room's writer. For an event we built
+   * (`trusted`) whose auth events are exactly the selection from its state
+   * before, step 3 would run the same rules over the same events as step 5,
+   * so it is skipped.
+   */
+  private async accept(c: Candidate, opts: SubmitOptions, trusted = false): Promise<PipelineResult> {
     const { deps } = this;
     const { pdu } = c;
-    const known = deps.events.get(pdu.eventId);
+    // An event we just built is new: its id hashes a fresh timestamp and prev events
+    // (were it not, persisting would still find it and report the duplicate).
+    const known = trusted ? undefined : deps.events.get(pdu.eventId);
     if (known !== undefined && known.status !== 'outlier') {
       return { eventId: pdu.eventId, roomId: pdu.roomId, status: known.status, duplicate: true, pdu: known.pdu };
     }
@@ -96,10 +103,12 @@ export class EventPipeline {
       return { eventId: pdu.eventId, roomId: pdu.roomId, status: 'rejected', reason, duplicate: false, pdu };
     };
 
-    const byAuthEvents = authAgainstAuthEvents(c, deps.events, deps.kernels);
-    if (!byAuthEvents.ok) return reject(byAuthEvents.reason);
-
-    const before: StateBefore = stateBefore(c, deps);
+    let before: StateBefore | undefined = trusted ? stateBefore(c, deps) : undefined;
+    if (before === undefined || !citesAuthSelection(c, before)) {
+      const byAuthEvents = authAgainstAuthEvents(c, deps.events, deps.kernels);
+      if (!byAuthEvents.ok) return reject(byAuthEvents.reason);
+    }
+    before ??= stateBefore(c, deps);
     const byState = authAgainstState(c, before, deps.events, deps.kernels);
     if (!byState.ok) return reject(byState.reason);
 

@@ -45,6 +45,8 @@ export interface IncomingEvent {
   readonly trusted?: boolean;
   /** the event id the builder computed (trusted events only): not computed again */
   readonly eventId?: string;
+  /** its canonical JSON as the builder made it (trusted events only): not made again */
+  readonly bytes?: Uint8Array;
 }
 
 /** An event that passed the format check. */
