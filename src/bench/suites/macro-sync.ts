@@ -10,16 +10,16 @@ import { findWrk, runWrk, wrkRequestOf, wrkVersion } from '../macro/wrk.js';
 export function incrementalRuns(quick: boolean): { concurrency: number; n: number; maxMs: number }[] {
   return quick
     ? [{ concurrency: 8, n: 20, maxMs: 20_000 }]
-    : [{ concurrency: 8, n: 50_000, maxMs: 5_000 }, { concurrency: 32, n: 1_000_000, maxMs: 10_000 }];
+    : [{ concurrency: 8, n: 50_000, maxMs: 5_000 }, { concurrency: 64, n: 1_000_000, maxMs: 10_000 }];
 }
 
 export const macroSyncSuite: Suite = {
   name: 'macro-sync',
   tier: 'macro',
-  description: '/sync throughput: initial and incremental with rotating since-tokens (8, then 32 connections, 10 s; and from wrk when installed), against --target',
+  description: '/sync throughput: initial and incremental with rotating since-tokens (8, then 64 connections, 10 s; and from wrk when installed), against --target',
   fits: fitsTarget,
   async run(ctx) {
-    const client = openClient(ctx, 32);
+    const client = openClient(ctx, 64);
     try {
       const prefix = runPrefix();
       const [sender, reader] = await registerUsers(ctx, client, [`${prefix}_writer`, `${prefix}_reader`]);
@@ -61,9 +61,9 @@ export const macroSyncSuite: Suite = {
       const wrk = ctx.quick ? undefined : findWrk();
       if (wrk && !ctx.signal.aborted) {
         // the same requests from wrk (C, epoll): the least generator CPU per request on this machine
-        ctx.log('macro-sync: incremental, 32 connections from wrk (10 s)');
+        ctx.log('macro-sync: incremental, 64 connections from wrk (10 s)');
         ctx.note(`also load generator: ${await wrkVersion(wrk)} (arms marked wrk)`);
-        records.push(await runWrk('incremental, 32 at once (wrk)', { wrk, target: ctx.target!, requests: requests.map(wrkRequestOf), connections: 32, durationSeconds: 10, signal: ctx.signal }));
+        records.push(await runWrk('incremental, 64 at once (wrk)', { wrk, target: ctx.target!, requests: requests.map(wrkRequestOf), connections: 64, durationSeconds: 10, signal: ctx.signal }));
       }
       ctx.latency('/sync incremental, rotating since-tokens', records, { params: { requests: records.reduce((n, r) => n + (r.requests ?? r.latenciesNs.length), 0), tokens: tokens.length }, baseline: records[0]?.arm });
     } finally {
