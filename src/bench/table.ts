@@ -21,6 +21,8 @@ export function caseTable(c: CaseResult): string {
     if (a.rssDeltaBytes !== undefined) notes.push(`RSS +${formatBytes(a.rssDeltaBytes)}`);
     if (a.cpuNsPerCall !== undefined && a.medianNs && c.kind === 'once') notes.push(`CPU ${formatNs(a.cpuNsPerCall)}`);
     if (a.serverCpuNsPerOp !== undefined) notes.push(`server CPU ${formatNs(a.serverCpuNsPerOp)}/req`);
+    // the load generator's own CPU beside the server's: is the generator the limit?
+    if (typeof a.extra?.driverCpuNsPerOp === 'number') notes.push(`generator CPU ${formatNs(a.extra.driverCpuNsPerOp)}/req`);
     if (a.serverRssBytes !== undefined) notes.push(`server RSS ${formatBytes(a.serverRssBytes)}`);
     if (a.note) notes.push(a.note);
     rows.push([

@@ -47,6 +47,7 @@ test('--self starts Myelin, records its idle RSS, drives a suite, then stops it 
     assert.ok(send.arms[0]!.serverCpuNsPerOp! > 0, 'the child server was sampled');
     assert.ok(results.notes.some((n) => n.startsWith(`--self: Myelin started as a child process (pid ${pid}`)));
     assert.match(r.out, /target: server RSS at rest ≤ 60 MB/);
+    assert.match(r.out, /server CPU [\d.]+ (µs|ms)\/req; generator CPU [\d.]+ (µs|ms)\/req/, 'the generator\'s cost is shown beside the server\'s');
     assert.equal(alive(pid), false, 'the server is stopped');
     assert.deepEqual([...benchDirs()].filter((d) => !before.has(d)), [], 'its temporary store is removed');
   } finally {
