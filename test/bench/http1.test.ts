@@ -247,6 +247,12 @@ test('pool: at most `max` connections, callers beyond wait their turn', async ()
     assert.equal(peak, 4);
     assert.equal(srv.connections(), 4);
     assert.equal(pool.connects, 4);
+    // closing the pool fails what is in flight and what waits, rather than leaving it hanging
+    const pending = Array.from({ length: 6 }, () => pool.request(GET('/')));
+    pool.close();
+    const settled = await Promise.allSettled(pending);
+    assert.deepEqual(settled.map((x) => x.status), Array(6).fill('rejected'));
+    await assert.rejects(pool.request(GET('/')), /the HTTP client is closed/);
   } finally {
     pool.close();
     await srv.close();

@@ -379,7 +379,7 @@ export class Http1Connection {
 /** Keep-alive connections to one server, at most `max`; callers beyond that wait their turn. */
 export class Http1Pool {
   private readonly idle: Http1Connection[] = [];
-  private readonly waiting: ((c: Http1Connection) => void)[] = [];
+  private readonly waiting: { resolve: (c: Http1Connection) => void; reject: (e: Error) => void }[] = [];
   private readonly all: Http1Connection[] = [];
   private closed = false;
 
@@ -391,7 +391,7 @@ export class Http1Pool {
   }
 
   async request(data: string | Buffer, options: { head?: boolean; keepBody?: boolean; retryable?: boolean } = {}): Promise<RawResponse> {
-    const c = this.idle.pop() ?? this.open() ?? await new Promise<Http1Connection>((resolve) => this.waiting.push(resolve));
+    const c = this.idle.pop() ?? this.open() ?? await new Promise<Http1Connection>((resolve, reject) => this.waiting.push({ resolve, reject }));
     try {
       return await c.request(data, options);
     } finally {
@@ -403,6 +403,7 @@ export class Http1Pool {
     this.closed = true;
     for (const c of this.all) c.close();
     this.idle.length = 0;
+    for (const w of this.waiting.splice(0)) w.reject(new Error('the HTTP client is closed'));
   }
 
   private open(): Http1Connection | undefined {
@@ -415,7 +416,7 @@ export class Http1Pool {
 
   private release(c: Http1Connection): void {
     const w = this.waiting.shift();
-    if (w) w(c);
-    else this.idle.push(c);
+    if (w) w.resolve(c);
+    else if (!this.closed) this.idle.push(c);
   }
 }
