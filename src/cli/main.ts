@@ -1,6 +1,7 @@
 // `myelin <command> ...`: dispatch to the registered commands.
 import type { CliIo } from './command.js';
 import { commands } from './commands/index.js';
+import { beginLeanBoot, endLeanBoot } from './lean-boot.js';
 
 export async function main(argv: string[], io: CliIo = process): Promise<number> {
   const [name, ...rest] = argv;
@@ -21,11 +22,15 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
     io.stderr.write(`myelin: unknown command "${name}" (try \`myelin help\`)\n`);
     return 2;
   }
+  // The command ends lean start-up once it is ready (start: when listening); at the latest here.
+  if (entry.leanStart) beginLeanBoot();
   try {
     const command = await entry.load();
     return await command.run(rest, io);
   } catch (err) {
     io.stderr.write(`myelin ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
+  } finally {
+    endLeanBoot();
   }
 }

@@ -1,6 +1,6 @@
 // Listening: pick the adapter (config http.adapter: auto | uws | node). 'auto' takes uWS
-// when its native binary loads and falls back to node:http, saying why.
-import { listenNode } from './node.js';
+// when its native binary loads and falls back to node:http, saying why. The node:http
+// adapter is imported only when it serves: Node's HTTP stack costs ~1.5 MB RSS.
 import { listenUws, loadUws } from './uws.js';
 import type { HttpServer, ListenOptions, RequestHandler } from './types.js';
 
@@ -14,6 +14,10 @@ export interface ListenResult {
   readonly server: HttpServer;
   /** why uWS was not used when the choice was 'auto' and node:http serves instead */
   readonly fallbackReason?: string;
+}
+
+async function listenNode(handler: RequestHandler, opts: ListenOptions): Promise<HttpServer> {
+  return (await import('./node.js')).listenNode(handler, opts);
 }
 
 export async function listen(handler: RequestHandler, opts: ListenOptions & { adapter: AdapterChoice }): Promise<ListenResult> {

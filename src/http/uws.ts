@@ -6,10 +6,10 @@
 // The @trufflesuite build silently falls back to a slow JS shim when its binary does not
 // load; loadUws() detects that and reports it instead of using the shim.
 import { createRequire } from 'node:module';
-import { STATUS_CODES } from 'node:http';
 import type * as UwsModule from 'uWebSockets.js';
 import { Inflight } from './inflight.js';
 import { LazyAbort } from './lazy-abort.js';
+import { reasonPhrase } from './status-text.js';
 import { declaredLength, tooLargeResponse } from './too-large.js';
 import type { HttpRequest, HttpResponse, HttpServer, ListenOptions, RequestHandler } from './types.js';
 
@@ -42,7 +42,7 @@ export function loadUws(): Uws | Error {
 const statusLines = new Map<number, string>();
 function statusLine(status: number): string {
   let s = statusLines.get(status);
-  if (s === undefined) { s = `${status} ${STATUS_CODES[status] ?? 'Unknown'}`; statusLines.set(status, s); }
+  if (s === undefined) { s = `${status} ${reasonPhrase(status)}`; statusLines.set(status, s); }
   return s;
 }
 

@@ -1,6 +1,12 @@
 // Prometheus metrics (prom-client), one registry per server so tests can run several.
 // Served at config `metrics.path` (default /_myelin/metrics) on the main listener.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// Imported module by module (types: ./prom-client-parts.d.ts): prom-client's index also
+// loads its Pushgateway and with it node:http, https and zlib (~1.5 MB RSS).
+import Counter from 'prom-client/lib/counter.js';
+import collectDefaultMetrics from 'prom-client/lib/defaultMetrics.js';
+import Gauge from 'prom-client/lib/gauge.js';
+import Histogram from 'prom-client/lib/histogram.js';
+import Registry from 'prom-client/lib/registry.js';
 
 export class Metrics {
   readonly registry = new Registry();

@@ -18,6 +18,7 @@ for (const adapter of ['node', 'uws'] as const) {
       try {
         const res = await fetch(`http://127.0.0.1:${server.port}/_matrix/a%2Fb/c?x=1&y=%20z`, { method: 'PUT', headers: { 'X-Custom': 'Value' }, body: new Uint8Array([0, 1, 2, 255]) });
         assert.equal(res.status, 201);
+        assert.equal(res.statusText, 'Created', 'the standard reason phrase');
         assert.equal(res.headers.get('x-reply'), 'yes');
         assert.equal(await res.text(), 'done');
         assert.ok(seen);

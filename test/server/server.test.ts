@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
 import { registrationPolicy } from '../../src/server/registration-token.js';
+import { kernelsUnderTest } from '../helpers/kernels.js';
 import { startTestServer } from '../helpers/server.js';
 
 const repoRoot = resolve(new URL('.', import.meta.url).pathname, '..', '..', '..');
@@ -265,6 +266,24 @@ describe('myelin start', () => {
       assert.equal(await b.exited, 0, `${b.output()}\n${b.errors()}`);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('starts with each kernel path that loads here (accel: native, wasm, js) and says which one serves', async () => {
+    for (const k of kernelsUnderTest()) {
+      const cwd = mkdtempSync(join(tmpdir(), `myelin-start-${k.path}-`));
+      try {
+        const s = start(cwd, { MYELIN_ACCEL: k.path });
+        const { url } = await s.ready;
+        assert.match(s.output(), new RegExp(`kernels: ${k.path} json=`), s.output());
+        const versions = await fetch(`${url}/_matrix/client/versions`);
+        assert.equal(versions.status, 200);
+        assert.equal(versions.statusText, 'OK');
+        s.child.kill('SIGTERM');
+        assert.equal(await s.exited, 0, `${s.output()}\n${s.errors()}`);
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
     }
   });
 

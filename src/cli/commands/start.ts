@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { parseOptions } from '../command.js';
 import { ConfigError, loadConfig, publicBaseUrl } from '../../config/index.js';
 import { startServer } from '../../server/index.js';
+import { endLeanBoot } from '../lean-boot.js';
 
 export const startCommand: Command = {
   name: 'start',
@@ -44,10 +45,13 @@ Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
     try {
       server = await startServer(config);
     } catch (err) {
+      endLeanBoot();
       process.off('SIGINT', sigint);
       process.off('SIGTERM', sigterm);
       throw err;
     }
+    // Listening: from here on V8 tiers up and sizes the heap for requests as usual.
+    endLeanBoot();
     const k = server.services.kernels;
     io.stdout.write(
       `myelin: ${config.server_name} on ${server.url} (http: ${server.http.adapter}${server.fallbackReason ? `, uWS unavailable: ${server.fallbackReason}` : ''}; ` +

@@ -1,0 +1,48 @@
+// Lean start-up (src/cli/lean-boot.ts): it steps aside when the operator passed V8 flags
+// of their own, and once ended V8 optimises hot code again.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { beginLeanBoot, endLeanBoot, leanBootActive, leanBootAllowed } from '../../src/cli/lean-boot.js';
+
+describe('lean start-up', () => {
+  it('applies unless the operator set V8 flags it would override', () => {
+    assert.equal(leanBootAllowed([], ''), true);
+    assert.equal(leanBootAllowed(['--enable-source-maps', '--trace-opt'], '--max-old-space-size=512'), true);
+    assert.equal(leanBootAllowed(['--max-semi-space-size=4'], ''), false);
+    assert.equal(leanBootAllowed([], '--no-opt'), false);
+    assert.equal(leanBootAllowed(['--jitless'], ''), false);
+    assert.equal(leanBootAllowed([], '--semi_space_growth_factor=4'), false);
+    assert.equal(leanBootAllowed(['--no-sparkplug'], ''), false);
+  });
+
+  it('is in force between begin and end, and ending twice is harmless', () => {
+    if (!leanBootAllowed()) return; // this test process was started with such flags
+    beginLeanBoot();
+    try {
+      assert.equal(leanBootActive(), true);
+    } finally {
+      endLeanBoot();
+    }
+    assert.equal(leanBootActive(), false);
+    endLeanBoot();
+    assert.equal(leanBootActive(), false);
+  });
+
+  it('after it ends, hot code is optimised again (checked in a child with V8 natives)', () => {
+    const lean = new URL('../../src/cli/lean-boot.js', import.meta.url).href;
+    const script = `
+      const { beginLeanBoot, endLeanBoot } = await import(${JSON.stringify(lean)});
+      function hot(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i * 7) % 1000003; return s; }
+      const optimized = () => (%GetOptimizationStatus(hot) & 16) !== 0; // V8's kOptimized bit
+      beginLeanBoot();
+      for (let k = 0; k < 300; k++) hot(1000);
+      const during = optimized();
+      endLeanBoot();
+      for (let k = 0; k < 300 && !optimized(); k++) { hot(1000); await new Promise((r) => setImmediate(r)); }
+      process.stdout.write(JSON.stringify({ during, after: optimized() }));`;
+    const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { during: false, after: true });
+  });
+});
