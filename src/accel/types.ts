@@ -73,6 +73,13 @@ export interface RequiredSignature {
   readonly publicKey: Uint8Array;
 }
 
+/** What `signEvent` returns. */
+export interface SignedEventHashes {
+  readonly contentHash: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly referenceHash: Uint8Array;
+}
+
 export interface VerifyBatchInput {
   /** JSON texts (UTF-8 bytes) of the signed objects: events, key responses, requests */
   readonly objects: readonly Uint8Array[];
@@ -143,6 +150,15 @@ export interface Kernels {
   ed25519PublicKey(seed: Uint8Array): Uint8Array;
   ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * Optional: hash and sign one of our own events in a single call (the native
+   * path has it; src/matrix/signing.ts composes the same from the calls above
+   * elsewhere). `event`: the event's JSON text WITHOUT `hashes`, `signatures`
+   * and `unsigned`. Returns its content hash, our signature of the redacted
+   * event carrying that hash, and the SHA-256 of those signed bytes (the
+   * reference hash, for an event without `age_ts`).
+   */
+  signEvent?(event: Uint8Array, rules: RedactionRules, seed: Uint8Array, mode?: JsonMode): SignedEventHashes;
   /** strip `signatures`/`unsigned` (after redaction when rules are given), canonicalize, verify every required signature */
   verifyBatch(batch: VerifyBatchInput): VerifyResult[];
 }

@@ -66,6 +66,31 @@ export function hashAndSignEventWithInput(
   return { signed: hashed, signingInput };
 }
 
+/**
+ * Hashes and signs an event we built (no `hashes`, `signatures`, `unsigned`
+ * or `age_ts` yet) and returns its reference hash too: one kernel call where
+ * the kernels offer `signEvent` (native), else the same composed from
+ * contentHash, redact, ed25519Sign and sha256 (tests hold the two equal).
+ */
+export function signOwnEvent(
+  rules: RoomVersionRules, json: Readonly<Record<string, unknown>>, key: SigningKey, k: Kernels = defaultKernels(),
+): { signed: Record<string, unknown>; referenceHash: Uint8Array } {
+  const fresh = json.hashes === undefined && json.signatures === undefined && json.unsigned === undefined && json.age_ts === undefined;
+  if (k.signEvent === undefined || !fresh) {
+    const { signed, signingInput } = hashAndSignEventWithInput(rules, json, key, k);
+    return { signed, referenceHash: k.sha256(signingInput) };
+  }
+  const r = k.signEvent(jsonBytes(json), rules.redaction, key.seed, jsonMode(rules));
+  return {
+    signed: {
+      ...json,
+      hashes: { sha256: k.base64Encode(r.contentHash) },
+      signatures: { [key.serverName]: { [key.keyId]: k.base64Encode(r.signature) } },
+    },
+    referenceHash: r.referenceHash,
+  };
+}
+
 /** Signs a plain JSON object (Signing JSON): signature over canonical JSON without signatures and unsigned. */
 export function signJson(json: Readonly<Record<string, unknown>>, key: SigningKey, k: Kernels = defaultKernels()): Record<string, unknown> {
   const { signatures, unsigned, ...rest } = json;

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { kernelsUnderTest } from '../helpers/kernels.js';
 import { KNOWN_ROOM_VERSIONS, roomVersion } from '../../src/matrix/room-versions.js';
 import {
-  contentHash, hasValidContentHash, hashAndSignEvent, requiredSignatureServers, signJson, verifyEventSignatures, type SigningKey,
+  contentHash, hasValidContentHash, hashAndSignEvent, requiredSignatureServers, signJson, signOwnEvent, verifyEventSignatures, type SigningKey,
 } from '../../src/matrix/signing.js';
+import { referenceHash } from '../../src/matrix/event-format/index.js';
 
 const SEED_B64 = 'YJDBA9Xnr2sVqXD9Vj7XVUnmFZcZrlw8Md7kMW+3XA1';
 
@@ -36,6 +37,33 @@ for (const k of kernelsUnderTest()) {
   const publicKey = k.ed25519PublicKey(key.seed);
 
   describe(`event signing (${k.path})`, () => {
+    it('signs our own events as hashAndSignEvent does, with their reference hash (fused kernel call or composed), in every room version', () => {
+      const { signEvent: _fused, ...rest } = k;
+      const composed = { ...rest } as typeof k; // the same kernels without the fused call
+      const events = [
+        { type: 'm.room.message', sender: '@a:domain', room_id: '!r:domain', content: { msgtype: 'm.text', body: 'héllo \u{1F600} "quoted"' }, prev_events: ['$p'], auth_events: ['$a', '$b'], depth: 7, origin_server_ts: 1700000000000, origin: 'domain' },
+        { type: 'm.room.member', state_key: '@b:domain', sender: '@b:domain', room_id: '!r:domain', content: { membership: 'join', displayname: 'B', avatar_url: 'mxc://x/y' }, prev_events: [], auth_events: [], depth: 1, origin_server_ts: 1 },
+        { type: 'X', sender: '@a:domain', room_id: '!x:domain', content: {}, prev_events: [], auth_events: [], depth: 3, origin_server_ts: 1000000 },
+      ];
+      for (const id of KNOWN_ROOM_VERSIONS) {
+        const rules = roomVersion(id)!;
+        for (const event of events) {
+          const expected = hashAndSignEvent(rules, event, key, k);
+          for (const kernels of [k, composed]) {
+            const own = signOwnEvent(rules, event, key, kernels);
+            assert.deepEqual(own.signed, expected, `room v${id}, ${event.type}`);
+            assert.deepEqual(Buffer.from(own.referenceHash), Buffer.from(referenceHash(rules, expected, k)), `room v${id}, ${event.type}`);
+          }
+        }
+      }
+      if (k.signEvent) {
+        // refused JSON is a CanonicalJsonError, as from the other calls
+        const rules = roomVersion('10')!;
+        assert.throws(() => k.signEvent!(new TextEncoder().encode('{"a":1.5}'), rules.redaction, key.seed, 'strict'), { name: 'CanonicalJsonError' });
+        assert.throws(() => k.signEvent!(new TextEncoder().encode('{"a":'), rules.redaction, key.seed, 'strict'), { name: 'CanonicalJsonError' });
+      }
+    });
+
     it('signs JSON as the appendix says', () => {
       assert.deepEqual(signJson({}, key, k), { signatures: { domain: { 'ed25519:1': 'K8280/U9SSy9IVtjBuVeLr+HpOB4BQFWbg+UZaADMtTdGYI7Geitb76LTrr5QV/7Xg4ahLwYGYZzuHGZKM5ZAQ' } } });
       assert.deepEqual(signJson({ one: 1, two: 'Two' }, key, k), {

@@ -50,25 +50,82 @@ thread_local! {
     static SIGNING_KEYS: RefCell<Vec<([u8; 32], SigningKey)>> = const { RefCell::new(Vec::new()) };
 }
 
-#[napi]
-pub fn ed25519_sign(seed_bytes: &[u8], message: &[u8], scratch: Uint8ArraySlice) -> napi::Result<Either<u32, Buffer>> {
-    let id: [u8; 32] = seed_bytes
-        .try_into()
-        .map_err(|_| napi::Error::from_reason(format!("an Ed25519 seed is 32 bytes, not {}", seed_bytes.len())))?;
-    let signature = SIGNING_KEYS.with(|cache| {
+fn with_signing_key<T>(id: &[u8; 32], f: impl FnOnce(&SigningKey) -> T) -> T {
+    SIGNING_KEYS.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if let Some((_, key)) = cache.iter().find(|(seed, _)| *seed == id) {
-            return key.sign(message);
+        if let Some((_, key)) = cache.iter().find(|(seed, _)| seed == id) {
+            return f(key);
         }
-        let key = SigningKey::from_bytes(&id);
-        let signature = key.sign(message);
+        let key = SigningKey::from_bytes(id);
+        let out = f(&key);
         if cache.len() >= 8 {
             cache.remove(0);
         }
-        cache.push((id, key));
-        signature
-    });
+        cache.push((*id, key));
+        out
+    })
+}
+
+fn seed_id(seed_bytes: &[u8]) -> napi::Result<[u8; 32]> {
+    seed_bytes
+        .try_into()
+        .map_err(|_| napi::Error::from_reason(format!("an Ed25519 seed is 32 bytes, not {}", seed_bytes.len())))
+}
+
+#[napi]
+pub fn ed25519_sign(seed_bytes: &[u8], message: &[u8], scratch: Uint8ArraySlice) -> napi::Result<Either<u32, Buffer>> {
+    let signature = with_signing_key(&seed_id(seed_bytes)?, |key| key.sign(message));
     Ok(crate::deliver(&signature.to_bytes(), scratch))
+}
+
+/// Hashes and signs one of our own events in one crossing (spec: server-server
+/// "Adding hashes and signatures to outgoing events"). `event` is the JSON text
+/// of the event WITHOUT `hashes`, `signatures` and `unsigned`. Writes to `out`
+/// (128 bytes): the content hash (32), our signature of the redacted event
+/// carrying that hash (64), and the SHA-256 of those same signed bytes (32),
+/// which for an event without `age_ts` is its reference hash (the v3+ event id).
+/// Returns why the text was refused, if it was.
+#[napi]
+pub fn sign_event(
+    event: &[u8],
+    rules_json: &[u8],
+    compat: bool,
+    seed_bytes: &[u8],
+    mut out: Uint8ArraySlice,
+) -> napi::Result<Option<crate::json::JsonFailure>> {
+    let id = seed_id(seed_bytes)?;
+    let rules = crate::json::rules(rules_json)?;
+    let mode = crate::json::mode(compat);
+    // SAFETY: JS is blocked in this call; nothing else writes `out` meanwhile.
+    let out = unsafe { out.as_mut() };
+    if out.len() < 128 {
+        return Err(napi::Error::from_reason("myelin: sign_event needs a 128-byte output"));
+    }
+    let mut input = Vec::with_capacity(event.len());
+    if let Err(e) = json::content_hash_input(event, mode, &mut input) {
+        return Ok(Some(crate::json::failure(e)));
+    }
+    let content_hash = Sha256::digest(&input);
+    // The event with `hashes` as its last member: the text parsed as an object,
+    // so its last `}` closes it; a comma unless the object is empty.
+    let Some(close) = event.iter().rposition(|&b| b == b'}') else {
+        return Ok(Some(crate::json::JsonFailure { code: json::ErrorCode::Syntax as u32, offset: event.len() as u32 }));
+    };
+    let empty = event[..close].iter().rev().find(|b| !b" \t\r\n".contains(b)) == Some(&b'{');
+    let mut hashed = Vec::with_capacity(event.len() + 80);
+    hashed.extend_from_slice(&event[..close]);
+    hashed.extend_from_slice(if empty { &b"\"hashes\":{\"sha256\":\""[..] } else { &b",\"hashes\":{\"sha256\":\""[..] });
+    myelin_core::base64::encode(&content_hash, false, &mut hashed);
+    hashed.extend_from_slice(b"\"}}");
+    input.clear();
+    if let Err(e) = json::redact(&hashed, &rules, mode, &mut input) {
+        return Ok(Some(crate::json::failure(e)));
+    }
+    let signature = with_signing_key(&id, |key| key.sign(&input));
+    out[..32].copy_from_slice(&content_hash);
+    out[32..96].copy_from_slice(&signature.to_bytes());
+    out[96..128].copy_from_slice(&Sha256::digest(&input));
+    Ok(None)
 }
 
 /// y < p = 2^255 − 19 (sign bit ignored): libsodium refuses non-canonical public

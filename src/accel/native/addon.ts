@@ -37,6 +37,8 @@ export interface MyelinAddon {
   sha256(bytes: Uint8Array, scratch: Uint8Array): Delivered;
   ed25519PublicKey(seed: Uint8Array, scratch: Uint8Array): Delivered;
   ed25519Sign(seed: Uint8Array, message: Uint8Array, scratch: Uint8Array): Delivered;
+  /** content hash ‖ signature ‖ reference hash into `out` (128 bytes), or why the text was refused */
+  signEvent(event: Uint8Array, rulesJson: Uint8Array, compat: boolean, seed: Uint8Array, out: Uint8Array): JsonFailure | null;
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   /** results: 2 words per object [VerifyCode, failing requirement index] */
   verifyBatch(

@@ -115,6 +115,11 @@ function nativeKernels(addon: NativeAddon): Kernels {
     canonicalJson: (input: Uint8Array | string, mode?: JsonMode) =>
       bytes(typeof input === 'string' ? addon.canonicalJsonString(input, compat(mode), scratch) : addon.canonicalJson(input, compat(mode), scratch)),
     canonicalJsonBatch,
+    signEvent(event: Uint8Array, rules: RedactionRules, seed: Uint8Array, mode?: JsonMode) {
+      const failure = addon.signEvent(event, rulesJson(rules), compat(mode), seed, scratch);
+      if (failure !== null && failure !== undefined) throw jsonError(failure.code, failure.offset);
+      return { contentHash: scratch.slice(0, 32), signature: scratch.slice(32, 96), referenceHash: scratch.slice(96, 128) };
+    },
     base64Encode: (data: Uint8Array, urlSafe = false) =>
       data.byteLength < SHORT_BASE64_BYTES ? jsBase64Encode(data, urlSafe) : addon.base64Encode(data, urlSafe),
     base64Decode(text: string, urlSafe = false): Uint8Array {
