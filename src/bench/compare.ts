@@ -53,6 +53,8 @@ export function compareResults(thisRun: BenchResults, otherRun: BenchResults): C
       otherArms.delete(a.name);
       const t = throughput(a);
       const u = throughput(b);
+      // a figure with no rate on either side (the server's RSS at rest) is no throughput comparison
+      if (t === undefined && u === undefined && b && !a.skipped && !b.skipped) continue;
       rows.push({
         case: key,
         arm: a.name,
@@ -62,7 +64,7 @@ export function compareResults(thisRun: BenchResults, otherRun: BenchResults): C
         ...(u !== undefined ? { otherOpsPerSec: u } : {}),
         ...(t !== undefined && u !== undefined ? { ratio: t / u } : {}),
         ...(a.p99Ns && b?.p99Ns && !a.skipped && !b.skipped ? { p99Ratio: b.p99Ns / a.p99Ns } : {}),
-        ...(t === undefined ? { missing: 'this' as const } : u === undefined ? { missing: 'other' as const } : {}),
+        ...(b === undefined ? { missing: 'other' as const } : t === undefined ? { missing: 'this' as const } : u === undefined ? { missing: 'other' as const } : {}),
       });
     }
     for (const b of otherArms.values()) {

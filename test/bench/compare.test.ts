@@ -63,3 +63,12 @@ test('the comparison table prints both medians and the ratio', () => {
   assert.match(t, /s \/ a +native +1\.00 µs +3\.00 µs +3\.00×/);
   assert.match(t, /geometric mean of ratios: 3\.00×/);
 });
+
+test('an arm with no rate in either run (server RSS at rest) is left out, not called missing', () => {
+  const idle = (rss: number): CaseResult => ({ suite: 'macro-idle', tier: 'macro', name: 'server RSS at rest', kind: 'latency', arms: [{ name: 'idle', samplesNs: [], serverRssBytes: rss }] });
+  const send = c('send', [arm('sequential', 1e6)], 'macro-send');
+  const cmp = compareResults(run([idle(70e6), send]), run([idle(80e6), send]));
+  assert.deepEqual(cmp.rows.map((r) => [r.case, r.arm, r.ratio, r.missing]), [['macro-send / send', 'sequential', 1, undefined]]);
+  const onlyHere = compareResults(run([idle(70e6)]), run([send]));
+  assert.deepEqual(onlyHere.rows.map((r) => [r.case, r.missing]), [['macro-idle / server RSS at rest', 'other'], ['macro-send / send', 'this']]);
+});
