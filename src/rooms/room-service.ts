@@ -258,8 +258,8 @@ export class RoomServiceImpl implements RoomService {
     const { store } = this.deps;
     const scope = txnScope(requester, 'send');
     const ids = store.transactionIds;
-    const prior = readNow(store, (tx) => ids.get(tx, scope, txnId));
-    if (prior !== undefined) return JSON.parse(decoder.decode(prior.response)) as SentEvent;
+    // A retried transaction id is answered under the room's writer, after any
+    // send of the same id still in flight has committed.
     return this.pipeline.queue.run(roomId, async () => {
       const again = readNow(store, (tx) => ids.get(tx, scope, txnId));
       if (again !== undefined) return JSON.parse(decoder.decode(again.response)) as SentEvent;

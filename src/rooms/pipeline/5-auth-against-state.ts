@@ -24,18 +24,26 @@ export function authStateOf(entries: Map<StateKey, string>, events: EventSource)
   };
 }
 
-/** Whether the event's auth events are exactly the auth events selection from `before` (spec: "Auth events selection"). */
-export function citesAuthSelection(c: Candidate, before: StateBefore): boolean {
+/**
+ * Whether the event's auth events are exactly the auth events selection
+ * (spec: "Auth events selection") from `entries`, the state before's entries
+ * for `authKeys`.
+ */
+export function citesAuthSelection(c: Candidate, entries: Map<StateKey, string>): boolean {
   const { pdu, rules } = c;
   if (pdu.type === 'm.room.create' && pdu.stateKey === '') return pdu.authEvents.length === 0;
-  const keys = authEventTypes(rules, pdu).map(([t, s]) => stateKeyOf(t, s));
-  const selected = new Set(before.entries(keys).values());
+  const selected = new Set<string>();
+  for (const [t, s] of authEventTypes(rules, pdu)) {
+    const id = entries.get(stateKeyOf(t, s));
+    if (id !== undefined) selected.add(id);
+  }
   return selected.size === pdu.authEvents.length && pdu.authEvents.every((id) => selected.has(id));
 }
 
-export function authAgainstState(c: Candidate, before: StateBefore, events: EventSource, kernels: Kernels): Verdict {
+/** `entries`: the state before's entries for `authKeys`, when the caller has read them already. */
+export function authAgainstState(c: Candidate, before: StateBefore, events: EventSource, kernels: Kernels, known?: Map<StateKey, string>): Verdict {
   if (c.pdu.type === 'm.room.create' && c.pdu.stateKey === '') return { ok: true };
-  const entries = before.entries(authKeys(c.rules, c.pdu));
+  const entries = known ?? before.entries(authKeys(c.rules, c.pdu));
   const result = checkAuth(c.rules, c.pdu, authStateOf(entries, events), kernels);
   return result.allowed ? { ok: true } : { ok: false, reason: result.reason };
 }

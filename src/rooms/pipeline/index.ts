@@ -3,13 +3,14 @@
 // announced. One writer per room (RoomQueue); rooms proceed in parallel.
 //   1-check-format → 2-check-signatures → 3-auth-against-auth-events →
 //   4-state-before → 5-auth-against-state → 6-soft-fail → 7-persist → 8-notify
+import type { StateKey } from '../../matrix/pdu.js';
 import { readNow } from '../event-source.js';
 import { RoomQueue } from '../room-queue.js';
 import { checkFormat } from './1-check-format.js';
 import { checkSignatures } from './2-check-signatures.js';
 import { authAgainstAuthEvents } from './3-auth-against-auth-events.js';
 import { stateBefore, type StateBefore } from './4-state-before.js';
-import { authAgainstState, citesAuthSelection } from './5-auth-against-state.js';
+import { authAgainstState, authKeys, citesAuthSelection } from './5-auth-against-state.js';
 import { softFailCheck } from './6-soft-fail.js';
 import { persistEvent, type PersistOptions } from './7-persist.js';
 import { notify } from './8-notify.js';
@@ -103,13 +104,18 @@ export class EventPipeline {
       return { eventId: pdu.eventId, roomId: pdu.roomId, status: 'rejected', reason, duplicate: false, pdu };
     };
 
-    let before: StateBefore | undefined = trusted ? stateBefore(c, deps) : undefined;
-    if (before === undefined || !citesAuthSelection(c, before)) {
+    let before: StateBefore | undefined;
+    let authEntries: Map<StateKey, string> | undefined;
+    if (trusted) {
+      before = stateBefore(c, deps);
+      authEntries = before.entries(authKeys(c.rules, pdu));
+    }
+    if (authEntries === undefined || !citesAuthSelection(c, authEntries)) {
       const byAuthEvents = authAgainstAuthEvents(c, deps.events, deps.kernels);
       if (!byAuthEvents.ok) return reject(byAuthEvents.reason);
     }
     before ??= stateBefore(c, deps);
-    const byState = authAgainstState(c, before, deps.events, deps.kernels);
+    const byState = authAgainstState(c, before, deps.events, deps.kernels, authEntries);
     if (!byState.ok) return reject(byState.reason);
 
     const extremities = readNow(deps.store, (tx) => deps.store.extremities.get(tx, pdu.roomId));
