@@ -26,8 +26,14 @@ export function markdownSummary(r: BenchResults): string {
     out.push(`| arm | median | p99 | spread | CPU per call | throughput | ${cell(ratioHead)} |`, '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const a of c.arms) {
       if (a.skipped) { out.push(`| ${cell(a.name)} | skipped: ${cell(a.skipped)} | | | | | |`); continue; }
-      const thr = a.itemsPerSec !== undefined ? formatRate(a.itemsPerSec, ' items/s') : a.bytesPerSec !== undefined ? formatBytesPerSec(a.bytesPerSec) : formatRate(a.opsPerSec, c.kind === 'latency' ? ' req/s' : ' ops/s');
-      out.push(`| ${cell(a.name)}${a.noise ? ' (noise floor)' : ''}${a.note ? ` — ${cell(a.note)}` : ''} | ${formatNs(a.medianNs)} | ${formatNs(a.p99Ns)} | ${formatPercent(a.spread)} | ${c.kind === 'latency' ? (a.serverCpuNsPerOp !== undefined ? `server ${formatNs(a.serverCpuNsPerOp)}` : '') : formatNs(a.cpuNsPerCall)} | ${thr} | ${a.speedup !== undefined ? formatRatio(a.speedup) : ''} |`);
+      // requests: the rate first (the bytes/s follow it), as the issue-5 targets are rates
+      const thr = c.kind === 'latency' && a.opsPerSec !== undefined
+        ? `${formatRate(a.opsPerSec, ' req/s')}${a.bytesPerSec !== undefined ? ` (${formatBytesPerSec(a.bytesPerSec)})` : ''}`
+        : a.itemsPerSec !== undefined ? formatRate(a.itemsPerSec, ' items/s') : a.bytesPerSec !== undefined ? formatBytesPerSec(a.bytesPerSec) : formatRate(a.opsPerSec, c.kind === 'latency' ? ' req/s' : ' ops/s');
+      const generator = typeof a.extra?.driverCpuNsPerOp === 'number' ? `generator ${formatNs(a.extra.driverCpuNsPerOp)}` : '';
+      const cpu = c.kind === 'latency' ? [a.serverCpuNsPerOp !== undefined ? `server ${formatNs(a.serverCpuNsPerOp)}` : '', generator].filter(Boolean).join(', ') : formatNs(a.cpuNsPerCall);
+      const rssOnly = a.medianNs === undefined && a.serverRssBytes !== undefined ? ` — server RSS ${formatBytes(a.serverRssBytes)}` : '';
+      out.push(`| ${cell(a.name)}${a.noise ? ' (noise floor)' : ''}${rssOnly}${a.note ? ` — ${cell(a.note)}` : ''} | ${formatNs(a.medianNs)} | ${formatNs(a.p99Ns)} | ${formatPercent(a.spread)} | ${cpu} | ${thr} | ${a.speedup !== undefined ? formatRatio(a.speedup) : ''} |`);
     }
     for (const n of c.notes ?? []) out.push('', `_${cell(n)}_`);
   }

@@ -89,3 +89,15 @@ test('the Markdown summary carries the machine, the targets and every arm', asyn
   assert.match(md, /\| client API \| 1\.15 ms \| 3\.83 ms \| ±13% \| server 450 µs \| 800 req\/s \| 1\.00× \|/);
   assert.match(md, /\| canonicalize \| skipped: npm package not installed \|/);
 });
+
+test('Markdown for macro arms: req/s before bytes/s, generator CPU beside the server\'s, RSS at rest', async () => {
+  const { markdownSummary } = await import('../../src/bench/markdown.js');
+  const r = JSON.parse(JSON.stringify(results));
+  r.cases = [
+    { suite: 'macro-idle', tier: 'macro', name: 'server RSS at rest', kind: 'latency', arms: [{ name: 'idle', samplesNs: [], serverRssBytes: 72 * 1024 ** 2 }] },
+    { suite: 'macro-sync', tier: 'macro', name: 'incremental', kind: 'latency', arms: [{ name: '64 at once', samplesNs: [1e6], medianNs: 1e6, p99Ns: 2e6, spread: 0.1, opsPerSec: 3000, bytesPerSec: 15e6, serverCpuNsPerOp: 300e3, extra: { driverCpuNsPerOp: 80e3 } }] },
+  ];
+  const md = markdownSummary(r);
+  assert.match(md, /\| idle — server RSS 72\.0 MiB \| – \| – \| – \|/);
+  assert.match(md, /\| 64 at once \| 1\.00 ms \| 2\.00 ms \| ±5\.0% \| server 300 µs, generator 80\.0 µs \| 3\.00 k req\/s \(15\.0 MB\/s\) \|/);
+});
