@@ -118,6 +118,7 @@ export class SyncNotifier implements Notifier {
 
   /** Users whose presence changed after `after`. */
   presenceSince(after: number): string[] {
+    if (after >= this.presencePos) return []; // the usual sync: no change since its token, no scan of every user
     const out: string[] = [];
     for (const [u, p] of this.presence) if (p > after) out.push(u);
     return out;

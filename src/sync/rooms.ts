@@ -84,7 +84,7 @@ function* selectFromWindow(tx: ReadTx, ctx: RoomSyncContext, w: RoomWindow, afte
     const x = w.events[i]!;
     if (x.event.streamPos! <= after) return { picked: picked.reverse(), limited: false };
     if (!eventAllowed(f, x.event.type, x.event.sender)) continue;
-    if (!(yield* vis.canSee(tx, x.event))) continue;
+    if (!(vis.canSeeKnown(x.event) ?? (yield* vis.canSee(tx, x.event)))) continue;
     if (picked.length === limit) return { picked: picked.reverse(), limited: true };
     picked.push(x);
   }
@@ -122,6 +122,7 @@ function* stateSection(
       for (const [k, id] of start) if (old.get(k) !== id) ids.push(id);
     }
   }
+  if (ids.length === 0 && !f.lazyLoadMembers) return [];
   const wanted = new Set<string>();
   if (f.lazyLoadMembers) {
     for (const e of timeline) wanted.add(e.sender);
@@ -264,7 +265,7 @@ function* timelineEvents(
 ): Op<RawJson> {
   const out: string[] = [];
   if (w !== undefined && picked !== undefined) {
-    for (const x of picked) out.push((yield* ctx.timelines.clientEvent(tx, w, x, ser, ctx.next.events)).json);
+    for (const x of picked) out.push(ctx.timelines.cachedClientEvent(x, ser) ?? (yield* ctx.timelines.clientEvent(tx, w, x, ser, ctx.next.events)).json);
   } else {
     for (const e of events) out.push(JSON.stringify(yield* ser.serialize(tx, e, { includeRoomId: false })));
   }

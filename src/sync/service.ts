@@ -227,11 +227,12 @@ export class SyncServiceImpl implements SyncService {
       const invite: Record<string, unknown> = {};
       const leave: Record<string, unknown> = {};
       const knock: Record<string, unknown> = {};
+      const sections: Record<string, Record<string, unknown>> = { join, invite, leave, knock, ban: leave };
       for (const m of memberships) {
         if (!roomAllowed(filter, m.roomId)) continue;
         const section = yield* roomSection(tx, ctx, m);
         if (section === undefined) continue;
-        ({ join, invite, leave, knock, ban: leave } as Record<string, Record<string, unknown>>)[m.membership]![m.roomId] = section;
+        sections[m.membership]![m.roomId] = section;
       }
 
       const presence = yield* self.presenceEvents(tx, userId, filter, since, memberships, now);

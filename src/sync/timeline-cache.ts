@@ -228,6 +228,18 @@ export class TimelineCache {
     return new RawJson(`${x.client.head},"unsigned":{${unsigned}}${x.client.tail}`);
   }
 
+  /** clientEvent's text without a read, when the event's JSON (and, for the sender, its transaction) is known. */
+  cachedClientEvent(x: WindowEvent, ser: ClientEventSerializer): string | undefined {
+    const client = x.client;
+    if (client === undefined || client === null) return undefined;
+    const e = x.event;
+    const own = ser.deviceId !== undefined && e.sender === ser.userId;
+    if (own && x.txn === undefined) return undefined;
+    const age = `"age":${Math.max(0, ser.now - e.originServerTs)}`;
+    const txn = own && x.txn !== null && x.txn!.deviceId === ser.deviceId ? `,"transaction_id":${JSON.stringify(x.txn!.txnId)}` : '';
+    return `${client.head},"unsigned":{${age}${txn}}${client.tail}`;
+  }
+
   /** The user-independent part of the event's client JSON, or null when it must be served by the full serializer. */
   private *cacheable(tx: ReadTx, x: WindowEvent, ser: ClientEventSerializer): Op<ClientJson | null> {
     const e = x.event;

@@ -97,14 +97,23 @@ export class HistoryVisibility {
   }
 
   *canSee(tx: ReadTx, e: StoredEvent): Op<boolean> {
+    const known = this.canSeeKnown(e);
+    if (known !== undefined) return known;
+    const at = [yield* this.valueAt(tx, e.stateBefore!), yield* this.membershipAt(tx, e.stateBefore!)] as const;
+    if (this.atCache.size < 10_000) this.atCache.set(e.stateBefore!, at);
+    return this.decide(e, at);
+  }
+
+  /** canSee without reading: undefined when the event's snapshot is not known yet (use canSee). */
+  canSeeKnown(e: StoredEvent): boolean | undefined {
     if (e.roomId !== this.roomId) return false;
     if (e.status !== 'timeline' || e.stateBefore === undefined) return false;
     if (this.userId !== undefined && e.type === 'm.room.member' && e.stateKey === this.userId) return true;
-    let at = this.atCache.get(e.stateBefore);
-    if (at === undefined) {
-      at = [yield* this.valueAt(tx, e.stateBefore), yield* this.membershipAt(tx, e.stateBefore)];
-      if (this.atCache.size < 10_000) this.atCache.set(e.stateBefore, at);
-    }
+    const at = this.atCache.get(e.stateBefore);
+    return at === undefined ? undefined : this.decide(e, at);
+  }
+
+  private decide(e: StoredEvent, at: readonly [HistoryVisibilityValue, string]): boolean {
     const [hv, membership] = at;
     if (hv === 'world_readable') return true;
     if (membership === 'join') return true;
