@@ -23,14 +23,19 @@ export function accessTokenOf(req: HttpRequest): string | undefined {
  * and for 'optional_access_token' without a token. A given token that is unknown is always
  * M_UNKNOWN_TOKEN (even on optional routes, as the spec says).
  */
-export async function authenticate(req: HttpRequest, auth: AuthKind, users: UserService): Promise<Requester | undefined> {
+export function authenticate(req: HttpRequest, auth: AuthKind, users: UserService): Promise<Requester | undefined> | Requester | undefined {
   if (auth === 'none') return undefined;
   const token = accessTokenOf(req);
   if (token === undefined) {
     if (auth === 'access_token') throw missingToken();
     return undefined;
   }
-  const requester = await users.authenticate(token);
+  // UserService answers synchronously over LMDB: no promise per authenticated request then.
+  const found = users.authenticate(token);
+  return found instanceof Promise ? found.then(known) : known(found);
+}
+
+function known(requester: Requester | null): Requester {
   if (!requester) throw unknownToken();
   return requester;
 }

@@ -263,13 +263,14 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
 function* timelineEvents(
   tx: ReadTx, ctx: RoomSyncContext, ser: ClientEventSerializer, w: RoomWindow | undefined, picked: WindowEvent[] | undefined, events: StoredEvent[],
 ): Op<RawJson> {
-  const out: string[] = [];
+  // Concatenation, not join: the pieces stay a rope that the socket write flattens once.
+  let out = '';
   if (w !== undefined && picked !== undefined) {
-    for (const x of picked) out.push(ctx.timelines.cachedClientEvent(x, ser) ?? (yield* ctx.timelines.clientEvent(tx, w, x, ser, ctx.next.events)).json);
+    for (const x of picked) out += (out === '' ? '[' : ',') + (ctx.timelines.cachedClientEvent(x, ser) ?? (yield* ctx.timelines.clientEvent(tx, w, x, ser, ctx.next.events)).json);
   } else {
-    for (const e of events) out.push(JSON.stringify(yield* ser.serialize(tx, e, { includeRoomId: false })));
+    for (const e of events) out += (out === '' ? '[' : ',') + JSON.stringify(yield* ser.serialize(tx, e, { includeRoomId: false }));
   }
-  return new RawJson(`[${out.join(',')}]`);
+  return new RawJson(out === '' ? '[]' : `${out}]`);
 }
 
 /** Stripped state for invite_state / knock_state: the room's key state plus the user's own member event. */

@@ -75,6 +75,12 @@ export class SyncServiceImpl implements SyncService {
     this.typing.close();
   }
 
+  /** The parsed filter when cached (or the default), without a promise. */
+  private knownFilter(userId: string, filter: string | undefined): SyncFilter | undefined {
+    if (filter === undefined || filter === '') return DEFAULT_FILTER;
+    return this.filters.get(filter.startsWith('{') ? filter : `${userId}\u0000${filter}`);
+  }
+
   private async resolveFilter(userId: string, filter: string | undefined): Promise<SyncFilter> {
     if (filter === undefined || filter === '') return DEFAULT_FILTER;
     const inline = filter.startsWith('{');
@@ -100,10 +106,11 @@ export class SyncServiceImpl implements SyncService {
     const { store, notifier } = this.deps;
     const { userId, deviceId } = requester;
     const since = request.since !== undefined ? parseSyncToken(request.since) : undefined;
-    const filter = await this.resolveFilter(userId, request.filter);
-    if (request.setPresence !== undefined) await this.updatePresence(requester, request.setPresence);
+    // The usual incremental sync awaits nothing before computing: cached filter, presence unchanged, to-device acknowledged.
+    const filter = this.knownFilter(userId, request.filter) ?? await this.resolveFilter(userId, request.filter);
+    if (request.setPresence !== undefined && !this.presenceKnown(userId, request.setPresence)) await this.updatePresence(requester, request.setPresence);
     if (since === undefined) this.lazy.reset(userId, deviceId);
-    else await this.acknowledgeToDevice(userId, deviceId, since.toDevice);
+    else if (!this.toDeviceAcked(userId, deviceId, since.toDevice)) await this.acknowledgeToDevice(userId, deviceId, since.toDevice);
 
     const timeout = Math.min(Math.max(0, request.timeout), MAX_SYNC_TIMEOUT_MS);
     const deadline = this.deps.clock.now() + timeout;
@@ -149,20 +156,28 @@ export class SyncServiceImpl implements SyncService {
       || pos.to_device !== t.toDevice || this.typing.pos !== t.typing || notifier.presencePos !== t.presence;
   }
 
+  /** Presence is an in-memory stream of this process: while its position has not moved, the stored state has not either. */
+  private presenceKnown(userId: string, presence: PresenceState): boolean {
+    const seen = this.presenceSeen.get(userId);
+    return seen !== undefined && seen[1] === this.deps.notifier.presencePos && seen[0] === presence;
+  }
+
   private async updatePresence(requester: Requester, presence: PresenceState): Promise<void> {
     const { store, notifier } = this.deps;
-    const seen = this.presenceSeen.get(requester.userId);
-    // Presence is an in-memory stream of this process: while its position has not moved, the stored state has not either.
-    if (seen !== undefined && seen[1] === notifier.presencePos && seen[0] === presence) return;
+    if (this.presenceKnown(requester.userId, presence)) return;
     const current = await store.read((tx) => store.presence.get(tx, requester.userId));
     if (current?.presence !== presence) await this.deps.users.setPresence(requester, requester.userId, presence, current?.statusMsg);
     if (this.presenceSeen.size >= 100_000) this.presenceSeen.delete(this.presenceSeen.keys().next().value!);
     this.presenceSeen.set(requester.userId, [presence, notifier.presencePos]);
   }
 
+  private toDeviceAcked(userId: string, deviceId: string, upTo: number): boolean {
+    return upTo <= 0 || (this.acked.get(`${userId}\u0000${deviceId}`) ?? 0) >= upTo;
+  }
+
   private async acknowledgeToDevice(userId: string, deviceId: string, upTo: number): Promise<void> {
     const key = `${userId}\u0000${deviceId}`;
-    if (upTo <= 0 || (this.acked.get(key) ?? 0) >= upTo) return;
+    if (this.toDeviceAcked(userId, deviceId, upTo)) return;
     const { store } = this.deps;
     await store.write((tx) => store.toDevice.acknowledge(tx, userId, deviceId, upTo));
     this.acked.delete(key); // re-insert: the map stays in recent-use order for trimming
