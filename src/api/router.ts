@@ -188,8 +188,7 @@ export function createRouter(opts: RouterOptions): RequestHandler {
         const requester = await authenticate(req, route.auth, services.users);
         userId = requester?.userId;
 
-        const ip = clientIp(req, opts.trustForwardedFor ?? false);
-        const wait = rateLimiter.take(route.rateLimit, requester?.userId ?? ip);
+        const wait = rateLimiter.take(route.rateLimit, requester?.userId ?? clientIp(req, opts.trustForwardedFor ?? false));
         if (wait > 0) {
           metrics.rateLimited.inc({ class: route.rateLimit });
           throw limitExceeded(wait);
