@@ -207,10 +207,11 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
     const want = (ctx.filter.timeline.limit ?? DEFAULT_TIMELINE_LIMIT) + 1;
     window = yield* ctx.timelines.window(tx, roomId, ctx.next.events, want);
     let fromWindow = window === undefined ? undefined : yield* selectFromWindow(tx, ctx, window, after, vis);
-    if (fromWindow === undefined && window !== undefined && window.events.length < Math.min(want, WINDOW) && window.from > after) {
-      // A window made for a smaller limit: read it again at this one's size.
+    if (fromWindow === undefined && window !== undefined && window.events.length < WINDOW && window.from > after) {
+      // Too short (made for a smaller limit, or filters hide events): read it again, larger.
+      const size = Math.max(want, window.events.length * 2);
       ctx.timelines.forgetRoom(roomId);
-      window = yield* ctx.timelines.window(tx, roomId, ctx.next.events, want);
+      window = yield* ctx.timelines.window(tx, roomId, ctx.next.events, size);
       fromWindow = window === undefined ? undefined : yield* selectFromWindow(tx, ctx, window, after, vis);
     }
     if (fromWindow !== undefined) {
