@@ -31,6 +31,8 @@ export interface RoomSyncContext {
   readonly lazy: LazyMembersCache;
   readonly unread: UnreadCountsCache;
   readonly timelines: TimelineCache;
+  /** rooms with events in (since, next] when the sync read them from the stream at once (many rooms, few new events) */
+  readonly roomsWithNews?: ReadonlySet<string>;
   /** receipts changed since `since` (incremental only), by room */
   readonly receiptsByRoom: ReadonlyMap<string, Receipt[]>;
   /** room account data to send, by room */
@@ -187,7 +189,9 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
     && !ctx.receiptsByRoom.has(roomId) && !ctx.accountDataByRoom.has(roomId)) {
     // The cached window at this very position answers without a read.
     const last = ctx.timelines.lastPosition(roomId, ctx.next.events);
-    if (last !== undefined) {
+    if (ctx.roomsWithNews !== undefined) {
+      if (!ctx.roomsWithNews.has(roomId)) return undefined;
+    } else if (last !== undefined) {
       if (last <= since.events) return undefined;
     } else {
       const newer = yield* store.events.timeline(tx, roomId, { after: since.events, before: ctx.next.events + 1, limit: 1 });

@@ -50,6 +50,8 @@ export interface SyncService {
 export const MAX_SYNC_TIMEOUT_MS = 300_000;
 const TO_DEVICE_LIMIT = 100;
 const MAX_CACHED_FILTERS = 10_000;
+/** From this many rooms, an incremental sync reads the events stream once rather than each room's timeline. */
+const ROOMS_FOR_STREAM_SCAN = 8;
 const decoder = new TextDecoder();
 
 export class SyncServiceImpl implements SyncService {
@@ -235,8 +237,18 @@ export class SyncServiceImpl implements SyncService {
         }
       }
 
+      // A user in many rooms, few events since the token: one read of the stream says which rooms
+      // have news, instead of a timeline read per room. (Every event takes one position: the
+      // stream holds at most next - since entries in that range.)
+      let roomsWithNews: Set<string> | undefined;
+      const gap = since === undefined ? -1 : next.events - since.events;
+      if (!fullState && memberships.length > ROOMS_FOR_STREAM_SCAN && gap >= 0 && gap <= memberships.length) {
+        roomsWithNews = new Set();
+        for (const e of yield* store.events.stream(tx, since!.events, gap)) if (e.streamPos <= next.events) roomsWithNews.add(e.roomId);
+      }
       const ctx: RoomSyncContext = {
         store, userId, deviceId, now, filter, since, next, fullState, typing, lazy, unread: self.unread, timelines: self.timelines, receiptsByRoom, accountDataByRoom: roomData,
+        ...(roomsWithNews !== undefined ? { roomsWithNews } : {}),
       };
       const join: Record<string, unknown> = {};
       const invite: Record<string, unknown> = {};

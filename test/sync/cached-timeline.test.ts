@@ -101,6 +101,23 @@ describe('/sync from cached timelines', () => {
     assert.equal(body.rooms.join[roomId].timeline.limited, true);
   });
 
+  it('a user in many rooms gets exactly the rooms with new events (one read of the stream)', async () => {
+    const carol = await registerUser(server, 'ct_carol');
+    const rooms: string[] = [];
+    for (let i = 0; i < 12; i++) rooms.push((await api.ok(carol, 'POST', '/_matrix/client/v3/createRoom', { preset: 'private_chat' })).room_id);
+    const start = (await sync(carol)).next_batch as string;
+    for (const i of [2, 7, 11]) {
+      await api.ok(carol, 'PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(rooms[i]!)}/send/m.room.message/many${i}`, { msgtype: 'm.text', body: `in ${i}` });
+    }
+    const body = await sync(carol, start);
+    assert.deepEqual(Object.keys(body.rooms.join).sort(), [rooms[2], rooms[7], rooms[11]].sort());
+    assert.equal(body.rooms.join[rooms[7]!].timeline.events[0].content.body, 'in 7');
+    // A token older than many events (more than the user's rooms): every room read on its own, same answer.
+    const everything = await sync(carol, undefined);
+    assert.equal(Object.keys(everything.rooms.join).length, 12);
+    assert.deepEqual(Object.keys((await sync(carol, everything.next_batch)).rooms.join), []);
+  });
+
   it('unread counts grow with new messages and reset with a read receipt, after being cached', async () => {
     const start = (await sync(bob)).next_batch as string;
     const counts = async (): Promise<Json> => (await sync(bob, start)).rooms.join[roomId].unread_notifications;
