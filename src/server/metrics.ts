@@ -5,19 +5,18 @@
 import Counter from 'prom-client/lib/counter.js';
 import collectDefaultMetrics from 'prom-client/lib/defaultMetrics.js';
 import Gauge from 'prom-client/lib/gauge.js';
-import Histogram from 'prom-client/lib/histogram.js';
 import Registry from 'prom-client/lib/registry.js';
+import { RouteLatency } from './route-latency.js';
 
 export class Metrics {
   readonly registry = new Registry();
   /** request latency per route (label: the route's path pattern, e.g. /_matrix/client/{v}/sync) */
-  readonly requestDuration = new Histogram({
-    name: 'myelin_http_request_duration_seconds',
-    help: 'HTTP request latency by route, method and status',
-    labelNames: ['route', 'method', 'status'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers: [this.registry],
-  });
+  readonly requestDuration = new RouteLatency(
+    'myelin_http_request_duration_seconds',
+    'HTTP request latency by route, method and status',
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    this.registry,
+  );
   /** S2's pipeline increments this once per event persisted (label: 'local' | 'federated', outcome) */
   readonly eventsPersisted = new Counter({
     name: 'myelin_events_persisted_total',
