@@ -8,6 +8,7 @@ import { roomVersion, type RoomVersionRules } from '../matrix/room-versions.js';
 import type { Store } from '../store/index.js';
 import type { Op, ReadTx } from '../store/trees.js';
 import type { StoredEvent } from '../store/repositories/events.js';
+import type { SnapshotId } from '../store/repositories/state.js';
 
 const decoder = new TextDecoder();
 // Enough for the auth events and forward extremities of many active rooms; bounded for RSS.
@@ -25,11 +26,25 @@ export function readNow<T>(store: Store, body: (tx: ReadTx) => Op<T>): T {
 export interface StoredPdu {
   readonly pdu: Pdu;
   readonly status: StoredEvent['status'];
+  /** the state snapshot after the event (timeline and soft-failed events) */
+  readonly stateAfter?: SnapshotId;
+}
+
+/**
+ * What building and accepting the next event of a room starts from: its
+ * forward extremities and its current state snapshot. Kept by the process
+ * that writes the room (ARCHITECTURE: one writer per room), refreshed from the
+ * store whenever an event was persisted that the pipeline did not follow exactly.
+ */
+export interface RoomHead {
+  readonly extremities: readonly string[];
+  readonly snapshot: SnapshotId;
 }
 
 export class EventSource {
   private readonly pdus = new Map<string, StoredPdu>();
   private readonly rulesByRoom = new Map<string, RoomVersionRules>();
+  private readonly heads = new Map<string, RoomHead>();
 
   constructor(private readonly store: Store, private readonly kernels: Kernels) {}
 
@@ -55,10 +70,31 @@ export class EventSource {
   }
 
   /** Cache a just-persisted event. */
-  add(pdu: Pdu, status: StoredEvent['status']): void {
+  add(pdu: Pdu, status: StoredEvent['status'], stateAfter?: SnapshotId): void {
     this.pdus.delete(pdu.eventId);
     if (this.pdus.size >= CACHE_LIMIT) this.pdus.delete(this.pdus.keys().next().value!);
-    this.pdus.set(pdu.eventId, { pdu, status });
+    this.pdus.set(pdu.eventId, stateAfter === undefined ? { pdu, status } : { pdu, status, stateAfter });
+  }
+
+  /** The room's forward extremities and current state snapshot. */
+  head(roomId: string): RoomHead {
+    const known = this.heads.get(roomId);
+    if (known !== undefined) return known;
+    const { store } = this;
+    const head = readNow(store, function* (tx) {
+      const extremities = yield* store.extremities.get(tx, roomId);
+      const snapshot = yield* store.state.currentSnapshot(tx, roomId);
+      return { extremities, snapshot };
+    });
+    if (this.heads.size >= CACHE_LIMIT) this.heads.delete(this.heads.keys().next().value!);
+    this.heads.set(roomId, head);
+    return head;
+  }
+
+  /** After a persist: the new head when the caller knows it exactly, else undefined (read again next time). */
+  setHead(roomId: string, head: RoomHead | undefined): void {
+    if (head === undefined) this.heads.delete(roomId);
+    else this.heads.set(roomId, head);
   }
 
   /** The room version of a known room (from its create event), or undefined. */
@@ -90,9 +126,8 @@ export class EventSource {
     }
     if (rules === undefined) throw new Error(`event ${stored.eventId}: room ${stored.roomId} has no known room version`);
     const pdu = parsePdu(rules, json, stored.eventId, { kernels: this.kernels, byteLength: stored.json.length });
-    const out = { pdu, status: stored.status };
-    this.add(pdu, stored.status);
-    return out;
+    this.add(pdu, stored.status, stored.stateAfter);
+    return this.pdus.get(stored.eventId)!;
   }
 }
 

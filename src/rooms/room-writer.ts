@@ -59,16 +59,13 @@ export class RoomWriter {
     let prevEvents: Pdu[] = [];
     let entries = new Map<string, string>();
     if (roomId !== undefined) {
-      const ext = readNow(store, (tx) => store.extremities.get(tx, roomId));
-      prevEvents = ext.map((id) => this.events.pdu(id)).filter((p): p is Pdu => p !== undefined);
+      const head = this.events.head(roomId);
+      prevEvents = head.extremities.map((id) => this.events.pdu(id)).filter((p): p is Pdu => p !== undefined);
       // Most recent first when the room has more forward extremities than an event may cite.
       if (prevEvents.length > MAX_PREV_EVENTS) prevEvents = prevEvents.sort((a, b) => b.depth - a.depth).slice(0, MAX_PREV_EVENTS);
       const keys = authEventTypes(rules, { type, sender, stateKey, content }).map(([t, s]) => stateKeyOf(t, s));
       keys.push(stateKeyOf('m.room.create', ''));
-      entries = readNow(store, function* (tx) {
-        const snap = yield* store.state.currentSnapshot(tx, roomId);
-        return yield* store.state.getMany(tx, snap, keys);
-      });
+      entries = readNow(store, (tx) => store.state.getMany(tx, head.snapshot, keys));
     }
     let built;
     try {

@@ -56,7 +56,7 @@ export function stateBefore(c: Candidate, deps: PipelineDeps): StateBefore {
       continue;
     }
     // A rejected prev event contributes no state (it has none).
-    const snap = readNow(store, (tx) => store.events.stateSnapshot(tx, id, 'after'));
+    const snap = stored.stateAfter ?? readNow(store, (tx) => store.events.stateSnapshot(tx, id, 'after'));
     if (snap !== undefined && !snapshots.includes(snap)) snapshots.push(snap);
   }
   if (missing.length > 0) throw new EventDropped('missing_events', `prev events not known here: ${missing.join(', ')}`);

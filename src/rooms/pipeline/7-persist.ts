@@ -71,6 +71,6 @@ export async function persistEvent(
     if (extra !== undefined && !out.duplicate) yield* extra(tx, out);
     return out;
   });
-  deps.events.add(pdu, persisted.status);
+  deps.events.add(pdu, persisted.status, persisted.stateAfter);
   return persisted;
 }

@@ -118,12 +118,25 @@ export class EventPipeline {
     const byState = authAgainstState(c, before, deps.events, deps.kernels, authEntries);
     if (!byState.ok) return reject(byState.reason);
 
-    const extremities = readNow(deps.store, (tx) => deps.store.extremities.get(tx, pdu.roomId));
+    const extremities = deps.events.head(pdu.roomId).extremities;
     const current = softFailCheck(c, extremities, deps, deps.kernels);
     const status = current.ok ? 'timeline' : 'soft_failed';
     const reason = current.ok ? undefined : current.reason;
 
-    const persisted = await persistEvent(c, status, reason, before, extremities, deps, opts);
+    let persisted: Awaited<ReturnType<typeof persistEvent>>;
+    try {
+      persisted = await persistEvent(c, status, reason, before, extremities, deps, opts);
+    } catch (err) {
+      deps.events.setHead(pdu.roomId, undefined);
+      throw err;
+    }
+    if (persisted.status === 'timeline' && !persisted.duplicate) {
+      // Our own event citing every extremity: it is the only one now, and the
+      // current state is the state after it (what persisting just wrote).
+      // Anything else (forks, federated events that others may already cite): read again.
+      const follows = trusted && persisted.stateAfter !== undefined && extremities.every((id) => pdu.prevEvents.includes(id));
+      deps.events.setHead(pdu.roomId, follows ? { extremities: [pdu.eventId], snapshot: persisted.stateAfter! } : undefined);
+    }
     notify(c, persisted, deps.sink);
     return {
       eventId: pdu.eventId,
