@@ -39,6 +39,11 @@ export function loadUws(): Uws | Error {
   return cached;
 }
 
+/** uWS.js's LIBUS_LISTEN_EXCLUSIVE_PORT (exported at run time; the typings only have the enum). */
+function exclusivePort(uws: Uws): number {
+  return (uws as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT ?? 1;
+}
+
 const statusLines = new Map<number, string>();
 function statusLine(status: number): string {
   let s = statusLines.get(status);
@@ -142,10 +147,14 @@ export async function listenUws(handler: RequestHandler, opts: ListenOptions): P
     });
   });
 
+  // Exclusive port: uSockets otherwise sets SO_REUSEPORT, and a second server started on
+  // the same port (another store!) would silently share its connections instead of failing.
+  // uWS.js takes (host, port, options, cb); its typings only declare (port, options, cb).
+  const listenExclusive = app.listen as unknown as (host: string, port: number, options: number, cb: (s: UwsModule.us_listen_socket | false) => void) => void;
   const listenSocket = await new Promise<UwsModule.us_listen_socket>((resolve, reject) => {
-    app.listen(opts.host, opts.port, (s) => {
+    listenExclusive.call(app, opts.host, opts.port, exclusivePort(uws), (s) => {
       if (s) resolve(s);
-      else reject(new Error(`uWebSockets.js could not listen on ${opts.host}:${opts.port}`));
+      else reject(new Error(`uWebSockets.js could not listen on ${opts.host}:${opts.port} (in use?)`));
     });
   });
   const port = uws.us_socket_local_port(listenSocket as unknown as UwsModule.us_socket);

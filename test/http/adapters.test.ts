@@ -86,6 +86,17 @@ for (const adapter of ['node', 'uws'] as const) {
       }
     });
 
+    it('a second server on a port in use fails to listen instead of sharing the port', async () => {
+      const handler: RequestHandler = async () => ({ status: 200, body: 'first' });
+      const { server } = await listen(handler, { adapter, host: '127.0.0.1', port: 0, maxBodyBytes: 1024 });
+      try {
+        await assert.rejects(listen(async () => ({ status: 200, body: 'second' }), { adapter, host: '127.0.0.1', port: server.port, maxBodyBytes: 1024 }));
+        for (let i = 0; i < 4; i++) assert.equal(await (await fetch(`http://127.0.0.1:${server.port}/`)).text(), 'first');
+      } finally {
+        await server.close();
+      }
+    });
+
     it('a handler that rejects still gets a 500 M_UNKNOWN answer', async () => {
       const { server } = await listen(async () => { throw new Error('bug'); }, { adapter, host: '127.0.0.1', port: 0, maxBodyBytes: 1024 });
       try {
