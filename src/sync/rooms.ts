@@ -198,7 +198,8 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
       if (newer.length === 0) return undefined;
     }
   }
-  const memberEvent = yield* ctx.timelines.event(tx, m.eventId);
+  // (cache hits are answered without a generator: this runs per room per sync)
+  const memberEvent = ctx.timelines.knownEvent(m.eventId) ?? (yield* ctx.timelines.event(tx, m.eventId));
   const newlyJoined = since !== undefined && (memberEvent?.streamPos ?? 0) > since.events;
   const fromStart = since === undefined || newlyJoined;
   const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId, { current: m, memo: ctx.timelines.visibilityMemo(roomId, userId) });
@@ -209,7 +210,7 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   let picked: WindowEvent[] | undefined;
   if (roomAllowed(ctx.filter.timeline, roomId)) {
     const want = (ctx.filter.timeline.limit ?? DEFAULT_TIMELINE_LIMIT) + 1;
-    window = yield* ctx.timelines.window(tx, roomId, ctx.next.events, want);
+    window = ctx.timelines.knownWindow(roomId, ctx.next.events) ?? (yield* ctx.timelines.window(tx, roomId, ctx.next.events, want));
     let fromWindow = window === undefined ? undefined : yield* selectFromWindow(tx, ctx, window, after, vis);
     if (fromWindow === undefined && window !== undefined && window.events.length < WINDOW && window.from > after) {
       // Too short (made for a smaller limit, or filters hide events): read it again, larger.
@@ -227,7 +228,9 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   }
   const startSnap = tl.events.length > 0 ? tl.events[0]!.stateBefore ?? 0 : yield* store.state.currentSnapshot(tx, roomId);
   const mode = fromStart || ctx.fullState ? 'full' : tl.limited ? 'delta' : 'none';
-  const sinceSnap = mode === 'delta' ? yield* ctx.timelines.snapshotBefore(tx, window, roomId, since!.events, ctx.next.events) : 0;
+  const sinceSnap = mode === 'delta'
+    ? ctx.timelines.knownSnapshotBefore(window, roomId, since!.events) ?? (yield* ctx.timelines.snapshotBefore(tx, window, roomId, since!.events, ctx.next.events))
+    : 0;
   const state = roomAllowed(ctx.filter.state, roomId) ? yield* stateSection(tx, ctx, ser, roomId, startSnap, mode, sinceSnap, tl.events) : [];
 
   const ephemeral: ClientEvent[] = [];
@@ -259,7 +262,8 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
     timeline: { events: yield* timelineEvents(tx, ctx, ser, window, picked, tl.events), limited: tl.limited, prev_batch: prevBatch },
     ephemeral: { events: ephemeral },
     account_data: { events: accountData },
-    unread_notifications: yield* unreadCounts(tx, store, roomId, userId, memberEvent, { events: ctx.next.events, receipts: ctx.next.receipts, cache: ctx.unread }),
+    unread_notifications: ctx.unread.known(roomId, userId, memberEvent, ctx.next.events, ctx.next.receipts)
+      ?? (yield* unreadCounts(tx, store, roomId, userId, memberEvent, { events: ctx.next.events, receipts: ctx.next.receipts, cache: ctx.unread })),
     ...(memberChange ? { summary: yield* summary(tx, store, roomId, userId) } : {}),
   };
 }

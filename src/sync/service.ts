@@ -207,7 +207,8 @@ export class SyncServiceImpl implements SyncService {
       if (since !== undefined && !fullState && sameToken(since, next)) {
         return { response: yield* self.emptyResponse(tx, userId, deviceId, next), rooms: undefined, token: next };
       }
-      const memberships = yield* self.membershipsOf(tx, userId, next.events);
+      const memo = self.memberships.get(userId);
+      const memberships = memo !== undefined && memo[0] === next.events ? memo[1] : yield* self.membershipsOf(tx, userId, next.events);
 
       // Account data: global to the top level, per room into the rooms.
       // (A stream that has not moved past the token has nothing after it: no read.)
@@ -262,7 +263,9 @@ export class SyncServiceImpl implements SyncService {
         sections[m.membership]![m.roomId] = section;
       }
 
-      const presence = yield* self.presenceEvents(tx, userId, filter, since, memberships, now);
+      // (the usual incremental sync has no presence or device-list change: no generator for those)
+      const presence = since !== undefined && notifier.presenceSince(since.presence > notifier.presencePos ? 0 : since.presence).length === 0
+        ? [] : yield* self.presenceEvents(tx, userId, filter, since, memberships, now);
       // No message can be newer than the token when the stream has not moved past it.
       const toDevice = since !== undefined && since.toDevice === next.toDevice ? [] : yield* store.toDevice.inbox(tx, userId, deviceId, since?.toDevice ?? 0, TO_DEVICE_LIMIT);
       const delivered = toDevice.length === TO_DEVICE_LIMIT ? toDevice.at(-1)!.streamPos : next.toDevice;
@@ -272,7 +275,7 @@ export class SyncServiceImpl implements SyncService {
         account_data: { events: globalData },
         presence: { events: presence },
         to_device: { events: toDevice.map((m) => JSON.parse(decoder.decode(m.message)) as unknown) },
-        device_lists: { changed: yield* self.deviceListsChanged(tx, userId, since, next, memberships), left: [] },
+        device_lists: { changed: since === undefined || since.deviceLists === next.deviceLists ? [] : yield* self.deviceListsChanged(tx, userId, since, next, memberships), left: [] },
         ...yield* self.deviceKeyCounts(tx, userId, deviceId),
       };
       return { response, rooms: memberships.map((m) => m.roomId), token: next };

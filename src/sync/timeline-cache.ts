@@ -126,6 +126,24 @@ export class TimelineCache {
     return snap;
   }
 
+  knownEvent(eventId: string): StoredEvent | undefined {
+    return this.events.get(eventId);
+  }
+
+  /** The room's window when it is exactly at `upTo` (no read needed). */
+  knownWindow(roomId: string, upTo: number): RoomWindow | undefined {
+    const w = this.rooms.get(roomId);
+    if (w === undefined || w.upTo !== upTo) return undefined;
+    this.rooms.delete(roomId); // Map order is recency order
+    this.rooms.set(roomId, w);
+    return w;
+  }
+
+  /** snapshotBefore when known without a read. */
+  knownSnapshotBefore(w: RoomWindow | undefined, roomId: string, pos: number): number | undefined {
+    return (w === undefined ? undefined : this.snapshotAt(w, pos)) ?? this.snapshots.get(`${roomId}\u0000${pos}`);
+  }
+
   /** A stored event by id; timeline events (their record never changes again) are kept. */
   *event(tx: ReadTx, eventId: string): Op<StoredEvent | undefined> {
     const hit = this.events.get(eventId);

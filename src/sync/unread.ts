@@ -42,6 +42,13 @@ export class UnreadCountsCache {
     return this.memos.get(`${roomId}\u0000${userId}`);
   }
 
+  /** The counts when the memo is exactly at this position (no read, no generator). */
+  known(roomId: string, userId: string, memberEvent: StoredEvent | undefined, events: number, receipts: number): UnreadCounts | undefined {
+    const memo = this.get(roomId, userId);
+    if (memo === undefined || memo.upTo !== events || memo.receiptsPos !== receipts || memo.memberEventId !== memberEvent?.eventId) return undefined;
+    return { notification_count: memo.notifications, highlight_count: memo.highlights };
+  }
+
   set(roomId: string, userId: string, memo: UnreadMemo): void {
     const key = `${roomId}\u0000${userId}`;
     if (!this.memos.has(key) && this.memos.size >= UnreadCountsCache.MAX) this.memos.delete(this.memos.keys().next().value!);
