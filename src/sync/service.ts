@@ -52,6 +52,8 @@ const TO_DEVICE_LIMIT = 100;
 const MAX_CACHED_FILTERS = 10_000;
 /** From this many rooms, an incremental sync reads the events stream once rather than each room's timeline. */
 const ROOMS_FOR_STREAM_SCAN = 8;
+/** Memberships kept across users (~100 bytes each). */
+const MAX_HELD_MEMBERSHIPS = 50_000;
 const decoder = new TextDecoder();
 
 export class SyncServiceImpl implements SyncService {
@@ -63,6 +65,7 @@ export class SyncServiceImpl implements SyncService {
   private readonly timelines: TimelineCache;
   /** user → [events position, memberships at it] */
   private readonly memberships = new Map<string, readonly [number, readonly Membership[]]>();
+  private membershipsHeld = 0;
   /** parsed filters: inline JSON text → filter, `${userId}\0${filterId}` → filter (stored filters never change) */
   private readonly filters = new Map<string, SyncFilter>();
   /** user → [presence last read from the store, notifier.presencePos then]: set_presence skips the read while no presence moved */
@@ -141,8 +144,18 @@ export class SyncServiceImpl implements SyncService {
     const hit = this.memberships.get(userId);
     if (hit !== undefined && hit[0] === eventsPos) return hit[1];
     const list = yield* this.deps.store.membership.ofUser(tx, userId);
-    if (!this.memberships.has(userId) && this.memberships.size >= 10_000) this.memberships.delete(this.memberships.keys().next().value!);
-    this.memberships.set(userId, [eventsPos, list]);
+    // Bounded by memberships held in all (a user in many rooms counts for each), oldest users out first.
+    if (hit !== undefined) this.membershipsHeld -= hit[1].length;
+    this.memberships.delete(userId);
+    if (list.length <= MAX_HELD_MEMBERSHIPS) {
+      while (this.membershipsHeld + list.length > MAX_HELD_MEMBERSHIPS && this.memberships.size > 0) {
+        const oldest = this.memberships.keys().next().value!;
+        this.membershipsHeld -= this.memberships.get(oldest)![1].length;
+        this.memberships.delete(oldest);
+      }
+      this.memberships.set(userId, [eventsPos, list]);
+      this.membershipsHeld += list.length;
+    }
     return list;
   }
 

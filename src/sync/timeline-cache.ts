@@ -26,8 +26,10 @@ export const WINDOW = 64;
 /** Events kept across all rooms. */
 const MAX_EVENTS = 10_000;
 const MAX_MEMBER_EVENTS = 10_000;
-const MAX_MEMOS = 20_000;
-const MAX_MEMO_SNAPSHOTS = 1000;
+/** visibility memos (room, user) and since-snapshot entries */
+const MAX_MEMOS = 5_000;
+/** snapshots per visibility memo (a memo past this starts again) */
+const MAX_MEMO_SNAPSHOTS = 64;
 
 interface ClientJson {
   /** `{"type":…,"origin_server_ts":N` (everything before unsigned) */

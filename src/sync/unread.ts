@@ -36,7 +36,7 @@ interface UnreadMemo {
  */
 export class UnreadCountsCache {
   private readonly memos = new Map<string, UnreadMemo>();
-  static readonly MAX = 100_000;
+  static readonly MAX = 20_000;
 
   get(roomId: string, userId: string): UnreadMemo | undefined {
     return this.memos.get(`${roomId}\u0000${userId}`);
