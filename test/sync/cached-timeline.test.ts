@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiClient, type Json } from '../helpers/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { encodeJson, encodeSyncResponse, RawJson } from '../../src/sync/raw-json.js';
 import { loginUser, registerUser, type TestUser } from '../helpers/users.js';
 
 const FILTER = JSON.stringify({ room: { timeline: { limit: 20 } } });
@@ -142,5 +143,20 @@ describe('/sync from cached timelines', () => {
     assert.deepEqual(body.rooms, { join: {}, invite: {}, leave: {}, knock: {} });
     await send(alice, 'after-empty', { msgtype: 'm.text', body: 'new' });
     assert.equal(timeline(await sync(bob, now)).at(-1)?.content.body, 'new');
+  });
+});
+
+describe('response text assembled from RawJson pieces', () => {
+  it('matches JSON.stringify of the same data', () => {
+    const data = {
+      next_batch: 's1_2_3_4_5_6_7',
+      rooms: { join: { '!a"b:x': { timeline: { events: new RawJson('[{"type":"m.room.message","content":{"body":"é\\n"}}]'), limited: false, prev_batch: 's0' }, state: { events: [] } } }, invite: {}, leave: {}, knock: {} },
+      presence: { events: [{ content: { s: '\u0001\ud800', n: NaN, list: [1, undefined] }, skip: undefined }] },
+      device_one_time_keys_count: {},
+    };
+    const expected = JSON.stringify(data); // RawJson.toJSON parses its text back
+    assert.equal(encodeSyncResponse(data), expected);
+    assert.equal(encodeJson(data), expected);
+    assert.deepEqual(JSON.parse(expected).rooms.join['!a"b:x'].timeline.events, [{ type: 'm.room.message', content: { body: 'é\n' } }]);
   });
 });
