@@ -23,7 +23,9 @@ export function accessTokenOf(req: HttpRequest): string | undefined {
  * and for 'optional_access_token' without a token. A given token that is unknown is always
  * M_UNKNOWN_TOKEN (even on optional routes, as the spec says).
  */
-export function authenticate(req: HttpRequest, auth: AuthKind, users: UserService): Promise<Requester | undefined> | Requester | undefined {
+export function authenticate(
+  req: HttpRequest, auth: AuthKind, users: UserService, ipOf?: () => string,
+): Promise<Requester | undefined> | Requester | undefined {
   if (auth === 'none') return undefined;
   const token = accessTokenOf(req);
   if (token === undefined) {
@@ -31,7 +33,7 @@ export function authenticate(req: HttpRequest, auth: AuthKind, users: UserServic
     return undefined;
   }
   // UserService answers synchronously over LMDB: no promise per authenticated request then.
-  const found = users.authenticate(token);
+  const found = users.authenticate(token, ipOf);
   return found instanceof Promise ? found.then(known) : known(found);
 }
 

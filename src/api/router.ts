@@ -176,7 +176,7 @@ export function createRouter(opts: RouterOptions): RequestHandler {
         const limit = Math.min(route.maxBodyBytes ?? opts.maxBodyBytes, opts.maxBodyBytes);
         if (req.body.length > limit) throw tooLarge(`Request body larger than ${limit} bytes`);
 
-        const requester = await authenticate(req, route.auth, services.users);
+        const requester = await authenticate(req, route.auth, services.users, () => clientIp(req, opts.trustForwardedFor ?? false));
         userId = requester?.userId;
 
         const wait = route.rateLimit === 'none' ? 0 : rateLimiter.take(route.rateLimit, requester?.userId ?? clientIp(req, opts.trustForwardedFor ?? false));

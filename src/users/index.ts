@@ -18,7 +18,7 @@ export type { UserServiceDeps } from './context.js';
 export function createUserService(deps: UserServiceDeps): UserService {
   const ctx = usersContext(deps);
   return {
-    authenticate: (token) => authenticateToken(ctx, token),
+    authenticate: (token, ipOf) => authenticateToken(ctx, token, ipOf),
     checkUsernameAvailable: async (username) => { await registration.checkUsernameAvailable(ctx, username); },
     register: (request, kind) => registration.register(ctx, request, kind),
     registrationTokenValid: (token) => registration.registrationTokenValid(ctx, token),

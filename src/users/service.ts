@@ -81,7 +81,8 @@ export interface DirectoryResult {
 export interface UserService {
   // --- access tokens (the router calls this for every authenticated route) ---
   /** The requester a token belongs to; null when the token is unknown or revoked. */
-  authenticate(accessToken: string): Promise<Requester | null> | Requester | null;
+  /** `ipOf`: the client's address, asked for only when the device's last_seen_ip is recorded */
+  authenticate(accessToken: string, ipOf?: () => string): Promise<Requester | null> | Requester | null;
 
   // --- registration ---
   /** Throws M_INVALID_USERNAME / M_USER_IN_USE; resolves when the name is free. */

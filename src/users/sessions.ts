@@ -54,18 +54,28 @@ export function notifyDeviceList(ctx: UsersContext, userId: string, pos: number 
 /** last_seen_ts is written at most this often per device (a write per request would cost every request). */
 const LAST_SEEN_EVERY_MS = 5 * 60 * 1000;
 
-/** Record that a device was used (GET /devices shows last_seen_ts); throttled, never fails the request. */
-function touchDevice(ctx: UsersContext, userId: string, deviceId: string, now: number): void {
+/**
+ * Record that a device was used (GET /devices shows last_seen_ts and
+ * last_seen_ip); throttled, never fails the request. `ipOf` is asked only when
+ * a record is written (reading the peer address costs more than the check).
+ */
+function touchDevice(ctx: UsersContext, userId: string, deviceId: string, now: number, ipOf?: () => string): void {
   const key = `${userId}|${deviceId}`;
   const last = ctx.lastSeen.get(key);
   if (last !== undefined && now - last < LAST_SEEN_EVERY_MS) return;
   ctx.lastSeen.set(key, now);
   const { store } = ctx;
+  let ip: string | undefined;
+  try {
+    ip = ipOf?.() || undefined;
+  } catch {
+    ip = undefined;
+  }
   void (async () => {
     try {
       await store.write(function* (tx) {
         const device = yield* store.devices.get(tx, userId, deviceId);
-        if (device !== undefined) yield* store.devices.upsert(tx, { ...device, lastSeenTs: now });
+        if (device !== undefined) yield* store.devices.upsert(tx, { ...device, lastSeenTs: now, ...(ip !== undefined ? { lastSeenIp: ip } : {}) });
       });
     } catch (err) {
       ctx.log?.debug({ err, user_id: userId }, 'could not record device last_seen_ts');
@@ -115,7 +125,7 @@ export class SessionCache {
 }
 
 /** The requester of a token, or null (unknown, expired, or the account is gone). */
-export function authenticateToken(ctx: UsersContext, token: string): Promise<Requester | null> | Requester | null {
+export function authenticateToken(ctx: UsersContext, token: string, ipOf?: () => string): Promise<Requester | null> | Requester | null {
   const { store, sessions } = ctx;
   const now = ctx.clock.now();
   const cached = sessions.get(token);
@@ -141,12 +151,12 @@ export function authenticateToken(ctx: UsersContext, token: string): Promise<Req
   });
   if (isPromiseLike(result)) {
     return Promise.resolve(result).then((r) => {
-      if (r !== null) touchDevice(ctx, r.userId, r.deviceId, now);
+      if (r !== null) touchDevice(ctx, r.userId, r.deviceId, now, ipOf);
       else sessions.delete(token);
       return r;
     });
   }
-  if (result !== null) touchDevice(ctx, result.userId, result.deviceId, now);
+  if (result !== null) touchDevice(ctx, result.userId, result.deviceId, now, ipOf);
   else if (cached !== undefined) sessions.delete(token);
   return result;
 }

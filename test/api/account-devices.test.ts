@@ -32,17 +32,18 @@ describe('devices', () => {
     assert.equal((await get(`/devices/${phone.deviceId}`)).json.display_name, 'Old phone', 'no display_name: unchanged');
   });
 
-  it('a device used with its token gets last_seen_ts', async () => {
+  it('a device used with its token gets last_seen_ts and last_seen_ip (the client\'s address)', async () => {
     const laptop = await loginUser(server, 'alice', 'pw-alice');
-    let seen: number | undefined;
-    for (let i = 0; i < 50 && seen === undefined; i++) {
+    let seen: { last_seen_ts?: number; last_seen_ip?: string } = {};
+    for (let i = 0; i < 50 && seen.last_seen_ts === undefined; i++) {
       // the write is throttled and happens beside the request: give it a moment
-      await get('/account/whoami', laptop.accessToken);
+      await server.inject({ method: 'GET', path: `${V3}/account/whoami`, accessToken: laptop.accessToken, remoteAddress: '192.0.2.7' });
       await new Promise((r) => setTimeout(r, 10));
-      seen = (await get(`/devices/${laptop.deviceId}`)).json.last_seen_ts;
+      seen = (await get(`/devices/${laptop.deviceId}`)).json;
     }
-    assert.equal(typeof seen, 'number');
-    assert.ok(Math.abs(Date.now() - seen!) < 60_000);
+    assert.equal(typeof seen.last_seen_ts, 'number');
+    assert.ok(Math.abs(Date.now() - seen.last_seen_ts!) < 60_000);
+    assert.equal(seen.last_seen_ip, '192.0.2.7');
   });
 
   it('unknown devices are 404 M_NOT_FOUND; other users\' devices are not visible', async () => {
