@@ -51,12 +51,10 @@ export class EventSource {
   /** The stored event (any status), or undefined. */
   get(eventId: string): StoredPdu | undefined {
     const hit = this.pdus.get(eventId);
-    if (hit !== undefined) {
-      // Least recently used goes first: move a hit to the back.
-      this.pdus.delete(eventId);
-      this.pdus.set(eventId, hit);
-      return hit;
-    }
+    // First in, first out: moving every hit to the back (a Map delete and set)
+    // cost more than reading the few hot events (create, power levels) again
+    // from the store once per CACHE_LIMIT new events.
+    if (hit !== undefined) return hit;
     const events = this.store.events;
     const stored = readNow(this.store, (tx) => events.get(tx, eventId));
     if (stored === undefined) return undefined;
