@@ -78,6 +78,8 @@ export interface SignedEventHashes {
   readonly contentHash: Uint8Array;
   readonly signature: Uint8Array;
   readonly referenceHash: Uint8Array;
+  /** canonical JSON of the event with its hashes and this one signature */
+  readonly canonical: Uint8Array;
 }
 
 export interface VerifyBatchInput {
@@ -154,11 +156,12 @@ export interface Kernels {
    * Optional: hash and sign one of our own events in a single call (the native
    * path has it; src/matrix/signing.ts composes the same from the calls above
    * elsewhere). `event`: the event's JSON text WITHOUT `hashes`, `signatures`
-   * and `unsigned`. Returns its content hash, our signature of the redacted
-   * event carrying that hash, and the SHA-256 of those signed bytes (the
-   * reference hash, for an event without `age_ts`).
+   * and `unsigned`; `signer`: whose signature it gets (`server`, `keyId`).
+   * Returns its content hash, our signature of the redacted event carrying
+   * that hash, the SHA-256 of those signed bytes (the reference hash, for an
+   * event without `age_ts`) and the canonical JSON of the signed event.
    */
-  signEvent?(event: Uint8Array, rules: RedactionRules, seed: Uint8Array, mode?: JsonMode): SignedEventHashes;
+  signEvent?(event: Uint8Array, rules: RedactionRules, seed: Uint8Array, signer: { readonly server: string; readonly keyId: string }, mode?: JsonMode): SignedEventHashes;
   /** strip `signatures`/`unsigned` (after redaction when rules are given), canonicalize, verify every required signature */
   verifyBatch(batch: VerifyBatchInput): VerifyResult[];
 }

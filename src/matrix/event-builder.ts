@@ -10,7 +10,6 @@ import type { AuthState } from './auth/index.js';
 import { authEventTypes } from './auth/selection.js';
 import { eventIdFromReferenceHash, referenceHash } from './event-format/event-id.js';
 import { parsePdu } from './event-format/parse.js';
-import { canonicalBytes, jsonMode } from './canonical.js';
 import { signOwnEvent, type SigningKey } from './signing.js';
 
 export interface BuildEventInput {
@@ -109,10 +108,9 @@ export function buildEvent(input: BuildEventInput): BuiltEvent {
     json.event_id = `$${local}:${input.signingKey.serverName}`;
   }
 
-  const { signed, referenceHash: ownHash } = signOwnEvent(rules, json, input.signingKey, k);
+  const { signed, referenceHash: ownHash, canonical: bytes } = signOwnEvent(rules, json, input.signingKey, k);
   // v3+: the reference hash covers exactly the signed bytes (no age_ts here).
   const eventId = v1Format ? (json.event_id as string) : eventIdFromReferenceHash(rules, ownHash, k);
-  const bytes = canonicalBytes(k, signed, jsonMode(rules));
   const pdu = parsePdu(rules, signed, eventId, { kernels: k, byteLength: bytes.length });
   return { json: signed, eventId, roomId: pdu.roomId, pdu, bytes };
 }

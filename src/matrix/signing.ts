@@ -68,19 +68,20 @@ export function hashAndSignEventWithInput(
 
 /**
  * Hashes and signs an event we built (no `hashes`, `signatures`, `unsigned`
- * or `age_ts` yet) and returns its reference hash too: one kernel call where
- * the kernels offer `signEvent` (native), else the same composed from
- * contentHash, redact, ed25519Sign and sha256 (tests hold the two equal).
+ * or `age_ts` yet) and returns its reference hash and canonical JSON too: one
+ * kernel call where the kernels offer `signEvent` (native), else the same
+ * composed from contentHash, redact, ed25519Sign, sha256 and canonicalJson
+ * (tests hold the two equal).
  */
 export function signOwnEvent(
   rules: RoomVersionRules, json: Readonly<Record<string, unknown>>, key: SigningKey, k: Kernels = defaultKernels(),
-): { signed: Record<string, unknown>; referenceHash: Uint8Array } {
+): { signed: Record<string, unknown>; referenceHash: Uint8Array; canonical: Uint8Array } {
   const fresh = json.hashes === undefined && json.signatures === undefined && json.unsigned === undefined && json.age_ts === undefined;
   if (k.signEvent === undefined || !fresh) {
     const { signed, signingInput } = hashAndSignEventWithInput(rules, json, key, k);
-    return { signed, referenceHash: k.sha256(signingInput) };
+    return { signed, referenceHash: k.sha256(signingInput), canonical: canonicalBytes(k, signed, jsonMode(rules)) };
   }
-  const r = k.signEvent(jsonBytes(json), rules.redaction, key.seed, jsonMode(rules));
+  const r = k.signEvent(jsonBytes(json), rules.redaction, key.seed, { server: key.serverName, keyId: key.keyId }, jsonMode(rules));
   return {
     signed: {
       ...json,
@@ -88,6 +89,7 @@ export function signOwnEvent(
       signatures: { [key.serverName]: { [key.keyId]: k.base64Encode(r.signature) } },
     },
     referenceHash: r.referenceHash,
+    canonical: r.canonical,
   };
 }
 

@@ -53,14 +53,15 @@ for (const k of kernelsUnderTest()) {
             const own = signOwnEvent(rules, event, key, kernels);
             assert.deepEqual(own.signed, expected, `room v${id}, ${event.type}`);
             assert.deepEqual(Buffer.from(own.referenceHash), Buffer.from(referenceHash(rules, expected, k)), `room v${id}, ${event.type}`);
+            assert.deepEqual(Buffer.from(own.canonical), Buffer.from(k.canonicalJson(JSON.stringify(expected), rules.strictCanonicalJson ? 'strict' : 'compat')), `room v${id}, ${event.type}`);
           }
         }
       }
       if (k.signEvent) {
         // refused JSON is a CanonicalJsonError, as from the other calls
         const rules = roomVersion('10')!;
-        assert.throws(() => k.signEvent!(new TextEncoder().encode('{"a":1.5}'), rules.redaction, key.seed, 'strict'), { name: 'CanonicalJsonError' });
-        assert.throws(() => k.signEvent!(new TextEncoder().encode('{"a":'), rules.redaction, key.seed, 'strict'), { name: 'CanonicalJsonError' });
+        assert.throws(() => k.signEvent!(new TextEncoder().encode('{"a":1.5}'), rules.redaction, key.seed, { server: 'domain', keyId: 'ed25519:1' }, 'strict'), { name: 'CanonicalJsonError' });
+        assert.throws(() => k.signEvent!(new TextEncoder().encode('{"a":'), rules.redaction, key.seed, { server: 'domain', keyId: 'ed25519:1' }, 'strict'), { name: 'CanonicalJsonError' });
       }
     });
 

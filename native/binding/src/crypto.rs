@@ -80,36 +80,35 @@ pub fn ed25519_sign(seed_bytes: &[u8], message: &[u8], scratch: Uint8ArraySlice)
 
 /// Hashes and signs one of our own events in one crossing (spec: server-server
 /// "Adding hashes and signatures to outgoing events"). `event` is the JSON text
-/// of the event WITHOUT `hashes`, `signatures` and `unsigned`. Writes to `out`
-/// (128 bytes): the content hash (32), our signature of the redacted event
-/// carrying that hash (64), and the SHA-256 of those same signed bytes (32),
-/// which for an event without `age_ts` is its reference hash (the v3+ event id).
-/// Returns why the text was refused, if it was.
+/// of the event WITHOUT `hashes`, `signatures` and `unsigned`;
+/// `signatures_prefix` the JSON text `"signatures":{"<server>":{"<key id>":"`.
+/// Delivers (in `scratch` when it fits, else as a Buffer): the content hash
+/// (32 bytes), our signature of the redacted event carrying that hash (64), the
+/// SHA-256 of those same signed bytes (32: for an event without `age_ts`, its
+/// reference hash, the v3+ event id), then the canonical JSON of the whole
+/// signed event. Or why the text was refused.
 #[napi]
 pub fn sign_event(
     event: &[u8],
     rules_json: &[u8],
     compat: bool,
     seed_bytes: &[u8],
-    mut out: Uint8ArraySlice,
-) -> napi::Result<Option<crate::json::JsonFailure>> {
+    signatures_prefix: &[u8],
+    scratch: Uint8ArraySlice,
+) -> napi::Result<crate::json::JsonOutput> {
+    use napi::bindgen_prelude::Either3;
     let id = seed_id(seed_bytes)?;
     let rules = crate::json::rules(rules_json)?;
     let mode = crate::json::mode(compat);
-    // SAFETY: JS is blocked in this call; nothing else writes `out` meanwhile.
-    let out = unsafe { out.as_mut() };
-    if out.len() < 128 {
-        return Err(napi::Error::from_reason("myelin: sign_event needs a 128-byte output"));
-    }
     let mut input = Vec::with_capacity(event.len());
     if let Err(e) = json::content_hash_input(event, mode, &mut input) {
-        return Ok(Some(crate::json::failure(e)));
+        return Ok(Either3::C(crate::json::failure(e)));
     }
     let content_hash = Sha256::digest(&input);
     // The event with `hashes` as its last member: the text parsed as an object,
     // so its last `}` closes it; a comma unless the object is empty.
     let Some(close) = event.iter().rposition(|&b| b == b'}') else {
-        return Ok(Some(crate::json::JsonFailure { code: json::ErrorCode::Syntax as u32, offset: event.len() as u32 }));
+        return Ok(Either3::C(crate::json::JsonFailure { code: json::ErrorCode::Syntax as u32, offset: event.len() as u32 }));
     };
     let empty = event[..close].iter().rev().find(|b| !b" \t\r\n".contains(b)) == Some(&b'{');
     let mut hashed = Vec::with_capacity(event.len() + 80);
@@ -119,13 +118,27 @@ pub fn sign_event(
     hashed.extend_from_slice(b"\"}}");
     input.clear();
     if let Err(e) = json::redact(&hashed, &rules, mode, &mut input) {
-        return Ok(Some(crate::json::failure(e)));
+        return Ok(Either3::C(crate::json::failure(e)));
     }
-    let signature = with_signing_key(&id, |key| key.sign(&input));
-    out[..32].copy_from_slice(&content_hash);
-    out[32..96].copy_from_slice(&signature.to_bytes());
-    out[96..128].copy_from_slice(&Sha256::digest(&input));
-    Ok(None)
+    let signature = with_signing_key(&id, |key| key.sign(&input)).to_bytes();
+    let reference_hash = Sha256::digest(&input);
+    // The whole event: `hashed` without its closing brace, then our signatures.
+    hashed.pop();
+    hashed.push(b',');
+    hashed.extend_from_slice(signatures_prefix);
+    myelin_core::base64::encode(&signature, false, &mut hashed);
+    hashed.extend_from_slice(b"\"}}}");
+    let mut out = Vec::with_capacity(128 + hashed.len());
+    out.extend_from_slice(&content_hash);
+    out.extend_from_slice(&signature);
+    out.extend_from_slice(&reference_hash);
+    if let Err(e) = json::canonicalize(&hashed, mode, &mut out) {
+        return Ok(Either3::C(crate::json::failure(e)));
+    }
+    Ok(match crate::deliver(&out, scratch) {
+        Either::A(n) => Either3::A(n),
+        Either::B(b) => Either3::B(b),
+    })
 }
 
 /// y < p = 2^255 − 19 (sign bit ignored): libsodium refuses non-canonical public

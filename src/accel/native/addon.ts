@@ -38,7 +38,7 @@ export interface MyelinAddon {
   ed25519PublicKey(seed: Uint8Array, scratch: Uint8Array): Delivered;
   ed25519Sign(seed: Uint8Array, message: Uint8Array, scratch: Uint8Array): Delivered;
   /** content hash ‖ signature ‖ reference hash into `out` (128 bytes), or why the text was refused */
-  signEvent(event: Uint8Array, rulesJson: Uint8Array, compat: boolean, seed: Uint8Array, out: Uint8Array): JsonFailure | null;
+  signEvent(event: Uint8Array, rulesJson: Uint8Array, compat: boolean, seed: Uint8Array, signaturesPrefix: Uint8Array, scratch: Uint8Array): Delivered | JsonFailure;
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   /** results: 2 words per object [VerifyCode, failing requirement index] */
   verifyBatch(

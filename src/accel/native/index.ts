@@ -61,6 +61,19 @@ function isWellFormed(text: string): boolean {
   return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
+/** `"signatures":{"<server>":{"<key id>":"` as UTF-8, per signing key (a server has one or two). */
+const prefixes = new Map<string, Uint8Array>();
+function signaturesPrefix(server: string, keyId: string): Uint8Array {
+  const id = `${server}\n${keyId}`;
+  let p = prefixes.get(id);
+  if (p === undefined) {
+    p = encoder.encode(`"signatures":{${JSON.stringify(server)}:{${JSON.stringify(keyId)}:"`);
+    if (prefixes.size >= 16) prefixes.clear();
+    prefixes.set(id, p);
+  }
+  return p;
+}
+
 function nativeKernels(addon: NativeAddon): Kernels {
   const levels = addon.simdLevels();
   const compat = (mode: JsonMode | undefined) => mode === 'compat';
@@ -115,10 +128,10 @@ function nativeKernels(addon: NativeAddon): Kernels {
     canonicalJson: (input: Uint8Array | string, mode?: JsonMode) =>
       bytes(typeof input === 'string' ? addon.canonicalJsonString(input, compat(mode), scratch) : addon.canonicalJson(input, compat(mode), scratch)),
     canonicalJsonBatch,
-    signEvent(event: Uint8Array, rules: RedactionRules, seed: Uint8Array, mode?: JsonMode) {
-      const failure = addon.signEvent(event, rulesJson(rules), compat(mode), seed, scratch);
-      if (failure !== null && failure !== undefined) throw jsonError(failure.code, failure.offset);
-      return { contentHash: scratch.slice(0, 32), signature: scratch.slice(32, 96), referenceHash: scratch.slice(96, 128) };
+    signEvent(event: Uint8Array, rules: RedactionRules, seed: Uint8Array, signer: { readonly server: string; readonly keyId: string }, mode?: JsonMode) {
+      const delivered = ok(addon.signEvent(event, rulesJson(rules), compat(mode), seed, signaturesPrefix(signer.server, signer.keyId), scratch));
+      const out = typeof delivered === 'number' ? scratch.subarray(0, delivered) : plain(delivered);
+      return { contentHash: out.slice(0, 32), signature: out.slice(32, 96), referenceHash: out.slice(96, 128), canonical: out.slice(128) };
     },
     base64Encode: (data: Uint8Array, urlSafe = false) =>
       data.byteLength < SHORT_BASE64_BYTES ? jsBase64Encode(data, urlSafe) : addon.base64Encode(data, urlSafe),
