@@ -24,7 +24,7 @@ export class EventTxnIds implements EventTxnIdsRepository {
   constructor(private readonly intern: Interner) {}
 
   *put(tx: WriteTx, eventId: string, record: EventTxnRecord): Op<void> {
-    const nid = yield* this.intern.intern(tx, NidKind.event, eventId);
+    const nid = this.intern.known(tx, NidKind.event, eventId) ?? (yield* this.intern.intern(tx, NidKind.event, eventId));
     tx.put(TREES.eventTxnIds, new ByteWriter(8).uint(nid).done(), new ByteWriter(64).str(record.deviceId).tail(record.txnId).done());
   }
 

@@ -154,7 +154,7 @@ export class Events implements EventsRepository {
 
     const [eventNid, newNid] = yield* this.intern.internNew(tx, NidKind.event, input.eventId);
     const existingRaw = newNid ? undefined : yield* tx.get(TREES.events, uintKey(eventNid));
-    const roomNid = yield* this.intern.intern(tx, NidKind.room, input.roomId);
+    const roomNid = (this.intern.known(tx, NidKind.room, input.roomId) ?? (yield* this.intern.intern(tx, NidKind.room, input.roomId)));
     if (existingRaw !== undefined) {
       const existing = decodeEventRecord(existingRaw);
       // An outlier may later be accepted onto the timeline; anything else is a duplicate.
@@ -164,9 +164,9 @@ export class Events implements EventsRepository {
     }
 
     const prevNids: number[] = [];
-    for (const id of input.prevEvents) prevNids.push(yield* this.intern.intern(tx, NidKind.event, id));
+    for (const id of input.prevEvents) prevNids.push(this.intern.known(tx, NidKind.event, id) ?? (yield* this.intern.intern(tx, NidKind.event, id)));
     const authNids: number[] = [];
-    for (const id of input.authEvents) authNids.push(yield* this.intern.intern(tx, NidKind.event, id));
+    for (const id of input.authEvents) authNids.push(this.intern.known(tx, NidKind.event, id) ?? (yield* this.intern.intern(tx, NidKind.event, id)));
     const stateKeyNid =
       input.stateKey === undefined ? 0 : yield* this.intern.intern(tx, NidKind.stateKey, `${input.type}\u0000${input.stateKey}`);
 
@@ -209,8 +209,8 @@ export class Events implements EventsRepository {
     const record: EventRecord = {
       status,
       roomNid,
-      senderNid: yield* this.intern.intern(tx, NidKind.user, input.sender),
-      typeNid: yield* this.intern.intern(tx, NidKind.eventType, input.type),
+      senderNid: this.intern.known(tx, NidKind.user, input.sender) ?? (yield* this.intern.intern(tx, NidKind.user, input.sender)),
+      typeNid: this.intern.known(tx, NidKind.eventType, input.type) ?? (yield* this.intern.intern(tx, NidKind.eventType, input.type)),
       stateKeyNid,
       depth: input.depth,
       originServerTs: input.originServerTs,

@@ -92,6 +92,15 @@ export class Interner implements InternRepository {
     return (tx.memo.get(MEMO_KEYS[kind]!) as TxMemo | undefined)?.toStr.get(nid);
   }
 
+  /**
+   * The nid when it is known without reading (committed, or made or read by
+   * this write): hot paths test this before starting the `intern`/`nid`
+   * generators, which cost an allocation and a resume each.
+   */
+  known(tx: ReadTx, kind: NidKind, s: string): number | undefined {
+    return this.cached(tx, kind, s);
+  }
+
   *nid(tx: ReadTx, kind: NidKind, s: string): Op<number | undefined> {
     const hit = this.cached(tx, kind, s);
     if (hit !== undefined) return hit;
