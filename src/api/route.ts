@@ -55,6 +55,12 @@ export interface Route<B = unknown> {
   readonly body?: Schema<B>;
   /** per-route body limit in bytes, below the server's http.max_body_bytes */
   readonly maxBodyBytes?: number;
+  /**
+   * Whether guest accounts may call this route (spec: client-server-api#guest-access lists
+   * them): true, or a test of the path parameters (profile: the display name only). Absent:
+   * a guest's request is refused with 403 M_GUEST_ACCESS_FORBIDDEN by the router.
+   */
+  readonly guests?: boolean | ((params: Readonly<Record<string, string>>) => boolean);
   /** spec section, e.g. 'client-server-api#put_matrixclientv3roomsroomidsendeventtypetxnid' */
   readonly spec: string;
   handler(ctx: RouteContext<B>): Promise<ApiResult> | ApiResult;

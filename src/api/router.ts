@@ -8,7 +8,7 @@ import type { HttpRequest, HttpResponse, RequestHandler } from '../http/types.js
 import type { Metrics } from '../server/metrics.js';
 import type { Services } from '../server/services.js';
 import { authenticate } from './auth.js';
-import { MatrixError, badJson, invalidParam, limitExceeded, missingToken, notJson, tooLarge, unrecognized } from './errors.js';
+import { MatrixError, badJson, guestAccessForbidden, invalidParam, limitExceeded, missingToken, notJson, tooLarge, unrecognized } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import { DEFAULT_VERSIONS, type AnyRoute, type ApiResult, type Requester, type RouteContext } from './route.js';
 import { validate } from './schema.js';
@@ -178,6 +178,9 @@ export function createRouter(opts: RouterOptions): RequestHandler {
 
         const requester = await authenticate(req, route.auth, services.users, () => clientIp(req, opts.trustForwardedFor ?? false));
         userId = requester?.userId;
+        if (requester !== undefined && requester.isGuest && !guestsMay(route, params)) {
+          throw guestAccessForbidden(`Guest accounts cannot use ${route.method} ${route.path.replace('{v}', version)}`);
+        }
 
         const wait = route.rateLimit === 'none' ? 0 : rateLimiter.take(route.rateLimit, requester?.userId ?? clientIp(req, opts.trustForwardedFor ?? false));
         if (wait > 0) {
@@ -207,6 +210,12 @@ export function createRouter(opts: RouterOptions): RequestHandler {
     }
     return response;
   };
+}
+
+/** The route's `guests` declaration for these path parameters. */
+function guestsMay(route: AnyRoute, params: Readonly<Record<string, string>>): boolean {
+  const g = route.guests;
+  return g === true || (typeof g === 'function' && g(params));
 }
 
 function clientIp(req: HttpRequest, trustForwardedFor: boolean): string {

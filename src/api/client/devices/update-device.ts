@@ -6,6 +6,7 @@ export const updateDeviceRoute = route({
   method: 'PUT',
   path: '/_matrix/client/{v}/devices/{deviceId}',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'default',
   body: s.object({ display_name: s.string() }),
   spec: 'client-server-api#put_matrixclientv3devicesdeviceid',

@@ -8,6 +8,7 @@ export const getPublicRoomsRoute = route({
   method: 'GET',
   path: '/_matrix/client/{v}/publicRooms',
   auth: 'optional_access_token',
+  guests: true,
   rateLimit: 'default',
   spec: 'client-server-api#get_matrixclientv3publicrooms',
   handler: async ({ services, query }) => {
@@ -26,6 +27,7 @@ export const postPublicRoomsRoute = route({
   method: 'POST',
   path: '/_matrix/client/{v}/publicRooms',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'default',
   body: s.object({
     limit: s.int({ min: 0 }),

@@ -5,6 +5,7 @@ export const deleteProfileFieldRoute = route({
   method: 'DELETE',
   path: '/_matrix/client/{v}/profile/{userId}/{keyName}',
   auth: 'access_token',
+  guests: (p) => p.keyName === 'displayname',
   rateLimit: 'default',
   spec: 'client-server-api#delete_matrixclientv3profileuseridkeyname',
   handler: async ({ services, requester, params }) => {

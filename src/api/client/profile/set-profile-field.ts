@@ -7,6 +7,7 @@ export const setProfileFieldRoute = route({
   method: 'PUT',
   path: '/_matrix/client/{v}/profile/{userId}/{keyName}',
   auth: 'access_token',
+  guests: (p) => p.keyName === 'displayname',
   rateLimit: 'default',
   body: s.record(s.any()),
   spec: 'client-server-api#put_matrixclientv3profileuseridkeyname',

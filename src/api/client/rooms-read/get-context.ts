@@ -7,6 +7,7 @@ export const getContextRoute = route({
   method: 'GET',
   path: '/_matrix/client/{v}/rooms/{roomId}/context/{eventId}',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'none',
   spec: 'client-server-api#get_matrixclientv3roomsroomidcontexteventid',
   handler: async ({ services, requester, params, query }) => {

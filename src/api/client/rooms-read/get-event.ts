@@ -7,6 +7,7 @@ export const getEventRoute = route({
   method: 'GET',
   path: '/_matrix/client/{v}/rooms/{roomId}/event/{eventId}',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'none',
   spec: 'client-server-api#get_matrixclientv3roomsroomideventeventid',
   handler: async ({ services, requester, params }) => ({

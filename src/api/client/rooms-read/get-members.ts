@@ -15,6 +15,7 @@ export const getMembersRoute = route({
   method: 'GET',
   path: '/_matrix/client/{v}/rooms/{roomId}/members',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'none',
   spec: 'client-server-api#get_matrixclientv3roomsroomidmembers',
   handler: async ({ services, requester, params, query }) => {

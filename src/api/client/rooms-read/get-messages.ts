@@ -8,6 +8,7 @@ export const getMessagesRoute = route({
   method: 'GET',
   path: '/_matrix/client/{v}/rooms/{roomId}/messages',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'none',
   spec: 'client-server-api#get_matrixclientv3roomsroomidmessages',
   handler: async ({ services, requester, params, query }) => {

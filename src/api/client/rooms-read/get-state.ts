@@ -6,6 +6,7 @@ export const getStateRoute = route({
   method: 'GET',
   path: '/_matrix/client/{v}/rooms/{roomId}/state',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'none',
   spec: 'client-server-api#get_matrixclientv3roomsroomidstate',
   handler: async ({ services, requester, params }) => ({

@@ -7,6 +7,7 @@ export const joinRoomByIdOrAliasRoute = route({
   method: 'POST',
   path: '/_matrix/client/{v}/join/{roomIdOrAlias}',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'join',
   body: s.object({ reason: s.string(), third_party_signed: s.record(s.any()) }),
   spec: 'client-server-api#post_matrixclientv3joinroomidoralias',

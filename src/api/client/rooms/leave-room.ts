@@ -7,6 +7,7 @@ export const leaveRoomRoute = route({
   method: 'POST',
   path: '/_matrix/client/{v}/rooms/{roomId}/leave',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'default',
   body: s.object({ reason: s.string() }),
   spec: 'client-server-api#post_matrixclientv3roomsroomidleave',

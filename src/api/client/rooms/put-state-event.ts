@@ -7,6 +7,7 @@ export const putStateEventRoute = route({
   method: 'PUT',
   path: '/_matrix/client/{v}/rooms/{roomId}/state/{eventType}/{stateKey}',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'message',
   body: s.record(s.any()),
   spec: 'client-server-api#put_matrixclientv3roomsroomidstateeventtypestatekey',

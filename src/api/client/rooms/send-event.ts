@@ -7,6 +7,7 @@ export const sendEventRoute = route({
   method: 'PUT',
   path: '/_matrix/client/{v}/rooms/{roomId}/send/{eventType}/{txnId}',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'message',
   body: s.record(s.any()),
   spec: 'client-server-api#put_matrixclientv3roomsroomidsendeventtypetxnid',

@@ -6,6 +6,7 @@ export const capabilitiesRoute = route({
   method: 'GET',
   path: '/_matrix/client/{v}/capabilities',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'default',
   spec: 'client-server-api#get_matrixclientv3capabilities',
   handler: ({ services }) => {

@@ -15,6 +15,7 @@ export const versionsRoute = route({
   method: 'GET',
   path: '/_matrix/client/versions',
   auth: 'optional_access_token',
+  guests: true,
   rateLimit: 'none',
   spec: 'client-server-api#get_matrixclientversions',
   handler: () => ({ body: { versions: SUPPORTED_SPEC_VERSIONS, unstable_features: {} } }),

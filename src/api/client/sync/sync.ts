@@ -10,6 +10,7 @@ export const syncRoute = route({
   method: 'GET',
   path: '/_matrix/client/{v}/sync',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'none',
   spec: 'client-server-api#get_matrixclientv3sync',
   handler: async (ctx) => {

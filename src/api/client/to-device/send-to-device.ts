@@ -6,6 +6,7 @@ export const sendToDeviceRoute = route({
   method: 'PUT',
   path: '/_matrix/client/{v}/sendToDevice/{eventType}/{txnId}',
   auth: 'access_token',
+  guests: true,
   rateLimit: 'message',
   body: s.object({ messages: s.record(s.record(s.record(s.any()))) }, { required: ['messages'] }),
   spec: 'client-server-api#put_matrixclientv3sendtodeviceeventtypetxnid',
