@@ -101,6 +101,11 @@ export class Interner implements InternRepository {
     return this.cached(tx, kind, s);
   }
 
+  /** The string of a nid when it is known without reading (see `known`). */
+  knownString(tx: ReadTx, kind: NidKind, nid: number): string | undefined {
+    return this.cachedString(tx, kind, nid);
+  }
+
   *nid(tx: ReadTx, kind: NidKind, s: string): Op<number | undefined> {
     const hit = this.cached(tx, kind, s);
     if (hit !== undefined) return hit;

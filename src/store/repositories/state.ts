@@ -300,7 +300,27 @@ export class StateSnapshots implements StateRepository {
     return e === 0 ? undefined : yield* this.intern.string(tx, NidKind.event, e);
   }
 
+  /** getMany answered from the caches alone, or undefined when anything needs a read. */
+  private cachedMany(tx: ReadTx, snapshot: SnapshotId, keys: readonly StateKey[]): Map<StateKey, string> | undefined {
+    const entries = this.entryCache.get(snapshot);
+    if (entries === undefined) return undefined;
+    const out = new Map<StateKey, string>();
+    for (const key of keys) {
+      const k = this.intern.known(tx, NidKind.stateKey, key);
+      if (k === undefined) return undefined;
+      const e = entries.get(k);
+      if (e === undefined) return undefined;
+      if (e === 0) continue;
+      const id = this.intern.knownString(tx, NidKind.event, e);
+      if (id === undefined) return undefined;
+      out.set(key, id);
+    }
+    return out;
+  }
+
   *getMany(tx: ReadTx, snapshot: SnapshotId, keys: readonly StateKey[]): Op<Map<StateKey, string>> {
+    const cached = this.cachedMany(tx, snapshot, keys);
+    if (cached !== undefined) return cached;
     const nids = yield* this.intern.nids(tx, NidKind.stateKey, keys);
     const out = new Map<StateKey, string>();
     for (let i = 0; i < keys.length; i++) {
