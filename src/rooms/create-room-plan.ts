@@ -2,7 +2,9 @@
 // #post_matrixclientv3createroom): create, the creator's join, power levels,
 // canonical alias, the preset's join rules / history visibility / guest access,
 // initial_state, name, topic; invites follow (sent by the service).
-import { invalidParam } from '../api/errors.js';
+import { badJson, invalidParam } from '../api/errors.js';
+import { NAMED_LEVELS, parsePowerLevel } from '../matrix/auth/power-levels.js';
+import { isValidUserId } from '../matrix/ids.js';
 import type { RoomVersionRules } from '../matrix/room-versions.js';
 import type { CreateRoomRequest } from './service.js';
 
@@ -59,6 +61,29 @@ function defaultPowerLevels(rules: RoomVersionRules, creator: string, preset: Pr
   };
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The power levels createRoom would send must hold levels the room version reads (integers;
+ * before v10 also integer strings): anything else is M_BAD_JSON before the room exists,
+ * where the auth rules of older versions would let a garbled event through.
+ */
+function checkPowerLevelsContent(rules: RoomVersionRules, content: Record<string, unknown>): void {
+  const level = (v: unknown, where: string): void => {
+    if (parsePowerLevel(rules, v) === undefined) throw badJson(`power levels: ${where} must be an integer power level, not ${JSON.stringify(v)}`);
+  };
+  for (const name of NAMED_LEVELS) if (content[name] !== undefined) level(content[name], name);
+  for (const map of ['users', 'events', 'notifications'] as const) {
+    const v = content[map];
+    if (v === undefined) continue;
+    if (!isObject(v)) throw badJson(`power levels: ${map} must be an object`);
+    for (const [k, n] of Object.entries(v)) {
+      if (map === 'users' && !isValidUserId(k)) throw badJson(`power levels: users: ${JSON.stringify(k)} is not a user id`);
+      level(n, `${map}[${JSON.stringify(k)}]`);
+    }
+  }
+}
+
 export function planCreateRoom(
   rules: RoomVersionRules, creator: string, request: CreateRoomRequest,
   member: Record<string, unknown>, canonicalAlias: string | undefined,
@@ -94,6 +119,7 @@ export function planCreateRoom(
     ...(plInitial?.content ?? defaultPowerLevels(rules, creator, preset, invites)),
     ...(request.power_level_content_override ?? {}),
   };
+  checkPowerLevelsContent(rules, powerLevels);
   state.push({ type: 'm.room.power_levels', stateKey: '', content: powerLevels });
 
   if (canonicalAlias !== undefined) state.push({ type: 'm.room.canonical_alias', stateKey: '', content: { alias: canonicalAlias } });

@@ -5,17 +5,17 @@ import { randomBytes } from 'node:crypto';
 import type { Kernels } from '../accel/types.js';
 import type { Requester } from '../api/route.js';
 import {
-  forbidden, guestAccessForbidden, invalidParam, invalidRoomState, MatrixError, notFound, unsupportedRoomVersion,
+  badJson, forbidden, guestAccessForbidden, invalidParam, invalidRoomState, MatrixError, notFound, unsupportedRoomVersion,
 } from '../api/errors.js';
-import { powerLevelOf, PowerLevels, type AuthState } from '../matrix/auth/index.js';
+import { checkAuth, powerLevelOf, PowerLevels, type AuthState } from '../matrix/auth/index.js';
 import { domainOf, isValidUserId } from '../matrix/ids.js';
-import type { Pdu } from '../matrix/pdu.js';
+import { stateKeyOf, type Pdu } from '../matrix/pdu.js';
 import { roomVersion, type RoomVersionRules } from '../matrix/room-versions.js';
 import type { SigningKey } from '../matrix/signing.js';
 import type { Store } from '../store/index.js';
 import { AuthIndexCache } from './auth-index.js';
 import { StoreRoomAliases, type RoomAliases, type RoomDirectory } from './aliases.js';
-import { planCreateRoom } from './create-room-plan.js';
+import { planCreateRoom, type CreateRoomPlan } from './create-room-plan.js';
 import { EventSource, readNow } from './event-source.js';
 import { ForgottenRooms } from './forgotten.js';
 import { StaticKeyRing } from './key-ring.js';
@@ -115,6 +115,7 @@ export class RoomServiceImpl implements RoomService {
     }
     const member = await this.memberContent(requester.userId, 'join');
     const plan = planCreateRoom(rules, requester.userId, request, member, alias);
+    this.rehearseCreate(rules, requester.userId, plan, request.is_direct === true);
 
     const roomId = rules.roomIdFromCreateEvent ? undefined : `!${randomBytes(12).toString('base64url')}:${this.deps.serverName}`;
     const { userId } = requester;
@@ -143,6 +144,34 @@ export class RoomServiceImpl implements RoomService {
       await this.invite(requester, created, invitee, request.is_direct === true ? { isDirect: true } : {});
     }
     return alias !== undefined ? { room_id: created, room_alias: alias } : { room_id: created };
+  }
+
+  /**
+   * createRoom's events built in memory and checked against the state so far before anything
+   * is written: a request that the event format or the auth rules would refuse midway
+   * (initial_state, power_level_content_override, invites) fails whole, with the error the
+   * real send would give, and leaves no half-created room behind.
+   */
+  private rehearseCreate(rules: RoomVersionRules, sender: string, plan: CreateRoomPlan, isDirect: boolean): void {
+    const state = new Map<string, Pdu>();
+    const authState: AuthState = (type, stateKey) => state.get(stateKeyOf(type, stateKey));
+    // The rehearsal's room id is a placeholder (v12 derives it from the create event's hash).
+    const roomId = rules.roomIdFromCreateEvent ? undefined : `!rehearsal:${this.deps.serverName}`;
+    const create = this.writer.build({ rules, ...(roomId !== undefined ? { roomId } : {}), sender, type: 'm.room.create', stateKey: '', content: plan.createContent, prevEvents: [], authState });
+    const first = checkAuth(rules, create.pdu, authState);
+    if (!first.allowed) throw badJson(`createRoom: the m.room.create event is not valid: ${first.reason}`);
+    state.set(stateKeyOf('m.room.create', ''), create.pdu);
+    let prev = create.pdu;
+    const step = (type: string, stateKey: string, content: Record<string, unknown>, refused: (reason: string) => MatrixError): void => {
+      const built = this.writer.build({ rules, roomId: create.roomId, sender, type, stateKey, content, prevEvents: [prev], authState });
+      const r = checkAuth(rules, built.pdu, authState);
+      if (!r.allowed) throw refused(r.reason);
+      state.set(stateKeyOf(type, stateKey), built.pdu);
+      prev = built.pdu;
+    };
+    for (const e of plan.state) step(e.type, e.stateKey, e.content, (why) => invalidRoomState(`createRoom: the ${e.type} event is not allowed: ${why}`));
+    const invite = isDirect ? { membership: 'invite', is_direct: true } : { membership: 'invite' };
+    for (const u of plan.invites) step('m.room.member', u, invite, (why) => forbidden(`createRoom: cannot invite ${u}: ${why}`));
   }
 
   // ---- membership -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import type { Kernels } from '../accel/types.js';
 import { CanonicalJsonError } from '../accel/types.js';
 import { badJson, forbidden, notFound, tooLarge } from '../api/errors.js';
 import { authEventTypes } from '../matrix/auth/index.js';
-import { buildEvent } from '../matrix/event-builder.js';
+import { buildEvent, type BuildEventInput, type BuiltEvent } from '../matrix/event-builder.js';
 import { MAX_PREV_EVENTS } from '../matrix/event-format/index.js';
 import { stateKeyOf, type Pdu } from '../matrix/pdu.js';
 import type { RoomVersionRules } from '../matrix/room-versions.js';
@@ -55,7 +55,7 @@ export class RoomWriter {
     rules: RoomVersionRules, roomId: string | undefined, sender: string, type: string, stateKey: string | undefined,
     content: Record<string, unknown>, opts: SendOptions = {},
   ): Promise<PipelineResult> {
-    const { store, kernels } = this.deps;
+    const { store } = this.deps;
     let prevEvents: Pdu[] = [];
     let entries = new Map<string, string>();
     if (roomId !== undefined) {
@@ -67,23 +67,10 @@ export class RoomWriter {
       keys.push(stateKeyOf('m.room.create', ''));
       entries = readNow(store, (tx) => store.state.getMany(tx, head.snapshot, keys));
     }
-    let built;
-    try {
-      built = buildEvent({
-        rules, ...(roomId !== undefined ? { roomId } : {}), sender, type, ...(stateKey !== undefined ? { stateKey } : {}), content,
-        prevEvents, authState: authStateOf(entries, this.events), origin: this.deps.serverName,
-        originServerTs: this.deps.clock.now(), signingKey: this.deps.signingKey, kernels,
-        ...(opts.redacts !== undefined ? { redacts: opts.redacts } : {}),
-      });
-    } catch (err) {
-      if ((err as Error).name === 'PduFormatError' && /bytes of canonical JSON/.test((err as Error).message)) {
-        throw tooLarge(`Event too large: ${(err as Error).message}`);
-      }
-      if (err instanceof CanonicalJsonError || (err as Error).name === 'CanonicalJsonError' || (err as Error).name === 'PduFormatError') {
-        throw badJson(`The event is not valid for room version ${rules.id}: ${(err as Error).message}`);
-      }
-      throw err;
-    }
+    const built = this.build({
+      rules, ...(roomId !== undefined ? { roomId } : {}), sender, type, ...(stateKey !== undefined ? { stateKey } : {}), content,
+      prevEvents, authState: authStateOf(entries, this.events), ...(opts.redacts !== undefined ? { redacts: opts.redacts } : {}),
+    });
     let result: PipelineResult;
     try {
       result = await this.pipeline.submitLocal({ rules, json: built.json, trusted: true, eventId: built.eventId, bytes: built.bytes }, opts.extra ? { extra: opts.extra } : {});
@@ -96,6 +83,26 @@ export class RoomWriter {
     }
     if (result.status === 'rejected') throw forbidden(result.reason ?? 'The event is not allowed by the room\'s auth rules');
     return result;
+  }
+
+  /**
+   * Build and sign one of our events in memory, nothing written (sendLocked, and createRoom's
+   * rehearsal). Format errors become M_TOO_LARGE / M_BAD_JSON.
+   */
+  build(input: Omit<BuildEventInput, 'origin' | 'originServerTs' | 'signingKey' | 'kernels'>): BuiltEvent {
+    try {
+      return buildEvent({
+        ...input, origin: this.deps.serverName, originServerTs: this.deps.clock.now(), signingKey: this.deps.signingKey, kernels: this.deps.kernels,
+      });
+    } catch (err) {
+      if ((err as Error).name === 'PduFormatError' && /bytes of canonical JSON/.test((err as Error).message)) {
+        throw tooLarge(`Event too large: ${(err as Error).message}`);
+      }
+      if (err instanceof CanonicalJsonError || (err as Error).name === 'CanonicalJsonError' || (err as Error).name === 'PduFormatError') {
+        throw badJson(`The event is not valid for room version ${input.rules.id}: ${(err as Error).message}`);
+      }
+      throw err;
+    }
   }
 
   /** Send into an existing room under its writer. */
