@@ -7,17 +7,26 @@ import { TREES } from '../catalogue.js';
 import { readUint, uintKey } from '../keys.js';
 import { WriteTx, type Op, type ReadTx } from '../trees.js';
 
-function counterKey(name: string): Buffer {
-  return Buffer.from(name, 'utf8');
+/** Counter names are a small fixed set (streams, nid kinds): their keys are made once. */
+const keys = new Map<string, { readonly key: Buffer; readonly memo: string }>();
+function counterKeys(name: string): { readonly key: Buffer; readonly memo: string } {
+  let k = keys.get(name);
+  if (k === undefined) {
+    k = { key: Buffer.from(name, 'utf8'), memo: `counter:${name}` };
+    keys.set(name, k);
+  }
+  return k;
 }
 
 /** The last value allocated from counter `name` (0 when none yet). */
 export function* counterValue(tx: ReadTx, name: string): Op<number> {
+  const k = counterKeys(name);
   if (tx instanceof WriteTx) {
-    const memo = tx.memo.get(`counter:${name}`) as CounterMemo | undefined;
+    const memo = tx.memo.get(k.memo) as CounterMemo | undefined;
     if (memo !== undefined) return memo.last;
   }
-  const v = yield* tx.get(TREES.counters, counterKey(name));
+  // (lmdb-js copies a key into its own buffer: the shared one is never changed)
+  const v = yield* tx.get(TREES.counters, k.key);
   return v === undefined ? 0 : readUint(v);
 }
 
@@ -33,13 +42,13 @@ interface CounterMemo {
  */
 export function* allocate(tx: WriteTx, name: string, count = 1): Op<number> {
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`allocate: bad count ${count}`);
-  const memoKey = `counter:${name}`;
-  let memo = tx.memo.get(memoKey) as CounterMemo | undefined;
+  const k = counterKeys(name);
+  let memo = tx.memo.get(k.memo) as CounterMemo | undefined;
   if (memo === undefined) {
     const m: CounterMemo = { last: yield* counterValue(tx, name) };
     memo = m;
-    tx.memo.set(memoKey, m);
-    tx.beforeFinish(() => tx.put(TREES.counters, counterKey(name), uintKey(m.last)));
+    tx.memo.set(k.memo, m);
+    tx.beforeFinish(() => tx.put(TREES.counters, k.key, uintKey(m.last)));
   }
   const first = memo.last + 1;
   memo.last += count;

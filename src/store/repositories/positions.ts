@@ -17,7 +17,8 @@ export interface StreamPositionsRepository {
   all(tx: ReadTx): Op<Record<StreamName, number>>;
 }
 
-const counter = (stream: StreamName): string => `stream.${stream}`;
+const NAMES = new Map<string, string>(STREAMS.map((s) => [s, `stream.${s}`]));
+const counter = (stream: StreamName): string => NAMES.get(stream) ?? `stream.${stream}`;
 
 export class StreamPositions implements StreamPositionsRepository {
   *next(tx: WriteTx, stream: StreamName): Op<number> {
