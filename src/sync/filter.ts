@@ -17,7 +17,12 @@ export interface RoomEventFilter extends EventFilter {
   readonly includeRedundantMembers: boolean;
 }
 
+/** A parsed `event_fields` entry: the property names along the path. */
+export type FieldPath = readonly string[];
+
 export interface SyncFilter {
+  /** `event_fields`: only these parts of each room event (state and timeline); absent: everything */
+  readonly eventFields?: readonly FieldPath[];
   readonly accountData: EventFilter;
   readonly presence: EventFilter;
   readonly rooms?: readonly string[];
@@ -82,7 +87,9 @@ export function parseSyncFilter(json: unknown): SyncFilter {
   const room = obj(f.room, 'room');
   const rooms = strings(room.rooms, 'room.rooms');
   const notRooms = strings(room.not_rooms, 'room.not_rooms');
+  const fields = strings(f.event_fields, 'event_fields');
   return {
+    ...(fields ? { eventFields: fields.map(parseFieldPath) } : {}),
     accountData: eventFilter(f.account_data, 'account_data'),
     presence: eventFilter(f.presence, 'presence'),
     ...(rooms ? { rooms } : {}), ...(notRooms ? { notRooms } : {}),
@@ -116,4 +123,53 @@ export function eventAllowed(f: EventFilter, type: string, sender?: string): boo
 export function roomAllowed(f: { rooms?: readonly string[]; notRooms?: readonly string[] }, roomId: string): boolean {
   if (f.notRooms?.includes(roomId)) return false;
   return f.rooms === undefined || f.rooms.includes(roomId);
+}
+
+/**
+ * A dot-separated property path (spec: appendices#dot-separated-property-paths): a backslash
+ * before a dot or a backslash makes it part of the name; any other backslash is itself.
+ */
+export function parseFieldPath(path: string): string[] {
+  const names: string[] = [];
+  let name = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]!;
+    if (c === '\\' && (path[i + 1] === '.' || path[i + 1] === '\\')) name += path[++i];
+    else if (c === '.') { names.push(name); name = ''; }
+    else name += c;
+  }
+  names.push(name);
+  return names;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The parts of a client event that `event_fields` names (paths the event lacks are left out).
+ * Objects are built without a prototype, so a `__proto__` name is just a name.
+ */
+export function projectEvent(event: Record<string, unknown>, fields: readonly FieldPath[]): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const path of fields) {
+    let value: unknown = event;
+    let found = true;
+    for (const name of path) {
+      if (!isObject(value) || !Object.hasOwn(value, name)) { found = false; break; }
+      value = value[name];
+    }
+    if (!found) continue;
+    let into = out;
+    for (let i = 0; i < path.length - 1; i++) {
+      const name = path[i]!;
+      let next = into[name];
+      // A copy of our own: a wider path copied earlier shares the event's object, which must not be written to.
+      if (!isObject(next) || Object.getPrototypeOf(next) !== null) {
+        next = isObject(next) ? Object.assign(Object.create(null), next) : Object.create(null);
+        into[name] = next;
+      }
+      into = next as Record<string, unknown>;
+    }
+    into[path[path.length - 1]!] = value;
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import type { Op, ReadTx } from '../store/trees.js';
 import { type ClientEvent, ClientEventSerializer } from '../rooms/read/client-event.js';
 import { HistoryVisibility } from '../rooms/read/visibility.js';
 import { toStrippedState } from './stripped-state.js';
-import { DEFAULT_TIMELINE_LIMIT, eventAllowed, type RoomEventFilter, roomAllowed, type SyncFilter } from './filter.js';
+import { DEFAULT_TIMELINE_LIMIT, eventAllowed, type FieldPath, projectEvent, type RoomEventFilter, roomAllowed, type SyncFilter } from './filter.js';
 import type { LazyMembersCache } from './lazy-members.js';
 import { encodeSyncToken, type SyncToken } from './tokens.js';
 import type { TypingTracker } from './typing.js';
@@ -140,6 +140,8 @@ function* stateSection(
   const events = (yield* store.events.getMany(tx, ids.filter((id) => !inTimeline.has(id)))).filter((e): e is StoredEvent => e !== undefined);
   const out: ClientEvent[] = [];
   for (const e of events) {
+    // The state filter's limit (EventFilter.limit): at most that many events in the section.
+    if (f.limit !== undefined && out.length >= f.limit) break;
     if (!stateFilterAllows(f, e)) continue;
     if (f.lazyLoadMembers && e.type === 'm.room.member') {
       const member = e.stateKey ?? '';
@@ -258,7 +260,7 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   const prevBatch = encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : ctx.next.events });
   const memberChange = fromStart || tl.events.some((e) => e.type === 'm.room.member') || state.some((e) => e.type === 'm.room.member');
   return {
-    state: { events: state },
+    state: { events: projected(state, ctx.filter.eventFields) },
     timeline: { events: yield* timelineEvents(tx, ctx, ser, window, picked, tl.events), limited: tl.limited, prev_batch: prevBatch },
     ephemeral: { events: ephemeral },
     account_data: { events: accountData },
@@ -279,7 +281,15 @@ function* timelineEvents(
   } else {
     for (const e of events) out += (out === '' ? '[' : ',') + JSON.stringify(yield* ser.serialize(tx, e, { includeRoomId: false }));
   }
-  return new RawJson(out === '' ? '[]' : `${out}]`);
+  const json = out === '' ? '[]' : `${out}]`;
+  const fields = ctx.filter.eventFields;
+  // event_fields: the cached JSON is shared by every filter, so it is cut down here, per request.
+  return new RawJson(fields === undefined ? json : JSON.stringify(projected(JSON.parse(json) as ClientEvent[], fields)));
+}
+
+/** `events` cut down to the filter's event_fields, when it has them. */
+function projected(events: ClientEvent[], fields: readonly FieldPath[] | undefined): ClientEvent[] {
+  return fields === undefined ? events : events.map((e) => projectEvent(e, fields));
 }
 
 /** Stripped state for invite_state / knock_state: the room's key state plus the user's own member event. */
@@ -333,8 +343,8 @@ export function* leftRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<R
   const accountData: ClientEvent[] = [];
   for (const a of ctx.accountDataByRoom.get(roomId) ?? []) accountData.push({ type: a.type, content: JSON.parse(decoder.decode(a.content)) });
   return {
-    state: { events: state },
-    timeline: { events: yield* ser.serializeMany(tx, tl.events, { includeRoomId: false }), limited: tl.limited, prev_batch: encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : leftPos }) },
+    state: { events: projected(state, ctx.filter.eventFields) },
+    timeline: { events: projected(yield* ser.serializeMany(tx, tl.events, { includeRoomId: false }), ctx.filter.eventFields), limited: tl.limited, prev_batch: encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : leftPos }) },
     account_data: { events: accountData },
   };
 }
