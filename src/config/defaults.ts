@@ -26,8 +26,9 @@ export const DEFAULT_CONFIG: MyelinConfig = {
     backend: 'lmdb',
     // Directory of the LMDB environment (relative paths are relative to the working directory).
     path: './data',
-    // LMDB map size in MiB (the largest the database may grow to; sparse on disk).
-    map_size_mb: 16_384,
+    // Initial LMDB map size in MiB; the map doubles as the store grows (lmdb-js's LMDB),
+    // and with process durability the data file's apparent size is the map size (sparse).
+    map_size_mb: 64,
     // When a write is acknowledged: 'process' = in the OS page cache (survives kill -9 and crashes;
     // fsync in the background every flush_interval_ms; a power loss can lose the last interval and
     // may damage the store), 'disk' = after fsync (LMDB's crash-proof mode, survives power loss).

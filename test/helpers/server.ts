@@ -58,7 +58,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const defaults = {
     listen: { host: '127.0.0.1', port: 0 },
     http: { adapter: adapter === 'none' ? 'auto' : adapter },
-    store: { path: storePath, map_size_mb: 1024 },
+    store: { path: storePath },
     registration: { open: true },
     rate_limits: { enabled: false },
     logging: { level: opts.log ?? ((process.env.MYELIN_TEST_LOG as LogLevel | undefined) ?? 'silent') },
