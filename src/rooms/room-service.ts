@@ -327,9 +327,28 @@ export class RoomServiceImpl implements RoomService {
         && this.writer.membershipOf(roomId, requester.userId)?.membership === 'join') {
         return { eventId: existing.eventId, roomId } as PipelineResult;
       }
-      return this.writer.sendLocked(this.writer.rulesOf(roomId), roomId, requester.userId, type, stateKey, content);
+      const sent = await this.writer.sendLocked(this.writer.rulesOf(roomId), roomId, requester.userId, type, stateKey, content);
+      if (type === 'm.room.guest_access' && stateKey === '' && content.guest_access !== 'can_join') await this.guestsLeaveLocked(roomId);
+      return sent;
     });
     return this.sent(r);
+  }
+
+  /**
+   * Guests may stay only while the room lets them join: when m.room.guest_access stops being
+   * can_join, our joined guests leave (client-server-api#guest-access "Server behaviour").
+   */
+  private async guestsLeaveLocked(roomId: string): Promise<void> {
+    const { store } = this.deps;
+    const guests = readNow(store, function* (tx) {
+      const out: string[] = [];
+      for (const m of yield* store.membership.ofRoom(tx, roomId, 'join')) {
+        if ((yield* store.accounts.get(tx, m.userId))?.guest === true) out.push(m.userId);
+      }
+      return out;
+    });
+    const rules = this.writer.rulesOf(roomId);
+    for (const guest of guests) await this.writer.sendLocked(rules, roomId, guest, 'm.room.member', guest, { membership: 'leave' });
   }
 
   /** client-server-api#put_matrixclientv3roomsroomidstateeventtypestatekey: every alias must be well formed and, if ours, point here. */

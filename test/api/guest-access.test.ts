@@ -103,6 +103,21 @@ describe('guest access', () => {
     assert.deepEqual(Object.keys(after.joined), [host.userId]);
   });
 
+  it('guests leave when guest_access stops being can_join, and cannot come back', async () => {
+    await api.ok(guest, 'POST', `${r(openRoom)}/join`, {});
+    const joined = await api.ok(host, 'GET', `${r(openRoom)}/joined_members`);
+    assert.ok(joined.joined[guest.userId]);
+    await api.ok(host, 'PUT', `${r(openRoom)}/state/m.room.guest_access/`, { guest_access: 'forbidden' });
+    const after = await api.ok(host, 'GET', `${r(openRoom)}/joined_members`);
+    assert.deepEqual(Object.keys(after.joined), [host.userId]);
+    const member = await api.ok(host, 'GET', `${r(openRoom)}/state/m.room.member/${encodeURIComponent(guest.userId)}`);
+    assert.equal(member.membership, 'leave');
+    await api.fails(guest, 'POST', `${r(openRoom)}/join`, {}, 403, 'M_GUEST_ACCESS_FORBIDDEN');
+    // Setting can_join again lets them back in.
+    await api.ok(host, 'PUT', `${r(openRoom)}/state/m.room.guest_access/`, { guest_access: 'can_join' });
+    await api.ok(guest, 'POST', `${r(openRoom)}/join`, {});
+  });
+
   it('public room directory is readable by guests', async () => {
     await api.ok(guest, 'GET', `${V3}/publicRooms`);
   });
