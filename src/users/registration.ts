@@ -3,12 +3,12 @@
 // Spec: client-server-api#post_matrixclientv3register, #get_matrixclientv3registeravailable,
 // #token-authenticated-registration.
 import { timingSafeEqual } from 'node:crypto';
-import { forbidden, invalidParam, userInUse } from '../api/errors.js';
+import { forbidden, invalidParam, missingParam, userInUse } from '../api/errors.js';
 import { hashPassword } from '../store/password.js';
 import type { UsersContext } from './context.js';
 import { generatedLocalpart, guestLocalpart, userIdFor } from './ids.js';
 import type { RegisterRequest, RegisterResult } from './service.js';
-import { issueSession, notifyDeviceList } from './sessions.js';
+import { authenticateToken, issueSession, notifyDeviceList } from './sessions.js';
 import type { UiaOffer } from './uia.js';
 
 /** Longer passwords only cost hashing time (Synapse's limit too). */
@@ -48,8 +48,9 @@ export async function register(ctx: UsersContext, request: RegisterRequest, kind
     return createAccount(ctx, `@${guestLocalpart()}:${ctx.serverName}`, undefined, request, true);
   }
 
+  const upgrading = request.guest_access_token !== undefined ? await guestToUpgrade(ctx, request) : undefined;
   // Name problems are reported before any auth round, so clients can ask again at once.
-  if (request.username !== undefined) await checkUsernameAvailable(ctx, request.username);
+  if (request.username !== undefined && upgrading === undefined) await checkUsernameAvailable(ctx, request.username);
 
   const uia = await ctx.uia.check('register', request.auth, registrationOffer(ctx), (stage, auth) => {
     if (stage === 'm.login.dummy') return {};
@@ -60,11 +61,51 @@ export async function register(ctx: UsersContext, request: RegisterRequest, kind
     throw forbidden(`Unsupported stage ${stage}`);
   }, { username: request.username });
 
+  if (upgrading !== undefined) {
+    const result = await upgradeGuest(ctx, upgrading, request);
+    await ctx.uia.finish(uia.sessionId);
+    return result;
+  }
   const username = request.username ?? (uia.saved.username as string | undefined);
   const userId = username !== undefined ? userIdFor(username, ctx.serverName) : `@${generatedLocalpart()}:${ctx.serverName}`;
   const result = await createAccount(ctx, userId, request.password, request, false);
   await ctx.uia.finish(uia.sessionId);
   return result;
+}
+
+/**
+ * The guest that `guest_access_token` belongs to, when the request may upgrade it: the token
+ * is a guest's and `username` is that guest's own localpart (spec: #guest-access).
+ */
+async function guestToUpgrade(ctx: UsersContext, request: RegisterRequest): Promise<string> {
+  const guest = await authenticateToken(ctx, request.guest_access_token!);
+  if (guest === null) throw forbidden('guest_access_token is not a valid access token');
+  if (!guest.isGuest) throw forbidden('guest_access_token does not belong to a guest account');
+  if (request.username === undefined) throw missingParam('username', 'Upgrading a guest needs username: the guest\'s own localpart');
+  // Compared as given: guests' localparts are numeric, which new usernames may not be.
+  if (`@${request.username.toLowerCase()}:${ctx.serverName}` !== guest.userId) throw forbidden('A guest can only upgrade its own account');
+  return guest.userId;
+}
+
+/** The guest becomes a full account (with the password, if given) and gets a new session. */
+async function upgradeGuest(ctx: UsersContext, userId: string, request: RegisterRequest): Promise<RegisterResult> {
+  const passwordHash = request.password === undefined ? undefined : await hashPassword(request.password, ctx.passwordHashing);
+  const { store } = ctx;
+  const outcome = await store.write(function* (tx) {
+    const account = yield* store.accounts.get(tx, userId);
+    if (account === undefined || !account.guest) return undefined;
+    yield* store.accounts.update(tx, userId, { guest: false });
+    if (passwordHash !== undefined) yield* store.accounts.setPasswordHash(tx, userId, passwordHash);
+    if (request.inhibit_login === true) return { session: undefined };
+    return { session: yield* issueSession(ctx, tx, userId, request.device_id, request.initial_device_display_name) };
+  });
+  if (outcome === undefined) throw forbidden(`${userId} is no longer a guest account`);
+  // Tokens already authenticated as the guest are guests no more.
+  ctx.sessions.forgetUser(userId);
+  ctx.log?.info({ user_id: userId }, 'guest upgraded');
+  if (outcome.session === undefined) return { user_id: userId, home_server: ctx.serverName };
+  notifyDeviceList(ctx, userId, outcome.session.deviceListPos);
+  return { user_id: userId, access_token: outcome.session.accessToken, device_id: outcome.session.deviceId, home_server: ctx.serverName };
 }
 
 async function createAccount(

@@ -23,6 +23,8 @@ export interface RegisterRequest {
   readonly inhibit_login?: boolean;
   readonly refresh_token?: boolean;
   readonly auth?: UiaAuth;
+  /** a guest's access token: upgrade that guest to a full account (spec: #guest-access) */
+  readonly guest_access_token?: string;
 }
 
 export interface LoginResult {

@@ -122,3 +122,54 @@ describe('guest access', () => {
     await api.ok(guest, 'GET', `${V3}/publicRooms`);
   });
 });
+
+describe('guest upgrade (register with guest_access_token)', () => {
+  let server: TestServer;
+  const api = apiClient(() => server);
+  const newGuest = async (): Promise<TestUser> => {
+    const res = await server.inject({ method: 'POST', path: `${V3}/register`, query: { kind: 'guest' }, body: {} });
+    assert.equal(res.status, 200, res.text);
+    return { userId: res.json.user_id, accessToken: res.json.access_token, deviceId: res.json.device_id, password: '' };
+  };
+  const localpart = (u: TestUser) => u.userId.slice(1, u.userId.indexOf(':'));
+  before(async () => { server = await startTestServer({ adapter: 'none', config: { registration: { allow_guests: true } } }); });
+  after(async () => { await server.close(); });
+
+  it('a guest becomes a full user with a password, keeping its id; its old token is no longer a guest\'s', async () => {
+    const g = await newGuest();
+    const res = await server.inject({
+      method: 'POST', path: `${V3}/register`,
+      body: { username: localpart(g), password: 'upgraded password', guest_access_token: g.accessToken, auth: { type: 'm.login.dummy' } },
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.user_id, g.userId);
+    const full: TestUser = { userId: g.userId, accessToken: res.json.access_token, deviceId: res.json.device_id, password: 'upgraded password' };
+    assert.equal((await api.ok(full, 'GET', `${V3}/account/whoami`)).is_guest, false);
+    assert.equal((await api.ok(g, 'GET', `${V3}/account/whoami`)).is_guest, false);
+    await api.ok(full, 'POST', `${V3}/createRoom`, {});
+    const login = await server.inject({
+      method: 'POST', path: `${V3}/login`,
+      body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: g.userId }, password: 'upgraded password' },
+    });
+    assert.equal(login.status, 200, login.text);
+  });
+
+  it('a guest cannot upgrade another account, nor a full user\'s token be used', async () => {
+    const a = await newGuest();
+    const b = await newGuest();
+    const other = await server.inject({
+      method: 'POST', path: `${V3}/register`,
+      body: { username: localpart(b), password: 'pw', guest_access_token: a.accessToken, auth: { type: 'm.login.dummy' } },
+    });
+    assert.deepEqual([other.status, other.json.errcode], [403, 'M_FORBIDDEN']);
+    assert.equal((await api.ok(b, 'GET', `${V3}/account/whoami`)).is_guest, true);
+    const full = await registerUser(server, 'fulluser');
+    const notGuest = await server.inject({
+      method: 'POST', path: `${V3}/register`,
+      body: { username: 'fulluser', password: 'pw', guest_access_token: full.accessToken, auth: { type: 'm.login.dummy' } },
+    });
+    assert.deepEqual([notGuest.status, notGuest.json.errcode], [403, 'M_FORBIDDEN']);
+    const noName = await server.inject({ method: 'POST', path: `${V3}/register`, body: { password: 'pw', guest_access_token: a.accessToken } });
+    assert.deepEqual([noName.status, noName.json.errcode], [400, 'M_MISSING_PARAM']);
+  });
+});

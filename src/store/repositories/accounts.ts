@@ -24,7 +24,7 @@ export interface AccountsRepository {
   create(tx: WriteTx, account: NewAccount): Op<boolean>;
   get(tx: ReadTx, userId: string): Op<Account | undefined>;
   setPasswordHash(tx: WriteTx, userId: string, passwordHash: string | undefined): Op<void>;
-  update(tx: WriteTx, userId: string, patch: Partial<Pick<Account, 'deactivated' | 'admin'>>): Op<void>;
+  update(tx: WriteTx, userId: string, patch: Partial<Pick<Account, 'deactivated' | 'admin' | 'guest'>>): Op<void>;
 }
 
 type AccountRecord = Omit<Account, 'userId'>;
@@ -67,7 +67,7 @@ export class Accounts implements AccountsRepository {
     tx.put(TREES.accounts, uintKey(nid), jsonValue(passwordHash === undefined ? rest : { ...rest, passwordHash }));
   }
 
-  *update(tx: WriteTx, userId: string, patch: Partial<Pick<Account, 'deactivated' | 'admin'>>): Op<void> {
+  *update(tx: WriteTx, userId: string, patch: Partial<Pick<Account, 'deactivated' | 'admin' | 'guest'>>): Op<void> {
     const [nid, record] = yield* this.mustRecord(tx, userId);
     tx.put(TREES.accounts, uintKey(nid), jsonValue({ ...record, ...patch }));
   }

@@ -10,6 +10,7 @@ const body = s.object({
   inhibit_login: s.bool(),
   refresh_token: s.bool(),
   auth: s.record(s.any()),
+  guest_access_token: s.string(),
 });
 
 export const registerRoute = route({
