@@ -237,6 +237,27 @@ test('forks: an event citing two branches gets the resolved state of both', asyn
   });
 });
 
+test('our events follow the room as the writer last saw it: after a remote event, and across a fork, they cite every forward extremity', async () => {
+  await withSetup('10', async (s) => {
+    const join = remote(s, 'm.room.member', { membership: 'join', displayname: 'Rita' }, { stateKey: rita });
+    accepted(await receiveOne(s, join.json));
+    // A local event right after a remote one cites it (the writer's head was refreshed).
+    const hello = await s.h.rooms.sendEvent(alice, s.roomId, 'm.room.message', { body: 'hello Rita' }, 'tx1');
+    assert.deepEqual(s.h.rooms.events.pdu(hello.event_id)!.prevEvents, [join.eventId]);
+    // Rita forks from her join while Alice talks: two forward extremities.
+    const fork = remote(s, 'm.room.member', { membership: 'join', displayname: 'Rita of the fork' }, { stateKey: rita, prev: [join.eventId] });
+    accepted(await receiveOne(s, fork.json));
+    assert.deepEqual(new Set(extremities(s)), new Set([hello.event_id, fork.eventId]));
+    // Alice's next events merge both, and then follow her own.
+    const merge = await s.h.rooms.sendEvent(alice, s.roomId, 'm.room.message', { body: 'merging' }, 'tx2');
+    assert.deepEqual(new Set(s.h.rooms.events.pdu(merge.event_id)!.prevEvents), new Set([hello.event_id, fork.eventId]));
+    assert.deepEqual(extremities(s), [merge.event_id]);
+    const next = await s.h.rooms.sendEvent(alice, s.roomId, 'm.room.message', { body: 'next' }, 'tx3');
+    assert.deepEqual(s.h.rooms.events.pdu(next.event_id)!.prevEvents, [merge.event_id]);
+    assert.equal(stateContent(s.h, s.roomId, 'm.room.member', rita)!.displayname, 'Rita of the fork');
+  });
+});
+
 test('a fork where one branch bans the other branch\'s sender: resolution keeps the ban', async () => {
   await withSetup('10', async (s) => {
     const join = remote(s, 'm.room.member', { membership: 'join' }, { stateKey: rita });
