@@ -162,7 +162,7 @@ describe('user directory', () => {
   before(async () => {
     server = await startTestServer({ adapter: 'none' });
     users = {};
-    for (const name of ['alice', 'bob', 'carol', 'dave', 'erin']) users[name] = await registerUser(server, name);
+    for (const name of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank']) users[name] = await registerUser(server, name);
     const create = async (token: string, body: Record<string, unknown>) => {
       const res = await server.inject({ method: 'POST', path: `${V3}/createRoom`, accessToken: token, body });
       assert.equal(res.status, 200, res.text);
@@ -177,6 +177,8 @@ describe('user directory', () => {
     await join(users.bob!.accessToken, priv);
     await create(users.carol!.accessToken, { preset: 'public_chat' });
     await create(users.dave!.accessToken, { preset: 'private_chat' });
+    // frank is alone in an invite-only room whose history is world-readable.
+    await create(users.frank!.accessToken, { preset: 'private_chat', initial_state: [{ type: 'm.room.history_visibility', content: { history_visibility: 'world_readable' } }] });
     await server.inject({ method: 'PUT', path: `${V3}/profile/${users.bob!.userId}/displayname`, accessToken: users.bob!.accessToken, body: { displayname: 'Robert Tables' } });
   });
   after(async () => { await server.close(); });
@@ -196,6 +198,22 @@ describe('user directory', () => {
     assert.deepEqual(ids(res.json), [], 'dave shares no room and no public room');
     res = await search(users.erin!.accessToken, { search_term: 'bob' });
     assert.deepEqual(ids(res.json), [], 'erin shares nothing with bob');
+  });
+
+  it('finds members of world-readable rooms; every word of the term must match, in any order', async () => {
+    const alice = users.alice!.accessToken;
+    let res = await search(alice, { search_term: 'FRANK' });
+    assert.deepEqual(ids(res.json), ['@frank:localhost'], 'frank is in a world_readable room');
+    res = await search(alice, { search_term: 'tables robert' });
+    assert.deepEqual(ids(res.json), ['@bob:localhost']);
+    res = await search(alice, { search_term: 'robert smith' });
+    assert.deepEqual(ids(res.json), [], 'one word does not match');
+  });
+
+  it('ranks prefix matches first, then users with a profile', async () => {
+    const res = await search(users.alice!.accessToken, { search_term: 'r' });
+    // prefix of a name or localpart: bob ("Robert"); then substring matches ordered by profile, then id.
+    assert.equal(res.json.results[0].user_id, '@bob:localhost');
   });
 
   it('limits results and says so', async () => {
