@@ -48,6 +48,10 @@ function byIdKey(kind: NidKind, nid: number): Buffer {
   return new ByteWriter(10).u8(kind).uint(nid).done();
 }
 
+/** Counter names per kind, made once. */
+const NID_COUNTERS: string[] = [];
+for (let kind = 0; kind < 16; kind++) NID_COUNTERS[kind] = `nid.${kind}`;
+
 export class Interner implements InternRepository {
   // One pair of maps per kind (kinds are small integers).
   private readonly toNid: Map<string, number>[] = [];
@@ -137,7 +141,12 @@ export class Interner implements InternRepository {
   *intern(tx: WriteTx, kind: NidKind, s: string): Op<number> {
     const existing = yield* this.nid(tx, kind, s);
     if (existing !== undefined) return existing;
-    const nid = yield* allocate(tx, `nid.${kind}`);
+    return yield* this.create(tx, kind, s);
+  }
+
+  /** A nid for `s`, known to have none yet. */
+  private *create(tx: WriteTx, kind: NidKind, s: string): Op<number> {
+    const nid = yield* allocate(tx, NID_COUNTERS[kind] ?? `nid.${kind}`);
     tx.put(TREES.internByString, byStringKey(kind, s), uintKey(nid));
     tx.put(TREES.internById, byIdKey(kind, nid), Buffer.from(s, 'utf8'));
     this.learn(tx, kind, s, nid);
@@ -148,7 +157,7 @@ export class Interner implements InternRepository {
   *internNew(tx: WriteTx, kind: NidKind, s: string): Op<[nid: number, created: boolean]> {
     const existing = yield* this.nid(tx, kind, s);
     if (existing !== undefined) return [existing, false];
-    return [yield* this.intern(tx, kind, s), true];
+    return [yield* this.create(tx, kind, s), true];
   }
 
   *string(tx: ReadTx, kind: NidKind, nid: number): Op<string> {
