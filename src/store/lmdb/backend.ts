@@ -8,8 +8,10 @@
 //   and the promise resolves once the commit is in the operating system's page
 //   cache. With the write map a commit is memory writes and no system call
 //   (~40 µs for an event's ~14 puts here, against ~140 µs through pwrite), so
-//   there is nothing left for coalescing writes to save. A killed (kill -9) or crashed server loses
-//   nothing it acknowledged. Commits reach the disk by a background fsync every
+//   there is nothing left for coalescing writes to save. The data file's
+//   apparent size is the map size (sparse; lmdb-js's LMDB doubles the map as
+//   the store grows). A killed (kill -9) or crashed server loses nothing it
+//   acknowledged. Commits reach the disk by a background fsync every
 //   `flushIntervalMs`; a power loss or kernel crash loses what came after the
 //   last flush and, LMDB's page writes being unordered without its own fsyncs,
 //   a power loss during a flush can damage the file. The fast mode that the
@@ -54,8 +56,6 @@ export interface LmdbOptions {
 }
 
 export type Durability = 'process' | 'disk';
-
-
 
 type Tree = Database<Buffer, Buffer>;
 
