@@ -44,8 +44,10 @@ export async function register(ctx: UsersContext, request: RegisterRequest, kind
   }
   if (kind === 'guest') {
     if (!ctx.registration.allowGuests) throw forbidden('Guest access is disabled on this server');
-    // Guests choose no name and no password (spec: #guest-access).
-    return createAccount(ctx, `@${guestLocalpart()}:${ctx.serverName}`, undefined, request, true);
+    // Guests choose no name and no password (spec: #guest-access); of the body only
+    // initial_device_display_name counts ("all parameters ... MUST BE ignored").
+    const only = request.initial_device_display_name !== undefined ? { initial_device_display_name: request.initial_device_display_name } : {};
+    return createAccount(ctx, `@${guestLocalpart()}:${ctx.serverName}`, undefined, only, true);
   }
 
   const upgrading = request.guest_access_token !== undefined ? await guestToUpgrade(ctx, request) : undefined;

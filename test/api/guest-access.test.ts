@@ -154,6 +154,20 @@ describe('guest upgrade (register with guest_access_token)', () => {
     assert.equal(login.status, 200, login.text);
   });
 
+  it('guest registration ignores every body parameter but initial_device_display_name', async () => {
+    const res = await server.inject({
+      method: 'POST', path: `${V3}/register`, query: { kind: 'guest' },
+      body: { username: 'chosen', password: 'pw', device_id: 'CHOSEN', inhibit_login: true, initial_device_display_name: 'Guest phone' },
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.match(res.json.user_id, /^@\d+:localhost$/);
+    assert.notEqual(res.json.device_id, 'CHOSEN');
+    assert.equal(typeof res.json.access_token, 'string', 'inhibit_login is ignored for guests');
+    const g: TestUser = { userId: res.json.user_id, accessToken: res.json.access_token, deviceId: res.json.device_id, password: '' };
+    const device = await api.ok(g, 'GET', `${V3}/devices/${encodeURIComponent(g.deviceId)}`);
+    assert.equal(device.display_name, 'Guest phone');
+  });
+
   it('a guest cannot upgrade another account, nor a full user\'s token be used', async () => {
     const a = await newGuest();
     const b = await newGuest();
