@@ -89,7 +89,8 @@ export function parseSyncFilter(json: unknown): SyncFilter {
   const notRooms = strings(room.not_rooms, 'room.not_rooms');
   const fields = strings(f.event_fields, 'event_fields');
   return {
-    ...(fields ? { eventFields: fields.map(parseFieldPath) } : {}),
+    // An empty list asks for nothing in particular: whole events (as Synapse answers), not empty objects.
+    ...(fields !== undefined && fields.length > 0 ? { eventFields: fields.map(parseFieldPath) } : {}),
     accountData: eventFilter(f.account_data, 'account_data'),
     presence: eventFilter(f.presence, 'presence'),
     ...(rooms ? { rooms } : {}), ...(notRooms ? { notRooms } : {}),

@@ -71,6 +71,13 @@ describe('/sync with event_fields', () => {
     assert.equal(msg.content.msgtype, 'm.text');
   });
 
+  test('an empty event_fields list gives whole events', async () => {
+    const res = await sync(alice, { filter: JSON.stringify({ event_fields: [] }) });
+    const msg = res.rooms.join[roomId].timeline.events.find((e: Json) => e.type === 'm.room.message');
+    assert.match(msg.event_id, /^\$/);
+    assert.equal(msg.content.body, 'hello');
+  });
+
   test('a stored filter with event_fields is applied too', async () => {
     const created = await ok(alice, 'POST', `${V3}/user/${enc(alice.userId)}/filter`, { event_fields: ['event_id', 'sender'], room: { timeline: { limit: 3 } } });
     const res = await sync(alice, { filter: created.filter_id });
