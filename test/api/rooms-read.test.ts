@@ -309,6 +309,9 @@ describe('relations, bundled aggregations and redactions', () => {
     root = await send(alice, room, 'root');
     const replace = (body: string) => ({ 'm.new_content': { msgtype: 'm.text', body }, 'm.relates_to': { rel_type: 'm.replace', event_id: root } });
     await send(alice, room, '* edit 1', replace('edit 1'));
+    // The latest edit is the one with the latest origin_server_ts (ties go to the larger
+    // event id, spec): sends take well under a millisecond, so let the clock move on.
+    await new Promise((resolve) => setTimeout(resolve, 3));
     edit2 = await send(alice, room, '* edit 2', replace('edit 2'));
     await send(bob, room, '* not allowed', replace('bob edit')); // another sender's edit is ignored
     await send(bob, room, 'r1', { 'm.relates_to': { rel_type: 'm.thread', event_id: root } });
