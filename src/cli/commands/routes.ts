@@ -10,7 +10,7 @@ import { opsRoutes } from '../../server/ops-routes.js';
 export const routesCommand: Command = {
   name: 'routes',
   summary: 'list the HTTP endpoints the server answers',
-  usage: 'myelin routes [--json]\n\nLists every endpoint from the route table: method, paths (one per spec version),\nauth kind, rate-limit class and spec section. --json prints one object per route.\n',
+  usage: 'myelin routes [--json]\n\nLists every endpoint from the route table: method, paths (one per spec version),\nauth kind, rate-limit class, whether guests may call it, and spec section. --json prints one object per route.\n',
   async run(args, io) {
     const opts = parseOptions(args, ['json']);
     const routes = [...clientRoutes, ...opsRoutes(DEFAULT_CONFIG)].map((r) => ({
@@ -18,6 +18,8 @@ export const routesCommand: Command = {
       paths: expandPaths(r).map((p) => p.path),
       auth: r.auth,
       rateLimit: r.rateLimit,
+      // guests: true, false, or 'some' when it depends on the path parameters
+      guests: typeof r.guests === 'function' ? 'some' : r.guests === true,
       spec: r.spec,
     }));
     if (opts.json) {
@@ -25,7 +27,7 @@ export const routesCommand: Command = {
       return 0;
     }
     for (const r of routes) {
-      io.stdout.write(`${r.method.padEnd(6)} ${r.paths.join('  ')}\n       auth=${r.auth} rate=${r.rateLimit} spec=${r.spec}\n`);
+      io.stdout.write(`${r.method.padEnd(6)} ${r.paths.join('  ')}\n       auth=${r.auth} rate=${r.rateLimit} guests=${r.guests} spec=${r.spec}\n`);
     }
     io.stdout.write(`${routes.length} routes\n`);
     return 0;
