@@ -85,6 +85,8 @@ export class LmdbBackend implements TreeBackend {
   /** waiters for an fsync that starts after the current one (their commits came later) */
   private nextSync: Promise<void> | undefined;
   private readonly flushTimer: NodeJS.Timeout | undefined;
+  /** set when a background flush failed: writes are refused from then on */
+  private flushFailure: Error | undefined;
 
   constructor(options: LmdbOptions) {
     this.durability = options.durability ?? 'process';
@@ -128,7 +130,14 @@ export class LmdbBackend implements TreeBackend {
     if (this.durability === 'process') {
       const interval = Math.max(1, options.flushIntervalMs ?? 100);
       this.flushTimer = setInterval(() => {
-        if (this.dirty) this.sync().catch(() => { /* reported by the next write or close */ });
+        if (this.dirty) {
+          this.sync().catch((err: unknown) => {
+            // An fsync that failed may have dropped acknowledged pages (the OS
+            // marks them clean anyway): refuse every later write rather than
+            // acknowledge more on a store that may not be on disk.
+            this.flushFailure ??= new Error(`store: flushing to disk failed (${(err as Error)?.message ?? String(err)}); restart the server once the disk is healthy`);
+          });
+        }
       }, interval);
       this.flushTimer.unref();
     }
@@ -141,6 +150,7 @@ export class LmdbBackend implements TreeBackend {
 
   write<T>(body: (tx: WriteTx) => Op<T>): Promise<T> {
     this.checkOpen();
+    if (this.flushFailure !== undefined) return Promise.reject(this.flushFailure);
     if (this.durability === 'disk') return this.writeFlushed(body);
     let tx: WriteTx | undefined;
     let value: T;
