@@ -3,32 +3,17 @@
 // the v1 relations path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer } from '../helpers/server.js';
+import { startTestServerOn } from '../helpers/server.js';
+import { wireCall, type Json as J } from '../helpers/client.js';
 
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const enc = encodeURIComponent;
 
 for (const adapter of ['node', 'uws'] as const) {
   test(`over ${adapter}: alias, messages with filter and tokens, event, relations`, async (t) => {
-    let server;
+    const server = await startTestServerOn(t, adapter);
+    if (server === undefined) return;
     try {
-      server = await startTestServer({ adapter });
-    } catch (err) {
-      if (adapter === 'uws') return t.skip(`uWS does not load here: ${(err as Error).message}`);
-      throw err;
-    }
-    if (server.adapter !== adapter) {
-      await server.close();
-      return t.skip(`${adapter} adapter not available (got ${server.adapter})`);
-    }
-    try {
-      const call = async (method: string, path: string, body?: unknown, token?: string) => {
-        const res = await fetch(server.url + path, {
-          method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        });
-        return { status: res.status, json: await res.json() as J };
-      };
+      const call = wireCall(server.url);
       const reg = await call('POST', '/_matrix/client/v3/register', { username: 'iris', password: 'a long password', auth: { type: 'm.login.dummy' } });
       assert.equal(reg.status, 200, JSON.stringify(reg.json));
       const token = reg.json.access_token as string;

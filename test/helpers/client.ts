@@ -36,3 +36,14 @@ export function apiClient(server: () => Pick<TestServer, 'inject'>): ApiClient {
     },
   };
 }
+
+/** The same calls over a real socket (fetch): `token` as a Bearer header, bodies as JSON. */
+export function wireCall(url: string) {
+  return async (method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: Json }> => {
+    const res = await fetch(url + path, {
+      method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+    return { status: res.status, json: await res.json() as Json };
+  };
+}

@@ -105,3 +105,26 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     },
   };
 }
+
+/**
+ * A test server listening through `adapter`, or undefined after marking `t`
+ * skipped when that adapter does not load on this machine (uWS).
+ */
+export async function startTestServerOn(t: { skip(message?: string): void }, adapter: 'node' | 'uws'): Promise<TestServer | undefined> {
+  let server: TestServer;
+  try {
+    server = await startTestServer({ adapter });
+  } catch (err) {
+    if (adapter === 'uws') {
+      t.skip(`uWS does not load here: ${(err as Error).message}`);
+      return undefined;
+    }
+    throw err;
+  }
+  if (server.adapter !== adapter) {
+    await server.close();
+    t.skip(`${adapter} adapter not available (got ${server.adapter})`);
+    return undefined;
+  }
+  return server;
+}
