@@ -152,36 +152,32 @@ export class LmdbBackend implements TreeBackend {
     this.checkOpen();
     if (this.flushFailure !== undefined) return Promise.reject(this.flushFailure);
     if (this.durability === 'disk') return this.writeFlushed(body);
-    let tx: WriteTx | undefined;
-    let value: T;
+    let done: { value: T; tx: WriteTx };
     try {
-      value = this.env.transactionSync(() => {
-        tx = new WriteTx(this.raw);
-        const v = runOpSync(body(tx));
-        tx.finish();
-        return v;
-      });
+      done = this.env.transactionSync(() => this.runBody(body));
     } catch (err) {
       // The body threw (its transaction is aborted) or the commit failed (map full, disk full).
       return Promise.reject(err);
     }
     this.dirty = true;
-    tx!.committed();
-    return Promise.resolve(value);
+    done.tx.committed();
+    return Promise.resolve(done.value);
+  }
+
+  /** Runs a write body inside the LMDB transaction the caller opened. */
+  private runBody<T>(body: (tx: WriteTx) => Op<T>): { value: T; tx: WriteTx } {
+    const tx = new WriteTx(this.raw);
+    const value = runOpSync(body(tx));
+    tx.finish();
+    return { value, tx };
   }
 
   /** `disk` durability: lmdb-js's batched asynchronous commit, acknowledged once flushed. */
   private async writeFlushed<T>(body: (tx: WriteTx) => Op<T>): Promise<T> {
-    let tx: WriteTx | undefined;
-    const result = await this.env.childTransaction(() => {
-      tx = new WriteTx(this.raw);
-      const value = runOpSync(body(tx));
-      tx.finish();
-      return value;
-    });
+    const done = await this.env.childTransaction(() => this.runBody(body));
     await this.env.flushed;
-    tx?.committed();
-    return result;
+    done.tx.committed();
+    return done.value;
   }
 
   /**

@@ -165,6 +165,15 @@ function decodeInfo(id: SnapshotId, b: Uint8Array): SnapshotInfo {
 }
 
 const INFO_CACHE_LIMIT = 1 << 18;
+
+/** Drop the oldest quarter of a full cache (Maps iterate in insertion order). */
+function dropOldestQuarter<K, V>(cache: Map<K, V>): void {
+  let drop = cache.size / 4;
+  for (const key of cache.keys()) {
+    if (drop-- <= 0) break;
+    cache.delete(key);
+  }
+}
 /** snapshots whose looked-up entries are remembered (a few entries each: auth lookups) */
 const ENTRY_CACHE_SNAPSHOTS = 4096;
 /** entries remembered per snapshot */
@@ -203,12 +212,7 @@ export class StateSnapshots implements StateRepository {
   private learn(tx: ReadTx, info: SnapshotInfo): void {
     const remember = (): void => {
       if (this.infoCache.size >= INFO_CACHE_LIMIT) {
-        // Drop the oldest quarter (Maps iterate in insertion order).
-        let drop = INFO_CACHE_LIMIT / 4;
-        for (const id of this.infoCache.keys()) {
-          if (drop-- <= 0) break;
-          this.infoCache.delete(id);
-        }
+        dropOldestQuarter(this.infoCache);
       }
       this.infoCache.set(info.id, info);
     };
@@ -276,12 +280,7 @@ export class StateSnapshots implements StateRepository {
     let entries = this.entryCache.get(snapshot);
     if (entries === undefined) {
       if (this.entryCache.size >= ENTRY_CACHE_SNAPSHOTS) {
-        // Drop the oldest quarter (Maps iterate in insertion order).
-        let drop = ENTRY_CACHE_SNAPSHOTS / 4;
-        for (const id of this.entryCache.keys()) {
-          if (drop-- <= 0) break;
-          this.entryCache.delete(id);
-        }
+        dropOldestQuarter(this.entryCache);
       }
       this.entryCache.set(snapshot, (entries = new Map()));
     }
