@@ -2,6 +2,7 @@
 // which user the request names (identifier m.id.user, or the deprecated `user`), and
 // whether the password matches. Spec: client-server-api#password-based, #identifier-types.
 import { MatrixError, forbidden, userDeactivated } from '../api/errors.js';
+import { UiaWrongUser } from './uia.js';
 import { randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from '../store/password.js';
 import type { UsersContext } from './context.js';
@@ -54,8 +55,10 @@ export function passwordStage(ctx: UsersContext, expectedUser: string | undefine
     const named = auth.identifier === undefined && auth.user === undefined && expectedUser !== undefined
       ? expectedUser
       : userNamedBy(auth, ctx.serverName);
-    if (expectedUser !== undefined && named !== expectedUser) throw forbidden('The identifier does not match the logged-in user');
     await checkPassword(ctx, named, auth.password);
+    // Another account's right password: a plain 403, not another round (Synapse; sytest
+    // "DELETE /device/{deviceId} requires UI auth user to match device owner").
+    if (expectedUser !== undefined && named !== expectedUser) throw new UiaWrongUser('The authenticated user does not match the logged-in user');
     return { userId: named };
   };
 }

@@ -28,6 +28,11 @@ export interface UiaResult {
   readonly saved: Record<string, unknown>;
 }
 
+/** A stage proved a user other than the requester: answered 403 as is, never as a UIA round. */
+export class UiaWrongUser extends MatrixError {
+  constructor(msg: string) { super(403, 'M_FORBIDDEN', msg); }
+}
+
 /** 15 minutes: enough to type a password or fetch a registration token. */
 export const UIA_SESSION_TTL_MS = 15 * 60 * 1000;
 /** Expired sessions removed per new session: keeps the tree small without a sweeper. */
@@ -101,7 +106,7 @@ export class UiaSessions {
             session.userId = proved.userId;
           }
         } catch (err) {
-          if (err instanceof MatrixError && (err.status === 401 || err.status === 403)) {
+          if (err instanceof MatrixError && !(err instanceof UiaWrongUser) && (err.status === 401 || err.status === 403)) {
             await persist();
             throw uiaRequired(body(), err.errcode, err.message);
           }

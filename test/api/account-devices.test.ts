@@ -91,6 +91,28 @@ describe('devices', () => {
     assert.equal((await get('/account/whoami', b.accessToken)).status, 200);
   });
 
+  it('DELETE /devices/{id} requires the UIA user to be the device owner: another user\'s password is 403', async () => {
+    await registerUser(server, 'mallory', 'pw-mallory');
+    const a = await loginUser(server, 'alice', 'pw-alice');
+    const first = await server.inject({ method: 'DELETE', path: `${V3}/devices/${a.deviceId}`, accessToken: alice.accessToken, body: {} });
+    assert.equal(first.status, 401);
+    const res = await server.inject({
+      method: 'DELETE', path: `${V3}/devices/${a.deviceId}`, accessToken: alice.accessToken,
+      body: { auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user: '@mallory:localhost' }, password: 'pw-mallory', session: first.json.session } },
+    });
+    assert.equal(res.status, 403, res.text);
+    assert.equal(res.json.errcode, 'M_FORBIDDEN');
+    // a wrong password for the other user is still a failed stage: a 401 round with the session
+    const wrong = await server.inject({
+      method: 'DELETE', path: `${V3}/devices/${a.deviceId}`, accessToken: alice.accessToken,
+      body: { auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'mallory' }, password: 'nope', session: first.json.session } },
+    });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.json.errcode, 'M_FORBIDDEN');
+    assert.equal(wrong.json.session, first.json.session);
+    assert.equal((await get('/account/whoami', a.accessToken)).status, 200, 'the device is still there');
+  });
+
   it('POST /delete_devices deletes several at once', async () => {
     const a = await loginUser(server, 'alice', 'pw-alice');
     const b = await loginUser(server, 'alice', 'pw-alice');
