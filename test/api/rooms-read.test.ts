@@ -386,6 +386,38 @@ describe('relations, bundled aggregations and redactions', () => {
   });
 });
 
+describe('/relations with recurse (spec v1.10)', () => {
+  test('follows relations of relations (a thread reply\'s reactions and edits); recursion_depth whenever recurse is given', async () => {
+    const room = await createRoom(alice, { preset: 'public_chat' });
+    const root = await send(alice, room, 'root');
+    const reply = await send(alice, room, 'reply', { 'm.relates_to': { rel_type: 'm.thread', event_id: root } });
+    const edit = await send(alice, room, '* reply', { 'm.new_content': { msgtype: 'm.text', body: 'reply!' }, 'm.relates_to': { rel_type: 'm.replace', event_id: reply } });
+    const reaction = (await ok(alice, 'PUT', `${V3}/rooms/${enc(room)}/send/m.reaction/rec-react`, { 'm.relates_to': { rel_type: 'm.annotation', event_id: edit, key: 'x' } })).event_id as string;
+    const url = (q: string, tail = '') => `${V1}/rooms/${enc(room)}/relations/${enc(root)}${tail}${q}`;
+
+    const plain = await ok(alice, 'GET', url(''));
+    assert.deepEqual((plain.chunk as J[]).map((e) => e.event_id), [reply]);
+    assert.equal(plain.recursion_depth, undefined, 'absent when the client did not give recurse');
+    const direct = await ok(alice, 'GET', url('?recurse=false'));
+    assert.deepEqual((direct.chunk as J[]).map((e) => e.event_id), [reply]);
+    assert.equal(typeof direct.recursion_depth, 'number', 'mandatory when recurse was given');
+
+    const deep = await ok(alice, 'GET', url('?recurse=true'));
+    assert.deepEqual((deep.chunk as J[]).map((e) => e.event_id), [reaction, edit, reply], 'three levels, newest first');
+    assert.ok(deep.recursion_depth >= 3, 'the spec asks for at least 3 levels');
+    const fwd = await ok(alice, 'GET', url('?recurse=true&dir=f&limit=2'));
+    assert.deepEqual((fwd.chunk as J[]).map((e) => e.event_id), [reply, edit]);
+    const rest = await ok(alice, 'GET', url(`?recurse=true&dir=f&limit=2&from=${enc(fwd.next_batch)}`));
+    assert.deepEqual((rest.chunk as J[]).map((e) => e.event_id), [reaction]);
+    // the relation type filter applies to the events found at any depth
+    const edits = await ok(alice, 'GET', url('?recurse=true', '/m.replace'));
+    assert.deepEqual((edits.chunk as J[]).map((e) => e.event_id), [edit]);
+    const reactions = await ok(alice, 'GET', url('?recurse=true', '/m.annotation/m.reaction'));
+    assert.deepEqual((reactions.chunk as J[]).map((e) => e.event_id), [reaction]);
+    await fails(alice, 'GET', url('?recurse=maybe'), undefined, 400, 'M_INVALID_PARAM');
+  });
+});
+
 describe('aliases and the room directory', () => {
   let room: string;
   before(async () => {

@@ -1,7 +1,9 @@
 // GET /_matrix/client/v1/rooms/{roomId}/relations/{eventId}[/{relType}[/{eventType}]]
 // — client-server-api#get_matrixclientv1roomsroomidrelationseventid (and the relType / eventType
-// variants). from/to/limit/dir paginate in stream order; `recurse` is not supported (answered as false).
+// variants). from/to/limit/dir paginate in stream order; `recurse` follows relations of relations.
+import { invalidParam } from '../../errors.js';
 import type { AnyRoute } from '../../route.js';
+import { RELATIONS_RECURSION_DEPTH } from '../../../rooms/read/reader.js';
 import { route, type RouteContext } from '../../route.js';
 import { dirQuery, intQuery, optionalQuery, roomIdParam } from '../rooms-read/params.js';
 
@@ -9,6 +11,8 @@ async function handler({ services, requester, params, query }: RouteContext<unde
   const from = optionalQuery(query, 'from');
   const to = optionalQuery(query, 'to');
   const limit = intQuery(query, 'limit');
+  const recurse = query.get('recurse');
+  if (recurse !== null && recurse !== 'true' && recurse !== 'false') throw invalidParam('recurse must be true or false');
   const res = await services.roomReader.relations(requester.userId, roomIdParam(params), params.eventId!, {
     dir: dirQuery(query, 'b'),
     ...(params.relType !== undefined ? { relType: params.relType } : {}),
@@ -16,8 +20,11 @@ async function handler({ services, requester, params, query }: RouteContext<unde
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
     ...(limit !== undefined ? { limit } : {}),
+    recurse: recurse === 'true',
   }, requester.deviceId);
-  return { body: query.get('recurse') === 'true' ? { ...res, recursion_depth: 1 } : res };
+  // Present whenever the client gave `recurse` (spec): how many relations away events were looked for.
+  if (recurse === null) return { body: res };
+  return { body: { ...res, recursion_depth: recurse === 'true' ? RELATIONS_RECURSION_DEPTH : 1 } };
 }
 
 const base = {
