@@ -450,6 +450,27 @@ describe('aliases and the room directory', () => {
     await ok(alice, 'DELETE', `${V3}/directory/room/${enc('#again:localhost')}`);
   });
 
+  test('deleting an alias takes it out of m.room.canonical_alias (alias and alt_aliases), also when its creator has no power', async () => {
+    const r = await createRoom(alice, { preset: 'public_chat' });
+    await join(bob, r);
+    const [main, alt, other] = ['#canon-main:localhost', '#canon-alt:localhost', '#canon-other:localhost'];
+    await ok(bob, 'PUT', `${V3}/directory/room/${enc(main)}`, { room_id: r });
+    for (const a of [alt, other]) await ok(alice, 'PUT', `${V3}/directory/room/${enc(a)}`, { room_id: r });
+    await ok(alice, 'PUT', `${V3}/rooms/${enc(r)}/state/m.room.canonical_alias`, { alias: main, alt_aliases: [alt, other] });
+    const canonical = () => ok(alice, 'GET', `${V3}/rooms/${enc(r)}/state/m.room.canonical_alias`);
+    await ok(alice, 'DELETE', `${V3}/directory/room/${enc(alt)}`);
+    assert.deepEqual(await canonical(), { alias: main, alt_aliases: [other] });
+    await ok(alice, 'DELETE', `${V3}/directory/room/${enc(main)}`);
+    assert.deepEqual(await canonical(), { alt_aliases: [other] });
+    await ok(alice, 'DELETE', `${V3}/directory/room/${enc(other)}`);
+    assert.deepEqual(await canonical(), {}, 'an empty canonical alias event, as Synapse sends');
+    // bob (power 0) made this alias: he may delete it; the canonical alias stays (he may not change it)
+    await ok(bob, 'PUT', `${V3}/directory/room/${enc(main)}`, { room_id: r });
+    await ok(alice, 'PUT', `${V3}/rooms/${enc(r)}/state/m.room.canonical_alias`, { alias: main });
+    await ok(bob, 'DELETE', `${V3}/directory/room/${enc(main)}`);
+    await fails(undefined, 'GET', `${V3}/directory/room/${enc(main)}`, undefined, 404, 'M_NOT_FOUND');
+  });
+
   test('directory visibility and /publicRooms', async () => {
     assert.deepEqual(await ok(undefined, 'GET', `${V3}/directory/list/room/${enc(room)}`), { visibility: 'private' });
     await fails(bob, 'PUT', `${V3}/directory/list/room/${enc(room)}`, { visibility: 'public' }, 403, 'M_FORBIDDEN');

@@ -112,7 +112,8 @@ export interface RoomReader {
   roomAliases(userId: string, roomId: string): Promise<{ aliases: string[] }>;
   resolveAlias(alias: string): Promise<{ room_id: string; servers: string[] }>;
   createAlias(userId: string, alias: string, roomId: string): Promise<void>;
-  deleteAlias(userId: string, alias: string): Promise<void>;
+  /** removes the alias; resolves with the room it pointed to */
+  deleteAlias(userId: string, alias: string): Promise<string>;
   directoryVisibility(roomId: string): Promise<{ visibility: 'public' | 'private' }>;
   setDirectoryVisibility(userId: string, roomId: string, visibility: 'public' | 'private'): Promise<void>;
   publicRooms(q: PublicRoomsQuery): Promise<PublicRoomsResponse>;
@@ -509,7 +510,7 @@ export class RoomReaderImpl implements RoomReader {
     });
   }
 
-  async deleteAlias(userId: string, alias: string): Promise<void> {
+  async deleteAlias(userId: string, alias: string): Promise<string> {
     checkAlias(alias);
     const { store } = this.deps;
     const roomId = await this.aliases.resolve(alias);
@@ -524,6 +525,7 @@ export class RoomReaderImpl implements RoomReader {
       yield* store.transactionIds.delete(tx, ALIAS_SCOPE, alias);
       yield* store.transactionIds.delete(tx, ALIAS_CREATOR_SCOPE, alias);
     });
+    return roomId;
   }
 
   async directoryVisibility(roomId: string): Promise<{ visibility: 'public' | 'private' }> {
