@@ -169,6 +169,11 @@ describe('filters', () => {
       [{ presence: { not_senders: [1] } }, 'M_BAD_JSON', 'presence.not_senders[0]'],
       [{ room: { state: { lazy_load_members: 'yes' } } }, 'M_BAD_JSON', 'room.state.lazy_load_members'],
       [{ event_fields: 'type' }, 'M_BAD_JSON', 'event_fields'],
+      // lists of ids must hold ids (sytest "Check creating invalid filters returns 4xx")
+      [{ room: { timeline: { rooms: ['not_a_room_id'] } } }, 'M_INVALID_PARAM', 'room.timeline.rooms[0]'],
+      [{ room: { not_rooms: ['#alias:localhost'] } }, 'M_INVALID_PARAM', 'room.not_rooms[0]'],
+      [{ room: { timeline: { senders: ['not_a_sender_id'] } } }, 'M_INVALID_PARAM', 'room.timeline.senders[0]'],
+      [{ presence: { not_senders: ['bob'] } }, 'M_INVALID_PARAM', 'presence.not_senders[0]'],
     ];
     for (const [body, errcode, field] of bad) {
       const res = await server.inject({ method: 'POST', path: `${V3}/user/${alice.userId}/filter`, accessToken: alice.accessToken, body });
