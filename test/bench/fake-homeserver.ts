@@ -22,6 +22,8 @@ export interface FakeOptions {
   readonly failSends?: number;
   /** answer every n-th send with 429 and retry_after_ms 5 */
   readonly rateLimitEvery?: number;
+  /** answer every n-th send 200 but keep nothing (a server losing messages) */
+  readonly dropSendEvery?: number;
 }
 
 export async function startFakeHomeserver(options: FakeOptions = {}): Promise<FakeHomeserver> {
@@ -118,6 +120,7 @@ export async function startFakeHomeserver(options: FakeOptions = {}): Promise<Fa
         const known = txns.get(key);
         if (known) return send(200, { event_id: known });
         const id = `$e${++pos}`;
+        if (options.dropSendEvery && counts.get('send')! % options.dropSendEvery === 0) return send(200, { event_id: id });
         room.events.push({ id, sender: me!, type: decodeURIComponent(m[2]!), body: String(body.body), pos });
         txns.set(key, id);
         return send(200, { event_id: id });
@@ -137,7 +140,9 @@ export async function startFakeHomeserver(options: FakeOptions = {}): Promise<Fa
         if (!room?.members.has(me!)) return send(403, { errcode: 'M_FORBIDDEN', error: 'not in room' });
         const limit = Number(url.searchParams.get('limit') ?? 10);
         const from = url.searchParams.has('from') ? Number(url.searchParams.get('from')!.slice(1)) : room.events.length;
-        const chunk = room.events.slice(Math.max(0, from - limit), from).reverse();
+        // events shaped as the client API returns them (the replay check reads sender, type, content.body)
+        const chunk = room.events.slice(Math.max(0, from - limit), from).reverse()
+          .map((e) => ({ event_id: e.id, sender: e.sender, type: e.type, content: e.body !== undefined ? { msgtype: 'm.text', body: e.body } : {} }));
         const end = Math.max(0, from - limit);
         return send(200, { chunk, start: `t${from}`, ...(chunk.length ? { end: `t${end}` } : {}) });
       }

@@ -32,7 +32,12 @@ test('macro-send: sequential and concurrent sends, every one reaching the server
     assert.ok(seq!.arms[0]!.opsPerSec! > 0);
     assert.equal(conc!.arms[0]!.samplesNs.length, 20);
     assert.equal(conc!.arms[0]!.extra!.concurrency, 4);
-    assert.equal(hs.counts.get('send'), 2 + 20 + 20); // warm-up, sequential, concurrent
+    const warm = Number(seq!.params!.warmupRequests);
+    assert.ok(warm > 0 && warm <= 40, `a bounded warm-up: ${warm}`);
+    assert.match(seq!.notes!.join('\n'), /^warm-up \(this client, a room of its own\): \d+ requests in \d+ windows/m);
+    assert.equal(hs.counts.get('send'), warm + 20 + 20); // warm-up, sequential, concurrent
+    const warmRoom = [...hs.rooms.values()].find((room) => room.events.filter((e) => e.type === 'm.room.message').length === warm);
+    assert.ok(warmRoom, 'the warm-up sends went to a room of their own');
     assert.equal(hs.counts.get('unknown'), undefined);
     assert.ok(r.notes.some((n) => n.includes('load generator: Myelin bench HTTP/1.1 client')));
   } finally {
@@ -110,11 +115,16 @@ test('macro-romeo-juliet: every speaker registers, logs in, names itself, joins;
     const play = parsePlay(readFileSync(playFile(), 'utf8'));
     const lines = play.lines.slice(0, 40);
     const cast = [...new Set(lines.map((l) => localpartOf(l.speaker)))];
-    assert.equal(hs.counts.get('send'), 40);
+    const warm = Number(r.cases[1]!.params!.warmupRequests);
+    assert.ok(warm > 0 && warm <= 40, `a bounded warm-up: ${warm}`);
+    assert.equal(hs.counts.get('send'), warm + 40);
     assert.equal(hs.counts.get('displayname'), cast.length);
-    const room = [...hs.rooms.values()].find((x) => x.events.some((e) => e.type === 'm.room.message'))!;
+    const messages = (x: { events: { type: string; body?: string }[] }) => x.events.filter((e) => e.type === 'm.room.message').map((e) => e.body);
+    const room = [...hs.rooms.values()].find((x) => messages(x).length === 40)!;
     assert.equal(room.members.size, cast.length + 1);
-    assert.deepEqual(room.events.filter((e) => e.type === 'm.room.message').map((e) => e.body), lines.map((l) => l.text));
+    assert.deepEqual(messages(room), lines.map((l) => l.text));
+    assert.ok(hs.counts.get('messages')! >= 1, 'the replay was read back');
+    assert.match(r.cases[1]!.notes!.join('\n'), /before the replay, the server was warmed .* in another room: warm-up \(this client/);
     const names = [...hs.users.entries()].filter(([id]) => !id.includes('_director')).map(([, u]) => u.displayname).sort();
     assert.deepEqual(names, [...new Set(lines.map((l) => l.speaker))].sort());
     assert.deepEqual(r.cases.map((c) => c.kind), ['once', 'latency']);
@@ -168,7 +178,8 @@ test('rate limiting: 429s are retried after retry_after_ms and reported, not cou
     assert.equal(r.suites[0]!.status, 'ran', r.suites[0]!.reason);
     const limited = hs.counts.get('send-429')!;
     assert.ok(limited > 0);
-    assert.equal(hs.counts.get('send'), 42 + limited);
+    const warm = Number(r.cases[0]!.params!.warmupRequests);
+    assert.equal(hs.counts.get('send'), warm + 40 + limited);
     assert.ok(r.notes.some((n) => n.includes(`the server rate-limited ${limited} requests`)), r.notes.join('|'));
   } finally {
     await hs.close();

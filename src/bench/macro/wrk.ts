@@ -1,9 +1,11 @@
-// wrk (the C HTTP benchmarking tool, Debian package "wrk") as a second load
-// generator for the throughput cases, when it is installed: on a 2-core
-// machine it costs the fewest CPU cycles per request, so the server gets the
-// most of the other core. It replays a fixed list of requests in rotation
-// (a generated Lua script), and its latency percentiles stand in for the
-// per-request latencies our own generator records.
+// wrk (the C HTTP benchmarking tool, Debian package "wrk") as a load
+// generator, when it is installed: on a 2-core machine it costs the fewest CPU
+// cycles per request, so the server gets the most of the other core, and one
+// round trip costs it ~15 µs instead of the ~0.3–0.6 ms a Node client pays for
+// waking up. The throughput cases replay a fixed list of requests in rotation
+// (wrkScript); the sequential cases use the scripts of ./wrk-scripts.ts
+// (unique transaction ids, or an exact list served once in order). Its latency
+// percentiles stand in for the per-request latencies our own generator records.
 import { execFile, spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -44,7 +46,53 @@ export function wrkVersion(wrk: string): Promise<string> {
   });
 }
 
-const luaString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
+/**
+ * A Lua string literal holding exactly these bytes (UTF-8 for strings): printable
+ * ASCII as is, `"` and `\\` escaped, newlines as \\n and \\r, every other byte
+ * (control characters, UTF-8 of non-ASCII text) as a three-digit \\ddd escape, so
+ * nothing depends on the file's encoding and a digit after an escape stays a digit.
+ */
+export function luaString(s: string | Buffer): string {
+  const bytes = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+  let out = '"';
+  let run = 0; // start of the current run of bytes copied as they are
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c) continue;
+    out += bytes.toString('latin1', run, i);
+    out += b === 0x0a ? '\\n' : b === 0x0d ? '\\r' : b === 0x22 ? '\\"' : b === 0x5c ? '\\\\' : `\\${String(b).padStart(3, '0')}`;
+    run = i + 1;
+  }
+  return out + bytes.toString('latin1', run) + '"';
+}
+
+/**
+ * done(): one line, `MYELIN_WRK {json}`, with wrk's summary, 1,001 latency
+ * percentiles and, for scripts that keep them (./wrk-scripts.ts), the first
+ * thread's own counts (requests sent, answers, non-2xx answers, the first
+ * of them, the elapsed time between the first request and the last answer).
+ */
+export const LUA_DONE = `local threads = {}
+setup = function(thread) threads[#threads + 1] = thread end
+local function json_string(s)
+  return '"' .. (string.gsub(tostring(s), '[%c"\\\\]', function(c) return string.format('\\\\u%04x', string.byte(c)) end)) .. '"'
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('MYELIN_WRK {"requests":%d,"durationUs":%d,"bytes":%d,"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout))
+  local t = threads[1]
+  if t and t:get("myelin_sent") ~= nil then
+    io.write(string.format('"sent":%d,"answered":%d,"bad":%d,"firstBad":%s,"elapsedUs":%d,',
+      t:get("myelin_sent"), t:get("myelin_answered"), t:get("myelin_bad"), json_string(t:get("myelin_first_bad")), t:get("myelin_elapsed_us")))
+  end
+  io.write('"quantilesUs":[')
+  for p = 0, 999 do
+    io.write(string.format('%d,', latency:percentile(p / 10)))
+  end
+  io.write(string.format('%d]}\\n', latency.max))
+end
+`;
 
 /** The Lua script: requests pre-formatted once, served in rotation; done() prints a JSON summary. */
 export function wrkScript(requests: readonly WrkRequest[]): string {
@@ -67,24 +115,23 @@ request = function()
   i = i + 1
   return reqs[(i % #reqs) + 1]
 end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('MYELIN_WRK {"requests":%d,"durationUs":%d,"bytes":%d,"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},"quantilesUs":[',
-    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout))
-  for p = 0, 999 do
-    io.write(string.format('%d,', latency:percentile(p / 10)))
-  end
-  io.write(string.format('%d]}\\n', latency.max))
-end
-`;
+${LUA_DONE}`;
 }
 
-interface WrkSummary {
+export interface WrkSummary {
   requests: number;
   durationUs: number;
   bytes: number;
   errors: { connect: number; read: number; write: number; status: number; timeout: number };
   quantilesUs: number[];
+  /** scripts of ./wrk-scripts.ts: requests handed to wrk, answers seen, answers not 2xx */
+  sent?: number;
+  answered?: number;
+  bad?: number;
+  /** "<answer number> <status> <body>" of the first non-2xx answer, or "" */
+  firstBad?: string;
+  /** first request to last answer (µs, CLOCK_MONOTONIC through LuaJIT's ffi); -1 when unknown */
+  elapsedUs?: number;
 }
 
 /** Parses wrk's output (our done() line) and the shell's `times` (CPU of wrk). */
@@ -99,6 +146,84 @@ export function parseWrkOutput(stdout: string): { summary: WrkSummary; cpuNs: nu
   return { summary, cpuNs: children ? Math.round((secs(children[0]!) + secs(children[1]!)) * 1e9) : undefined };
 }
 
+/** A script's line saying it has answered its last request: wrk is then stopped at once. */
+export const FINISHED_MARKER = 'MYELIN_WRK_FINISHED';
+
+export interface WrkRun {
+  readonly wrk: string;
+  readonly url: string;
+  readonly script: string;
+  readonly connections: number;
+  readonly threads?: number;
+  /** wrk's -d: the run's length, or for scripts that finish by themselves, its time cap */
+  readonly durationSeconds: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs wrk with a script; resolves with its output (and the shell's `times`).
+ * wrk's main thread sleeps for the whole -d even when every thread has
+ * stopped (wrk.thread:stop()), and wakes only on SIGINT; so when a script
+ * prints FINISHED_MARKER, wrk is sent SIGINT (repeated until it exits: a
+ * signal that lands before its sleep begins is otherwise lost).
+ */
+export async function execWrk(o: WrkRun): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'myelin-wrk-'));
+  const script = path.join(dir, 'requests.lua');
+  writeFileSync(script, o.script);
+  const base = new URL(o.url);
+  const threads = o.threads ?? 1;
+  const args = ['-t', String(threads), '-c', String(Math.max(o.connections, threads)), '-d', `${Math.max(1, Math.ceil(o.durationSeconds))}s`, '--timeout', '10s', '-s', script, base.origin + base.pathname];
+  try {
+    // through sh for `times`: wrk's own CPU time, which it does not report. wrk runs
+    // in the background so its PID is known (SIGINT goes to wrk, not to the shell)
+    const shell = 'trap "" INT; "$0" "$@" & pid=$!; echo "MYELIN_WRK_PID $pid"; wait $pid; code=$?; times; exit $code';
+    return await new Promise<string>((resolve, reject) => {
+      const child = spawn('/bin/sh', ['-c', shell, o.wrk, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '', err = '';
+      let pid: number | undefined;
+      let interrupting: NodeJS.Timeout | undefined;
+      const signal = (name: NodeJS.Signals) => { try { if (pid) process.kill(pid, name); } catch { /* gone */ } };
+      const interrupt = () => {
+        if (interrupting) return;
+        signal('SIGINT'); // wrk prints its summary on SIGINT too
+        interrupting = setInterval(() => signal('SIGINT'), 100);
+      };
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (pid === undefined) { const m = /^MYELIN_WRK_PID (\d+)$/m.exec(out); if (m) pid = Number(m[1]); }
+        if (out.includes(`${FINISHED_MARKER}\n`)) interrupt();
+      });
+      child.stderr.on('data', (d) => { err += d; });
+      o.signal?.addEventListener('abort', interrupt, { once: true });
+      const timer = setTimeout(() => { signal('SIGKILL'); child.kill('SIGKILL'); }, (o.durationSeconds + 30) * 1000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        if (interrupting) clearInterval(interrupting);
+        o.signal?.removeEventListener('abort', interrupt);
+        if (code !== 0 && !out.includes('MYELIN_WRK ')) reject(new Error(`wrk exited with ${code}: ${(err || out).trim().split('\n').slice(-3).join(' | ')}`));
+        else resolve(out + err);
+      });
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Throws unless every answer was 2xx and no socket failed (a benchmark of errors is no benchmark). */
+export function checkWrkSummary(summary: WrkSummary): void {
+  const e = summary.errors;
+  if (summary.firstBad) {
+    const [n, status, ...body] = summary.firstBad.split(' ');
+    throw new Error(`wrk: answer ${n} of ${summary.answered} was ${status}, not 2xx: ${body.join(' ').slice(0, 300)}${status === '429' ? ' (rate limited: lift the target\'s rate limits, or MYELIN_BENCH_WRK= for the own client, which waits and retries)' : ''}`);
+  }
+  if (e.status > 0) throw new Error(`wrk: ${e.status} of ${summary.requests} answers were not 2xx/3xx`);
+  const failed = e.connect + e.read + e.write + e.timeout;
+  if (failed > 0) throw new Error(`wrk: socket errors (connect ${e.connect}, read ${e.read}, write ${e.write}, timeout ${e.timeout})`);
+  if (summary.requests === 0) throw new Error('wrk completed no request');
+}
+
 export interface WrkOptions {
   readonly wrk: string;
   readonly target: Target;
@@ -109,59 +234,56 @@ export interface WrkOptions {
   readonly signal?: AbortSignal;
 }
 
-/** One wrk run; resolves with a record like drive()'s (latencies from wrk's percentiles). */
-export async function runWrk(arm: string, o: WrkOptions): Promise<LatencyRecord> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'myelin-wrk-'));
-  const script = path.join(dir, 'requests.lua');
-  writeFileSync(script, wrkScript(o.requests));
-  const base = new URL(o.target.url);
-  const threads = o.threads ?? 1;
-  const args = ['-t', String(threads), '-c', String(Math.max(o.connections, threads)), '-d', `${Math.max(1, Math.round(o.durationSeconds))}s`, '--timeout', '10s', '-s', script, base.origin + base.pathname];
+/** One wrk run of a fixed list of requests in rotation; resolves with a record like drive()'s (latencies from wrk's percentiles). */
+export function runWrk(arm: string, o: WrkOptions): Promise<LatencyRecord> {
+  return runWrkScript(arm, { ...o, script: wrkScript(o.requests) });
+}
+
+export interface WrkScriptOptions extends Omit<WrkOptions, 'requests'> {
+  readonly script: string;
+  /** the script serves this many requests and stops (./wrk-scripts.ts wrkSequenceScript) */
+  readonly expect?: number;
+}
+
+/**
+ * One wrk run of a script; resolves with a record like drive()'s. With
+ * `expect`, the run must end with exactly that many requests answered, and
+ * its wall time is the script's own (first request to last answer).
+ */
+export async function runWrkScript(arm: string, o: WrkScriptOptions): Promise<LatencyRecord> {
   const sampler = new ServerSampler(o.target.serverPid);
-  try {
-    sampler.begin();
-    const t0 = process.hrtime.bigint();
-    // through sh for `times`: wrk's own CPU time, which it does not report
-    const stdout = await new Promise<string>((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', '"$0" "$@"; code=$?; times; exit $code', o.wrk, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '', err = '';
-      child.stdout.on('data', (d) => { out += d; });
-      child.stderr.on('data', (d) => { err += d; });
-      const onAbort = () => child.kill('SIGINT'); // wrk prints its summary on SIGINT too
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(() => child.kill('SIGKILL'), (o.durationSeconds + 30) * 1000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        o.signal?.removeEventListener('abort', onAbort);
-        if (code !== 0 && !out.includes('MYELIN_WRK ')) reject(new Error(`wrk exited with ${code}: ${(err || out).trim().split('\n').slice(-3).join(' | ')}`));
-        else resolve(out + err);
-      });
-    });
-    const wallNs = Number(process.hrtime.bigint() - t0);
-    const server = sampler.end();
-    const { summary, cpuNs } = parseWrkOutput(stdout);
-    const e = summary.errors;
-    const failed = e.connect + e.read + e.write + e.timeout;
-    if (e.status > 0) throw new Error(`wrk: ${e.status} of ${summary.requests} answers were not 2xx/3xx`);
-    if (failed > 0) throw new Error(`wrk: socket errors (connect ${e.connect}, read ${e.read}, write ${e.write}, timeout ${e.timeout})`);
-    if (summary.requests === 0) throw new Error('wrk completed no request');
-    const requests = summary.requests;
-    return {
-      arm,
-      // the percentiles of wrk's histogram stand in for per-request latencies (1,001 points)
-      latenciesNs: summary.quantilesUs.map((us) => us * 1000),
-      requests,
-      wallNs: summary.durationUs * 1000,
-      bytesPerOp: summary.bytes / requests,
-      ...(server ? server : {}),
-      note: `wrk ${requests} requests; latencies are wrk's percentiles`,
-      extra: {
-        concurrency: o.connections, generator: 'wrk',
-        ...(cpuNs !== undefined ? { driverCpuPct: Math.round((cpuNs / wallNs) * 100), driverCpuNsPerOp: Math.round(cpuNs / requests) } : {}),
-      },
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  sampler.begin();
+  const t0 = process.hrtime.bigint();
+  const stdout = await execWrk({ wrk: o.wrk, url: o.target.url, script: o.script, connections: o.connections, ...(o.threads ? { threads: o.threads } : {}), durationSeconds: o.durationSeconds, ...(o.signal ? { signal: o.signal } : {}) });
+  const processNs = Number(process.hrtime.bigint() - t0);
+  const server = sampler.end();
+  const { summary, cpuNs } = parseWrkOutput(stdout);
+  checkWrkSummary(summary);
+  const requests = summary.requests;
+  const notes = [`wrk ${requests} requests; latencies are wrk's percentiles`];
+  let wallNs = summary.durationUs * 1000;
+  if (o.expect !== undefined) {
+    if (summary.answered !== undefined && summary.answered < o.expect) {
+      if (o.signal?.aborted) notes.push(`interrupted after ${summary.answered} of ${o.expect} requests`);
+      else throw new Error(`wrk: only ${summary.answered} of ${o.expect} requests were answered before its time cap of ${o.durationSeconds} s`);
+    }
+    if (summary.sent !== undefined && summary.sent > o.expect) throw new Error(`wrk: asked for ${summary.sent} requests of a list of ${o.expect} (a connection was lost and a request skipped?)`);
+    if (requests !== summary.answered) throw new Error(`wrk counted ${requests} answers, the script ${summary.answered}`);
+    if (summary.elapsedUs !== undefined && summary.elapsedUs >= 0) wallNs = summary.elapsedUs * 1000;
+    else notes.push('wall time from wrk\'s own clock, including its start and stop (no LuaJIT ffi clock)');
   }
+  return {
+    arm,
+    // the percentiles of wrk's histogram stand in for per-request latencies (1,001 points)
+    latenciesNs: summary.quantilesUs.map((us) => us * 1000),
+    requests,
+    wallNs,
+    bytesPerOp: summary.bytes / requests,
+    ...(server ? server : {}),
+    note: notes.join('; '),
+    extra: {
+      concurrency: o.connections, generator: 'wrk',
+      ...(cpuNs !== undefined ? { driverCpuPct: Math.round((cpuNs / processNs) * 100), driverCpuNsPerOp: Math.round(cpuNs / requests) } : {}),
+    },
+  };
 }
