@@ -418,6 +418,44 @@ describe('/relations with recurse (spec v1.10)', () => {
   });
 });
 
+describe('/threads (spec v1.4 threads list)', () => {
+  test('thread roots with their thread summary, latest activity first, paginated without repeats; include=participated', async () => {
+    const room = await createRoom(alice, { preset: 'public_chat' });
+    await join(bob, room);
+    const reply = (root: string) => ({ 'm.relates_to': { rel_type: 'm.thread', event_id: root } });
+    const rootA = await send(alice, room, 'A');
+    const rootB = await send(bob, room, 'B');
+    const rootC = await send(bob, room, 'C');
+    await send(alice, room, 'not a thread');
+    await send(bob, room, 'a1', reply(rootA));
+    await send(bob, room, 'c1', reply(rootC));
+    await send(bob, room, 'b1', reply(rootB));
+    await send(alice, room, 'a2', reply(rootA));
+    const url = (q = '') => `${V1}/rooms/${enc(room)}/threads${q}`;
+
+    const all = await ok(alice, 'GET', url());
+    assert.deepEqual((all.chunk as J[]).map((e) => e.event_id), [rootA, rootB, rootC], 'ordered by latest reply');
+    assert.equal(all.next_batch, undefined);
+    assert.equal(all.chunk[0].unsigned['m.relations']['m.thread'].count, 2);
+    assert.equal(all.chunk[0].unsigned['m.relations']['m.thread'].latest_event.content.body, 'a2');
+
+    const p1 = await ok(alice, 'GET', url('?limit=2'));
+    assert.deepEqual((p1.chunk as J[]).map((e) => e.event_id), [rootA, rootB]);
+    assert.equal(typeof p1.next_batch, 'string');
+    const p2 = await ok(alice, 'GET', url(`?limit=2&from=${enc(p1.next_batch)}`));
+    assert.deepEqual((p2.chunk as J[]).map((e) => e.event_id), [rootC], 'rootA\'s older reply does not list it again');
+
+    const mine = await ok(alice, 'GET', url('?include=participated'));
+    assert.deepEqual((mine.chunk as J[]).map((e) => e.event_id), [rootA]);
+    const bobs = await ok(bob, 'GET', url('?include=participated'));
+    assert.deepEqual((bobs.chunk as J[]).map((e) => e.event_id), [rootA, rootB, rootC]);
+
+    await fails(alice, 'GET', url('?include=mine'), undefined, 400, 'M_INVALID_PARAM');
+    await fails(alice, 'GET', url('?from=zzz'), undefined, 400, 'M_INVALID_PARAM');
+    await fails(dave, 'GET', url(), undefined, 403, 'M_FORBIDDEN');
+  });
+});
+
 describe('aliases and the room directory', () => {
   let room: string;
   before(async () => {

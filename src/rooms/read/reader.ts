@@ -62,6 +62,20 @@ export interface RelationsQuery {
 /** How far `recurse` follows relations (the spec asks for at least 3; Synapse uses 3). */
 export const RELATIONS_RECURSION_DEPTH = 3;
 
+export interface ThreadsQuery {
+  /** 'participated': only threads the user started or replied to */
+  readonly include?: 'all' | 'participated';
+  readonly limit?: number;
+  readonly from?: string;
+}
+
+export const DEFAULT_THREADS_LIMIT = 20;
+
+export interface ThreadsResponse {
+  readonly chunk: ClientEvent[];
+  readonly next_batch?: string;
+}
+
 export interface RelationsResponse {
   readonly chunk: ClientEvent[];
   readonly next_batch?: string;
@@ -109,6 +123,8 @@ export interface RoomReader {
   context(userId: string, roomId: string, eventId: string, limit: number, filter: RoomEventFilter, deviceId?: string): Promise<ContextResponse>;
   event(userId: string, roomId: string, eventId: string, deviceId?: string): Promise<ClientEvent>;
   relations(userId: string, roomId: string, eventId: string, q: RelationsQuery, deviceId?: string): Promise<RelationsResponse>;
+  /** thread roots, the thread with the latest reply first (spec: threads list) */
+  threads(userId: string, roomId: string, q: ThreadsQuery, deviceId?: string): Promise<ThreadsResponse>;
   roomAliases(userId: string, roomId: string): Promise<{ aliases: string[] }>;
   resolveAlias(alias: string): Promise<{ room_id: string; servers: string[] }>;
   createAlias(userId: string, alias: string, roomId: string): Promise<void>;
@@ -151,6 +167,13 @@ interface ScanResult {
   readonly cursor: number;
   /** nothing further in that direction */
   readonly exhausted: boolean;
+}
+
+/** The thread root an event replies to (an m.thread relation), if any. */
+function threadRootOf(e: StoredEvent): string | undefined {
+  if (e.stateKey !== undefined) return undefined;
+  const rel = (parseEventJson(e.json).content as { 'm.relates_to'?: { rel_type?: unknown; event_id?: unknown } } | undefined)?.['m.relates_to'];
+  return rel?.rel_type === 'm.thread' && typeof rel.event_id === 'string' ? rel.event_id : undefined;
 }
 
 function checkAlias(alias: string): void {
@@ -409,6 +432,46 @@ export class RoomReaderImpl implements RoomReader {
         ...(next !== undefined ? { next_batch: encodePaginationToken(next) } : {}),
         ...(q.from !== undefined ? { prev_batch: q.from } : {}),
       };
+    }.bind(this));
+  }
+
+  threads(userId: string, roomId: string, q: ThreadsQuery, deviceId?: string): Promise<ThreadsResponse> {
+    const limit = Math.max(1, Math.min(q.limit ?? DEFAULT_THREADS_LIMIT, MAX_MESSAGES_LIMIT));
+    const fromArg = q.from === undefined ? undefined : decodePaginationToken(q.from, 'from');
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { store } = this.deps;
+      yield* this.access(tx, roomId, userId);
+      const hv = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+      const ser = this.serializer(userId, hv, deviceId);
+      // Walk the timeline backwards: a thread is listed where its latest reply is, so the
+      // order is by latest reply and a page boundary never lists a thread twice.
+      let cursor = fromArg ?? (yield* this.latestPos(tx, roomId));
+      const seen = new Set<string>();
+      const chunk: ClientEvent[] = [];
+      let scanned = 0;
+      let exhausted = false;
+      while (chunk.length < limit && scanned < MAX_SCANNED) {
+        const batch = yield* store.events.timeline(tx, roomId, { before: cursor + 1, reverse: true, limit: SCAN_BATCH });
+        if (batch.length === 0) { exhausted = true; break; }
+        for (const e of batch) {
+          scanned++;
+          cursor = e.streamPos! - 1;
+          const rootId = threadRootOf(e);
+          if (rootId === undefined || seen.has(rootId)) continue;
+          const replies = yield* store.relations.children(tx, rootId, { relType: 'm.thread' });
+          if (replies.length === 0 || replies[replies.length - 1]!.eventId !== e.eventId) continue;
+          seen.add(rootId);
+          const root = yield* store.events.get(tx, rootId);
+          if (root === undefined || root.roomId !== roomId || root.status !== 'timeline' || !(yield* hv.canSee(tx, root))) continue;
+          const [event] = yield* ser.serializeMany(tx, [root]);
+          const participated = (event?.unsigned as { 'm.relations'?: { 'm.thread'?: { current_user_participated?: boolean } } } | undefined)?.['m.relations']?.['m.thread']?.current_user_participated;
+          if (event === undefined || (q.include === 'participated' && participated !== true)) continue;
+          chunk.push(event);
+          if (chunk.length === limit) break;
+        }
+        if (batch.length < SCAN_BATCH && chunk.length < limit) { exhausted = true; break; }
+      }
+      return { chunk, ...(exhausted || cursor < 0 ? {} : { next_batch: encodePaginationToken(cursor) }) };
     }.bind(this));
   }
 

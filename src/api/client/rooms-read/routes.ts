@@ -11,6 +11,7 @@ import { getEventRoute } from './get-event.js';
 import { getRoomAliasesRoute } from './get-room-aliases.js';
 import { directoryRoutes } from '../directory/routes.js';
 import { relationsRoutes } from '../relations/get-relations.js';
+import { getThreadsRoute } from '../relations/get-threads.js';
 
 export const roomReadRoutes: readonly AnyRoute[] = [
   getStateRoute,
@@ -25,4 +26,5 @@ export const roomReadRoutes: readonly AnyRoute[] = [
   getRoomAliasesRoute,
   ...directoryRoutes,
   ...relationsRoutes,
+  getThreadsRoute,
 ];
