@@ -56,11 +56,13 @@ const decoder = new TextDecoder();
  * Client-server API "Transaction identifiers" (v1.7+): a transaction id is
  * scoped to one device and one HTTP endpoint, so a retry after a token refresh
  * is still recognised, and `send` and `redact` with the same id are different
- * requests.
+ * requests. The endpoint is the request path, as Synapse keys its transaction
+ * cache (and Complement's TestTxnIdempotency expects): the same id in another
+ * room, for another event type or redacting another event is a new request.
  */
 type TxnEndpoint = 'send' | 'redact';
-function txnScope(requester: Requester, endpoint: TxnEndpoint): string {
-  return `client\u0000${requester.userId}\u0000${requester.deviceId}\u0000${endpoint}`;
+function txnScope(requester: Requester, endpoint: TxnEndpoint, roomId: string, target: string): string {
+  return `client\u0000${requester.userId}\u0000${requester.deviceId}\u0000${endpoint}\u0000${roomId}\u0000${target}`;
 }
 
 export class RoomServiceImpl implements RoomService {
@@ -285,7 +287,7 @@ export class RoomServiceImpl implements RoomService {
   async sendEvent(requester: Requester, roomId: string, type: string, content: Record<string, unknown>, txnId: string): Promise<SentEvent> {
     this.writer.rulesOf(roomId);
     const { store } = this.deps;
-    const scope = txnScope(requester, 'send');
+    const scope = txnScope(requester, 'send', roomId, type);
     const ids = store.transactionIds;
     // A retried transaction id is answered under the room's writer, after any
     // send of the same id still in flight has committed.
@@ -304,7 +306,7 @@ export class RoomServiceImpl implements RoomService {
     const { store, clock } = this.deps;
     const ids = store.transactionIds;
     const eventTxns = store.eventTxnIds;
-    const scope = txnScope(requester, opts.redacts !== undefined ? 'redact' : 'send');
+    const scope = opts.redacts !== undefined ? txnScope(requester, 'redact', roomId, opts.redacts) : txnScope(requester, 'send', roomId, type);
     const rules = this.writer.rulesOf(roomId);
     const ts = clock.now();
     const r = await this.writer.sendLocked(rules, roomId, requester.userId, type, stateKey, content, {
@@ -372,7 +374,7 @@ export class RoomServiceImpl implements RoomService {
     if (target === undefined || target.pdu.roomId !== roomId) throw notFound(`Event ${eventId} not found in room ${roomId}`);
     this.checkMayRedact(requester.userId, roomId, target.pdu);
     const { store } = this.deps;
-    const scope = txnScope(requester, 'redact');
+    const scope = txnScope(requester, 'redact', roomId, eventId);
     const ids = store.transactionIds;
     const prior = readNow(store, (tx) => ids.get(tx, scope, txnId));
     if (prior !== undefined) return JSON.parse(decoder.decode(prior.response)) as SentEvent;

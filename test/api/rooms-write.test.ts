@@ -146,9 +146,8 @@ describe('send, state, redact', () => {
   });
 
   // Complement TestTxnIdempotency; Synapse keys a transaction on the request path, so the room
-  // and event type are part of it. Needs txnScope in src/rooms/room-service.ts (helper SEND's
-  // file) to include the room id and event type (redact: room id): see the CONFORMANCE report.
-  test('the same transaction id in another room or for another event type is a new request (the message is not lost)', { todo: 'txnScope in src/rooms/room-service.ts must include the room id and event type' }, async () => {
+  // and event type (redact: the redacted event) are part of it.
+  test('the same transaction id in another room or for another event type is a new request (the message is not lost)', async () => {
     const rooms: string[] = [];
     for (let i = 0; i < 2; i++) rooms.push(`${V3}/rooms/${enc((await ok(alice, 'POST', `${V3}/createRoom`, {})).room_id as string)}`);
     const first = await ok(alice, 'PUT', `${rooms[0]}/send/m.room.message/scope-txn`, { msgtype: 'm.text', body: 'first' });
