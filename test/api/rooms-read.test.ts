@@ -113,6 +113,8 @@ describe('state and members', () => {
     const jm = await ok(bob, 'GET', `${V3}/rooms/${enc(room)}/joined_members`);
     assert.deepEqual(Object.keys(jm.joined).sort(), [alice.userId, bob.userId].sort());
     assert.equal(jm.joined[alice.userId].display_name, 'alice');
+    // both keys present, null when unset (Synapse; Complement "joined_members fetches my membership")
+    assert.deepEqual(jm.joined[bob.userId], { display_name: 'bob', avatar_url: null });
     await fails(dave, 'GET', `${V3}/rooms/${enc(room)}/joined_members`, undefined, 403, 'M_FORBIDDEN');
 
     const jr = await ok(bob, 'GET', `${V3}/joined_rooms`);

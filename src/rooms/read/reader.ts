@@ -116,7 +116,8 @@ export interface RoomReader {
   /** `format: 'content'` answers the content (the endpoint's default), 'event' the whole event */
   stateEvent(userId: string, roomId: string, type: string, stateKey: string, format: 'content' | 'event'): Promise<unknown>;
   members(userId: string, roomId: string, q: MembersQuery): Promise<{ chunk: ClientEvent[] }>;
-  joinedMembers(userId: string, roomId: string): Promise<{ joined: Record<string, { display_name?: string; avatar_url?: string }> }>;
+  /** both profile keys always present, null when unset (as Synapse; sytest/Complement check for the keys) */
+  joinedMembers(userId: string, roomId: string): Promise<{ joined: Record<string, { display_name: string | null; avatar_url: string | null }> }>;
   joinedRooms(userId: string): Promise<{ joined_rooms: string[] }>;
   // deviceId (the requester's): its own sends come back with unsigned.transaction_id.
   messages(userId: string, roomId: string, q: MessagesQuery, deviceId?: string): Promise<MessagesResponse>;
@@ -269,16 +270,16 @@ export class RoomReaderImpl implements RoomReader {
     }.bind(this));
   }
 
-  joinedMembers(userId: string, roomId: string): Promise<{ joined: Record<string, { display_name?: string; avatar_url?: string }> }> {
+  joinedMembers(userId: string, roomId: string): Promise<{ joined: Record<string, { display_name: string | null; avatar_url: string | null }> }> {
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
       const { snapshot } = yield* this.access(tx, roomId, userId);
-      const joined: Record<string, { display_name?: string; avatar_url?: string }> = {};
+      const joined: Record<string, { display_name: string | null; avatar_url: string | null }> = {};
       for (const e of yield* this.stateEvents(tx, snapshot)) {
         if (e.type !== 'm.room.member' || e.membership !== 'join' || e.stateKey === undefined) continue;
         const content = (parseEventJson(e.json).content ?? {}) as { displayname?: unknown; avatar_url?: unknown };
         joined[e.stateKey] = {
-          ...(typeof content.displayname === 'string' ? { display_name: content.displayname } : {}),
-          ...(typeof content.avatar_url === 'string' ? { avatar_url: content.avatar_url } : {}),
+          display_name: typeof content.displayname === 'string' ? content.displayname : null,
+          avatar_url: typeof content.avatar_url === 'string' ? content.avatar_url : null,
         };
       }
       return { joined };
