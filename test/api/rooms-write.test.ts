@@ -163,6 +163,24 @@ describe('send, state, redact', () => {
     assert.notEqual(red2.event_id, red1.event_id);
   });
 
+  test('POST send and POST redact without a transaction id (older forms Synapse still serves): each request is a new event', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
+    for (const v of ['r0', 'v3']) {
+      const room = `/_matrix/client/${v}/rooms/${enc(room_id)}`;
+      const one = await ok(alice, 'POST', `${room}/send/m.room.message`, { msgtype: 'm.text', body: 'posted' });
+      const two = await ok(alice, 'POST', `${room}/send/m.room.message`, { msgtype: 'm.text', body: 'posted' });
+      assert.match(one.event_id as string, /^\$/);
+      assert.notEqual(two.event_id, one.event_id);
+      const ev = await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/event/${enc(one.event_id as string)}`);
+      assert.equal(ev.content.body, 'posted');
+      const red = await ok(alice, 'POST', `${room}/redact/${enc(two.event_id as string)}`, { reason: 'dup' });
+      assert.match(red.event_id as string, /^\$/);
+      assert.deepEqual((await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/event/${enc(two.event_id as string)}`)).content, {});
+    }
+    await fails(bob, 'POST', `${V3}/rooms/${enc(room_id)}/send/m.room.message`, { body: 'not joined' }, 403, 'M_FORBIDDEN');
+    await fails(alice, 'POST', `${V3}/rooms/${enc(room_id)}/send/m.room.message`, [1], 400, 'M_BAD_JSON');
+  });
+
   test('put state: {event_id}, with a state key, without one, with a trailing slash; power levels apply', async () => {
     const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
     const room = `${V3}/rooms/${enc(room_id)}`;

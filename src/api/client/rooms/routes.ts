@@ -14,6 +14,8 @@ import { sendEventRoute } from './send-event.js';
 import { putStateEventRoute } from './put-state-event.js';
 import { putStateEventEmptyKeyRoute } from './put-state-event-empty-key.js';
 import { redactEventRoute } from './redact-event.js';
+import { postSendEventRoute } from './post-send-event.js';
+import { postRedactEventRoute } from './post-redact-event.js';
 
 export const roomWriteRoutes: readonly AnyRoute[] = [
   createRoomRoute,
@@ -30,4 +32,6 @@ export const roomWriteRoutes: readonly AnyRoute[] = [
   putStateEventRoute,
   putStateEventEmptyKeyRoute,
   redactEventRoute,
+  postSendEventRoute,
+  postRedactEventRoute,
 ];
