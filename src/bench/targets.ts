@@ -65,8 +65,9 @@ export const TARGETS: readonly Target[] = [
     description: 'sequential PUT send median ≤ 0.5 ms',
     cases: (c) => c.suite === 'macro-send' && c.name === 'PUT send, sequential',
     check: (c) => {
-      const a = arm(c, 'sequential');
-      return a ? { value: formatNs(a.medianNs), met: a.medianNs! <= 0.5e6 } : undefined;
+      // judged on wrk's arm when it ran: the load generator that is not the bottleneck (the issue's words)
+      const a = arm(c, 'sequential (wrk)') ?? arm(c, 'sequential');
+      return a ? { value: `${formatNs(a.medianNs)}${a.name !== 'sequential' ? ' (wrk)' : ''}`, met: a.medianNs! <= 0.5e6 } : undefined;
     },
   },
   {
@@ -94,8 +95,10 @@ export const TARGETS: readonly Target[] = [
     // quick runs replay 40 lines: not the benchmark
     cases: (c) => c.suite === 'macro-romeo-juliet' && c.name.startsWith('replay:') && typeof c.params?.lines === 'number' && c.params.lines >= 3000,
     check: (c) => {
-      const wallMs = c.arms[0]?.extra?.wallMs;
-      return typeof wallMs === 'number' ? { value: formatNs(wallMs * 1e6), met: wallMs < 2000 } : undefined;
+      // wrk's replay when it ran (as for the send median), else our client's
+      const a = c.arms.find((x) => x.name === 'replay (wrk)' && !x.skipped) ?? c.arms.find((x) => !x.skipped);
+      const wallMs = a?.extra?.wallMs;
+      return typeof wallMs === 'number' ? { value: `${formatNs(wallMs * 1e6)}${a!.name === 'replay (wrk)' ? ' (wrk)' : ''}`, met: wallMs < 2000 } : undefined;
     },
   },
 ];
