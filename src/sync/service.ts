@@ -7,6 +7,7 @@ import type { Requester } from '../api/route.js';
 import type { AccountDataEntry } from '../store/repositories/account-data.js';
 import type { Membership } from '../store/repositories/membership.js';
 import type { Receipt } from '../store/repositories/receipts.js';
+import type { ToDeviceMessage } from '../store/repositories/to-device.js';
 import type { Op, ReadTx } from '../store/trees.js';
 import type { PresenceState } from '../users/service.js';
 import type { ClientEvent } from '../rooms/read/client-event.js';
@@ -20,6 +21,7 @@ import { encodeSyncToken, parseSyncToken, type SyncToken } from './tokens.js';
 import { checkTypingUser, TypingTracker } from './typing.js';
 import { UnreadCountsCache } from './unread.js';
 import { TimelineCache } from './timeline-cache.js';
+import { DeviceKeyCounter } from './device-key-counts.js';
 
 export interface SyncRequest {
   readonly since?: string;
@@ -55,6 +57,18 @@ const ROOMS_FOR_STREAM_SCAN = 8;
 /** Memberships kept across users (~100 bytes each). */
 const MAX_HELD_MEMBERSHIPS = 50_000;
 const decoder = new TextDecoder();
+/** Shared empty lists of a response (frozen: a consumer that pushed would change every response). */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+const NO_MESSAGES: readonly ToDeviceMessage[] = NONE;
+const NO_RECEIPTS: ReadonlyMap<string, Receipt[]> = new Map();
+const NO_ACCOUNT_DATA: ReadonlyMap<string, AccountDataEntry[]> = new Map();
+
+interface ComputedSync {
+  readonly response: SyncResponse;
+  /** the user's memberships (undefined when the answer did not need them) */
+  readonly rooms: readonly Membership[] | undefined;
+  readonly token: SyncToken;
+}
 
 export class SyncServiceImpl implements SyncService {
   readonly typing: TypingTracker;
@@ -63,6 +77,7 @@ export class SyncServiceImpl implements SyncService {
   private readonly acked = new Map<string, number>();
   private readonly unread = new UnreadCountsCache();
   private readonly timelines: TimelineCache;
+  private readonly keyCounts: DeviceKeyCounter;
   /** user → [events position, memberships at it] */
   private readonly memberships = new Map<string, readonly [number, readonly Membership[]]>();
   private membershipsHeld = 0;
@@ -74,6 +89,7 @@ export class SyncServiceImpl implements SyncService {
   constructor(private readonly deps: SyncDeps) {
     this.typing = new TypingTracker(deps.clock, (roomId) => deps.notifier.typingChanged(roomId));
     this.timelines = new TimelineCache(deps.store);
+    this.keyCounts = new DeviceKeyCounter(deps.store);
   }
 
   close(): void {
@@ -125,7 +141,7 @@ export class SyncServiceImpl implements SyncService {
       if (since === undefined || request.fullState || hasData(response) || remaining <= 0 || signal?.aborted) return response;
       // Listen first, then check nothing moved since the computed token: whatever lands
       // after this check fires the waiter, whatever landed before it is recomputed.
-      const waiter = notifier.listen(userId, deviceId, rooms ?? await this.roomsOf(userId));
+      const waiter = notifier.listen(userId, deviceId, rooms !== undefined ? rooms.map((m) => m.roomId) : await this.roomsOf(userId));
       try {
         if (await this.movedSince(token)) continue;
         await waiter.wait(remaining, signal);
@@ -202,123 +218,129 @@ export class SyncServiceImpl implements SyncService {
 
   private async compute(
     requester: Requester, filter: SyncFilter, since: SyncToken | undefined, fullState: boolean,
-  ): Promise<{ response: SyncResponse; rooms: string[] | undefined; token: SyncToken }> {
+  ): Promise<ComputedSync> {
+    const result = await this.deps.store.read((tx) => this.computeIn(tx, requester, filter, since, fullState));
+    // Forgotten rooms stay out of sync (RoomService keeps that list).
+    const leave = (result.response.rooms as { leave: Record<string, unknown> }).leave;
+    for (const roomId in leave) {
+      if (await this.deps.rooms.isForgotten(requester.userId, roomId)) delete leave[roomId];
+    }
+    return result;
+  }
+
+  /**
+   * The response inside one read. A method, not a generator closure made per request: V8 gives
+   * every new generator closure its own prototype and map (~4 µs per call, and missed caches after).
+   */
+  private *computeIn(tx: ReadTx, requester: Requester, filter: SyncFilter, since: SyncToken | undefined, fullState: boolean): Op<ComputedSync> {
     const { store, notifier } = this.deps;
     const { userId, deviceId } = requester;
     const now = this.deps.clock.now();
     const typing = this.typing;
-    const lazy = this.lazy;
-    const self = this;
-    const result = await store.read(function* (tx) {
-      const pos = yield* store.positions.all(tx);
-      const next: SyncToken = {
-        events: pos.events, accountData: pos.account_data, receipts: pos.receipts, toDevice: pos.to_device,
-        typing: typing.pos, presence: notifier.presencePos, deviceLists: pos.device_lists,
-      };
-      // Nothing moved on any stream since the token: no room, account data, presence, to-device
-      // or device-list change can be in the answer, only the device's key counts.
-      if (since !== undefined && !fullState && sameToken(since, next)) {
-        return { response: yield* self.emptyResponse(tx, userId, deviceId, next), rooms: undefined, token: next };
-      }
-      const memo = self.memberships.get(userId);
-      const memberships = memo !== undefined && memo[0] === next.events ? memo[1] : yield* self.membershipsOf(tx, userId, next.events);
+    const pos = yield* store.positions.all(tx);
+    const next: SyncToken = {
+      events: pos.events, accountData: pos.account_data, receipts: pos.receipts, toDevice: pos.to_device,
+      typing: typing.pos, presence: notifier.presencePos, deviceLists: pos.device_lists,
+    };
+    // Nothing moved on any stream since the token: no room, account data, presence, to-device
+    // or device-list change can be in the answer, only the device's key counts.
+    if (since !== undefined && !fullState && sameToken(since, next)) {
+      return { response: yield* this.emptyResponse(tx, userId, deviceId, next), rooms: undefined, token: next };
+    }
+    const memo = this.memberships.get(userId);
+    const memberships = memo !== undefined && memo[0] === next.events ? memo[1] : yield* this.membershipsOf(tx, userId, next.events);
 
-      // Account data: global to the top level, per room into the rooms.
-      // (A stream that has not moved past the token has nothing after it: no read.)
-      const entries: AccountDataEntry[] = since === undefined || fullState
-        ? yield* store.accountData.all(tx, userId)
-        : since.accountData === next.accountData ? [] : yield* store.accountData.since(tx, userId, since.accountData);
-      const globalData: ClientEvent[] = [];
-      const roomData = new Map<string, AccountDataEntry[]>();
+    // Account data: global to the top level, per room into the rooms.
+    // (A stream that has not moved past the token has nothing after it: no read.)
+    const globalData: ClientEvent[] = [];
+    let roomData: Map<string, AccountDataEntry[]> | undefined;
+    if (since === undefined || fullState || since.accountData !== next.accountData) {
+      const entries = since === undefined || fullState ? yield* store.accountData.all(tx, userId) : yield* store.accountData.since(tx, userId, since.accountData);
       for (const e of entries) {
         if (e.streamPos > next.accountData) continue;
         if (e.roomId === null) {
           if (eventAllowed(filter.accountData, e.type)) globalData.push({ type: e.type, content: JSON.parse(decoder.decode(e.content)) });
         } else {
+          roomData ??= new Map();
           let list = roomData.get(e.roomId);
           if (!list) roomData.set(e.roomId, (list = []));
           list.push(e);
         }
       }
-
-      const receiptsByRoom = new Map<string, Receipt[]>();
-      if (since !== undefined && since.receipts !== next.receipts) {
-        for (const r of yield* store.receipts.since(tx, since.receipts)) {
-          if (r.streamPos > next.receipts) continue;
-          let list = receiptsByRoom.get(r.roomId);
-          if (!list) receiptsByRoom.set(r.roomId, (list = []));
-          list.push(r);
-        }
-      }
-
-      // A user in many rooms, few events since the token: one read of the stream says which rooms
-      // have news, instead of a timeline read per room. (Every event takes one position: the
-      // stream holds at most next - since entries in that range.)
-      let roomsWithNews: Set<string> | undefined;
-      const gap = since === undefined ? -1 : next.events - since.events;
-      if (!fullState && memberships.length > ROOMS_FOR_STREAM_SCAN && gap >= 0 && gap <= memberships.length) {
-        roomsWithNews = new Set();
-        for (const e of yield* store.events.stream(tx, since!.events, gap)) if (e.streamPos <= next.events) roomsWithNews.add(e.roomId);
-      }
-      const ctx: RoomSyncContext = {
-        store, userId, deviceId, now, filter, since, next, fullState, typing, lazy, unread: self.unread, timelines: self.timelines, receiptsByRoom, accountDataByRoom: roomData,
-        ...(roomsWithNews !== undefined ? { roomsWithNews } : {}),
-      };
-      const join: Record<string, unknown> = {};
-      const invite: Record<string, unknown> = {};
-      const leave: Record<string, unknown> = {};
-      const knock: Record<string, unknown> = {};
-      const sections: Record<string, Record<string, unknown>> = { join, invite, leave, knock, ban: leave };
-      for (const m of memberships) {
-        if (!roomAllowed(filter, m.roomId)) continue;
-        const section = yield* roomSection(tx, ctx, m);
-        if (section === undefined) continue;
-        sections[m.membership]![m.roomId] = section;
-      }
-
-      // (the usual incremental sync has no presence or device-list change: no generator for those)
-      const presence = since !== undefined && notifier.presenceSince(since.presence > notifier.presencePos ? 0 : since.presence).length === 0
-        ? [] : yield* self.presenceEvents(tx, userId, filter, since, memberships, now);
-      // No message can be newer than the token when the stream has not moved past it.
-      const toDevice = since !== undefined && since.toDevice === next.toDevice ? [] : yield* store.toDevice.inbox(tx, userId, deviceId, since?.toDevice ?? 0, TO_DEVICE_LIMIT);
-      const delivered = toDevice.length === TO_DEVICE_LIMIT ? toDevice.at(-1)!.streamPos : next.toDevice;
-      const response = {
-        next_batch: encodeSyncToken({ ...next, toDevice: Math.max(delivered, since?.toDevice ?? 0) }),
-        rooms: { join, invite, leave, knock },
-        account_data: { events: globalData },
-        presence: { events: presence },
-        to_device: { events: toDevice.map((m) => JSON.parse(decoder.decode(m.message)) as unknown) },
-        device_lists: { changed: since === undefined || since.deviceLists === next.deviceLists ? [] : yield* self.deviceListsChanged(tx, userId, since, next, memberships), left: [] },
-        ...yield* self.deviceKeyCounts(tx, userId, deviceId),
-      };
-      return { response, rooms: memberships.map((m) => m.roomId), token: next };
-    });
-    // Forgotten rooms stay out of sync (RoomService keeps that list).
-    const leave = (result.response.rooms as { leave: Record<string, unknown> }).leave;
-    for (const roomId of Object.keys(leave)) {
-      if (await this.deps.rooms.isForgotten(userId, roomId)) delete leave[roomId];
     }
-    return result;
+
+    let receiptsByRoom: Map<string, Receipt[]> | undefined;
+    if (since !== undefined && since.receipts !== next.receipts) {
+      receiptsByRoom = new Map();
+      for (const r of yield* store.receipts.since(tx, since.receipts)) {
+        if (r.streamPos > next.receipts) continue;
+        let list = receiptsByRoom.get(r.roomId);
+        if (!list) receiptsByRoom.set(r.roomId, (list = []));
+        list.push(r);
+      }
+    }
+
+    // A user in many rooms, few events since the token: one read of the stream says which rooms
+    // have news, instead of a timeline read per room. (Every event takes one position: the
+    // stream holds at most next - since entries in that range.)
+    let roomsWithNews: Set<string> | undefined;
+    const gap = since === undefined ? -1 : next.events - since.events;
+    if (!fullState && memberships.length > ROOMS_FOR_STREAM_SCAN && gap >= 0 && gap <= memberships.length) {
+      roomsWithNews = new Set();
+      for (const e of yield* store.events.stream(tx, since!.events, gap)) if (e.streamPos <= next.events) roomsWithNews.add(e.roomId);
+    }
+    const ctx: RoomSyncContext = {
+      store, userId, deviceId, now, filter, since, next, fullState, typing, lazy: this.lazy, unread: this.unread, timelines: this.timelines,
+      receiptsByRoom: receiptsByRoom ?? NO_RECEIPTS, accountDataByRoom: roomData ?? NO_ACCOUNT_DATA, roomsWithNews,
+    };
+    const join: Record<string, unknown> = {};
+    const invite: Record<string, unknown> = {};
+    const leave: Record<string, unknown> = {};
+    const knock: Record<string, unknown> = {};
+    for (const m of memberships) {
+      if (!roomAllowed(filter, m.roomId)) continue;
+      const section = yield* roomSection(tx, ctx, m);
+      if (section === undefined) continue;
+      switch (m.membership) {
+        case 'join': join[m.roomId] = section; break;
+        case 'invite': invite[m.roomId] = section; break;
+        case 'knock': knock[m.roomId] = section; break;
+        default: leave[m.roomId] = section; // leave and ban
+      }
+    }
+
+    // (the usual incremental sync has no presence or device-list change: no generator for those)
+    const presence = since !== undefined && notifier.presenceSince(since.presence > notifier.presencePos ? 0 : since.presence).length === 0
+      ? NONE : yield* this.presenceEvents(tx, userId, filter, since, memberships, now);
+    // No message can be newer than the token when the stream has not moved past it.
+    const toDevice = since !== undefined && since.toDevice === next.toDevice ? NO_MESSAGES : yield* store.toDevice.inbox(tx, userId, deviceId, since?.toDevice ?? 0, TO_DEVICE_LIMIT);
+    const delivered = toDevice.length === TO_DEVICE_LIMIT ? toDevice.at(-1)!.streamPos : next.toDevice;
+    const keys = yield* this.keyCounts.counts(tx, userId, deviceId);
+    const sinceToDevice = since?.toDevice ?? 0;
+    const response: SyncResponse = {
+      next_batch: encodeSyncToken(delivered >= sinceToDevice ? (delivered === next.toDevice ? next : { ...next, toDevice: delivered }) : { ...next, toDevice: sinceToDevice }),
+      rooms: { join, invite, leave, knock },
+      account_data: { events: globalData },
+      presence: { events: presence },
+      to_device: { events: toDevice.length === 0 ? NONE : toDevice.map((m) => JSON.parse(decoder.decode(m.message)) as unknown) },
+      device_lists: { changed: since === undefined || since.deviceLists === next.deviceLists ? NONE : yield* this.deviceListsChanged(tx, userId, since, next, memberships), left: NONE },
+      device_one_time_keys_count: keys.device_one_time_keys_count,
+      device_unused_fallback_key_types: keys.device_unused_fallback_key_types,
+    };
+    return { response, rooms: memberships, token: next };
   }
 
   private *emptyResponse(tx: ReadTx, userId: string, deviceId: string, next: SyncToken): Op<SyncResponse> {
-    const { store } = this.deps;
+    const keys = yield* this.keyCounts.counts(tx, userId, deviceId);
     return {
       next_batch: encodeSyncToken(next),
       rooms: { join: {}, invite: {}, leave: {}, knock: {} },
-      account_data: { events: [] },
-      presence: { events: [] },
-      to_device: { events: [] },
-      device_lists: { changed: [], left: [] },
-      ...yield* this.deviceKeyCounts(tx, userId, deviceId),
-    };
-  }
-
-  private *deviceKeyCounts(tx: ReadTx, userId: string, deviceId: string): Op<{ device_one_time_keys_count: Record<string, number>; device_unused_fallback_key_types: string[] }> {
-    const { store } = this.deps;
-    return {
-      device_one_time_keys_count: yield* store.e2eKeys.oneTimeKeyCounts(tx, userId, deviceId),
-      device_unused_fallback_key_types: [...new Set((yield* store.e2eKeys.fallbackKeys(tx, userId, deviceId)).filter((k) => !k.used).map((k) => k.algorithm))],
+      account_data: { events: NONE },
+      presence: { events: NONE },
+      to_device: { events: NONE },
+      device_lists: { changed: NONE, left: NONE },
+      device_one_time_keys_count: keys.device_one_time_keys_count,
+      device_unused_fallback_key_types: keys.device_unused_fallback_key_types,
     };
   }
 
