@@ -1,7 +1,7 @@
 // The m.login.password check shared by POST /login and the UIA m.login.password stage:
 // which user the request names (identifier m.id.user, or the deprecated `user`), and
 // whether the password matches. Spec: client-server-api#password-based, #identifier-types.
-import { MatrixError, forbidden, userDeactivated } from '../api/errors.js';
+import { MatrixError, forbidden, missingParam, userDeactivated } from '../api/errors.js';
 import { UiaWrongUser } from './uia.js';
 import { randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from '../store/password.js';
@@ -21,6 +21,8 @@ export function userNamedBy(body: Record<string, unknown>, serverName: string): 
     user = id.user;
   } else {
     user = body.user;
+    // Neither form names a user (Synapse: "'identifier' dict has no key 'type'", M_MISSING_PARAM).
+    if (user === undefined) throw missingParam('identifier');
   }
   if (typeof user !== 'string' || user === '') throw new MatrixError(400, 'M_BAD_JSON', 'identifier.user must be a non-empty string');
   // Users of other servers cannot log in here: the same answer as a wrong password.
@@ -37,6 +39,7 @@ function decoyHash(ctx: UsersContext): Promise<string> {
 
 /** Checks the password of `userId`; throws M_FORBIDDEN (wrong, or no password set) or M_USER_DEACTIVATED. */
 export async function checkPassword(ctx: UsersContext, userId: string, password: unknown): Promise<void> {
+  if (password === undefined) throw missingParam('password');
   if (typeof password !== 'string') throw new MatrixError(400, 'M_BAD_JSON', 'password must be a string');
   const { store } = ctx;
   const account = await store.read((tx) => store.accounts.get(tx, userId));

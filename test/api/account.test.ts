@@ -206,7 +206,16 @@ describe('login, whoami, logout', () => {
     assert.equal(res.json.errcode, 'M_MISSING_PARAM');
     res = await server.inject({ method: 'POST', path: `${V3}/login`, body: { type: 'm.login.password', identifier: { type: 'm.id.thirdparty', medium: 'email', address: 'a@b.c' }, password: 'x' } });
     assert.equal(res.status, 400);
+    // no identifier nor `user`, or no password: the parameter is missing (as Synapse)
     res = await server.inject({ method: 'POST', path: `${V3}/login`, body: { type: 'm.login.password', password: 'x' } });
+    assert.equal(res.status, 400);
+    assert.equal(res.json.errcode, 'M_MISSING_PARAM');
+    res = await server.inject({ method: 'POST', path: `${V3}/login`, body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' } } });
+    assert.equal(res.status, 400);
+    assert.equal(res.json.errcode, 'M_MISSING_PARAM');
+    res = await server.inject({ method: 'POST', path: `${V3}/login`, body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 5 }, password: 'x' } });
+    assert.equal(res.json.errcode, 'M_BAD_JSON');
+    res = await server.inject({ method: 'POST', path: `${V3}/login`, body: { type: 'm.login.password', user: 'alice', password: 7 } });
     assert.equal(res.json.errcode, 'M_BAD_JSON');
   });
 
