@@ -201,7 +201,7 @@ describe('/messages', () => {
 
   test('errors: bad dir, bad tokens, bad limit, bad filter, non-member', async () => {
     await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=x`, undefined, 400, 'M_INVALID_PARAM');
-    await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages`, undefined, 400, 'M_INVALID_PARAM');
+    await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages`, undefined, 400, 'M_MISSING_PARAM');
     await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&from=garbage`, undefined, 400, 'M_INVALID_PARAM');
     await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&to=t-1`, undefined, 400, 'M_INVALID_PARAM');
     await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&limit=ten`, undefined, 400, 'M_INVALID_PARAM');

@@ -1,5 +1,5 @@
 // Query and path parameters the room read endpoints share (bad values are 400 M_INVALID_PARAM).
-import { invalidParam } from '../../errors.js';
+import { invalidParam, missingParam } from '../../errors.js';
 import type { Direction } from '../../../rooms/read/reader.js';
 
 export { roomIdParam } from '../rooms/params.js';
@@ -21,7 +21,7 @@ export function dirQuery(query: URLSearchParams, fallback?: Direction): Directio
   const v = query.get('dir');
   if (v === null) {
     if (fallback !== undefined) return fallback;
-    throw invalidParam('dir is required ("b" or "f")');
+    throw missingParam('dir', 'dir is required ("b" or "f")');
   }
   if (v !== 'b' && v !== 'f') throw invalidParam('dir must be "b" or "f"');
   return v;
