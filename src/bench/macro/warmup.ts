@@ -8,8 +8,10 @@
 // consecutive windows agree within 10 % on the median latency and, when the
 // server's PID is known, on its CPU time per send (it falls 5× while the
 // median moves less, and a plateau of medians between two tiers would
-// otherwise pass); at most 10 s or 20,000 sends, then it measures anyway and
-// says the server was not steady.
+// otherwise pass), and not before 5,000 sends: V8 tiers up by invocation
+// counts, not time, and on a busy machine two slow windows agree by chance
+// (seen: 586 sends, medians 4.95 → 5.32 ms, "steady"). At most 10 s or
+// 20,000 sends, then it measures anyway and says the server was not steady.
 import { formatNs } from '../stats.js';
 import { summarize } from '../stats.js';
 import type { LatencyRecord } from '../suite.js';
@@ -21,14 +23,16 @@ export interface WarmupPolicy {
   readonly tolerance: number;
   /** windows at least (2: the first comparison) */
   readonly minWindows: number;
+  /** requests at least before two windows may count as steady (JIT tiers come by invocation counts) */
+  readonly minRequests: number;
   /** caps: the warm-up stops at whichever comes first */
   readonly maxMs: number;
   readonly maxRequests: number;
 }
 
-export const WARMUP_POLICY: WarmupPolicy = { windowMs: 1000, tolerance: 0.1, minWindows: 2, maxMs: 10_000, maxRequests: 20_000 };
+export const WARMUP_POLICY: WarmupPolicy = { windowMs: 1000, tolerance: 0.1, minWindows: 2, minRequests: 5000, maxMs: 10_000, maxRequests: 20_000 };
 /** tests and CI (--quick): a token warm-up, the numbers are not representative anyway */
-export const QUICK_WARMUP_POLICY: WarmupPolicy = { windowMs: 50, tolerance: 0.1, minWindows: 2, maxMs: 250, maxRequests: 40 };
+export const QUICK_WARMUP_POLICY: WarmupPolicy = { windowMs: 50, tolerance: 0.1, minWindows: 2, minRequests: 0, maxMs: 250, maxRequests: 40 };
 
 export interface WarmupWindow {
   readonly requests: number;
@@ -92,7 +96,7 @@ export async function warmUp(
     requests += w.requests;
     wallNs += w.wallNs;
     if (w.requests === 0) return { windows, requests, wallNs, steady: false, stoppedBy: 'a window completed no request' };
-    if (windows.length >= Math.max(2, policy.minWindows) && steadyBetween(windows[windows.length - 2]!, w, policy.tolerance)) {
+    if (windows.length >= Math.max(2, policy.minWindows) && requests >= policy.minRequests && steadyBetween(windows[windows.length - 2]!, w, policy.tolerance)) {
       return { windows, requests, wallNs, steady: true };
     }
   }
@@ -107,6 +111,6 @@ export function describeWarmup(r: WarmupResult, policy: WarmupPolicy, what: stri
     : '';
   const verdict = r.steady
     ? `until two consecutive windows agreed within ${Math.round(policy.tolerance * 100)} %`
-    : `NOT steady: stopped by ${r.stoppedBy ?? 'its caps'} (results may include warm-up)`;
+    : `NOT steady: stopped by ${r.stoppedBy ?? 'its caps'}${policy.minRequests && r.requests < policy.minRequests ? ` before ${policy.minRequests} requests` : ''} (the measurement may include warm-up)`;
   return `${what}: ${r.requests} requests in ${r.windows.length} windows of ~${policy.windowMs >= 1000 ? `${policy.windowMs / 1000} s` : `${policy.windowMs} ms`} (${(r.wallNs / 1e9).toFixed(1)} s) ${verdict}; medians ${medians}${cpu}`;
 }
