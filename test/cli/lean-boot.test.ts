@@ -45,4 +45,23 @@ describe('lean start-up', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { during: false, after: true });
   });
+
+  it('releaseStartupGarbage shrinks a grown young generation back (checked in a child)', () => {
+    const lean = new URL('../../src/cli/lean-boot.js', import.meta.url).href;
+    const script = `
+      const v8 = await import('node:v8');
+      const { releaseStartupGarbage } = await import(${JSON.stringify(lean)});
+      const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').physical_space_size;
+      let keep = [];
+      for (let i = 0; i < 300000; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 50000) keep = []; }
+      keep = undefined;
+      const before = young();
+      const ran = await releaseStartupGarbage();
+      process.stdout.write(JSON.stringify({ ran, before, after: young() }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    assert.equal(r.status, 0, r.stderr);
+    const { ran, before, after } = JSON.parse(r.stdout) as { ran: boolean; before: number; after: number };
+    assert.equal(ran, true);
+    assert.ok(after < before, `young generation ${before} → ${after} bytes`);
+  });
 });
