@@ -388,6 +388,25 @@ describe('relations, bundled aggregations and redactions', () => {
   });
 });
 
+describe('forgotten rooms', () => {
+  test('after leaving, history stays readable until the room is forgotten; then /messages, /state and /members are 403 (before any parameter check)', async () => {
+    const room = await createRoom(alice, { preset: 'public_chat' });
+    await join(bob, room);
+    await send(alice, room, 'hello');
+    await ok(bob, 'POST', `${V3}/rooms/${enc(room)}/leave`, {});
+    assert.ok(bodies((await messages(bob, room, 'dir=b')).chunk).includes('hello'), 'a departed member reads up to the leave');
+    const forget = await call(bob, 'POST', `${V3}/rooms/${enc(room)}/forget`);
+    assert.equal(forget.status, 200, forget.text);
+    await fails(bob, 'GET', `${V3}/rooms/${enc(room)}/messages`, undefined, 403, 'M_FORBIDDEN');
+    await fails(bob, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b`, undefined, 403, 'M_FORBIDDEN');
+    await fails(bob, 'GET', `${V3}/rooms/${enc(room)}/state`, undefined, 403, 'M_FORBIDDEN');
+    await fails(bob, 'GET', `${V3}/rooms/${enc(room)}/members`, undefined, 403, 'M_FORBIDDEN');
+    // back in the room: readable again
+    await join(bob, room);
+    assert.ok(bodies((await messages(bob, room, 'dir=b')).chunk).includes('hello'));
+  });
+});
+
 describe('/relations with recurse (spec v1.10)', () => {
   test('follows relations of relations (a thread reply\'s reactions and edits); recursion_depth whenever recurse is given', async () => {
     const room = await createRoom(alice, { preset: 'public_chat' });

@@ -4,7 +4,7 @@
 // follow the spec's membership rule: members read the current state, users who left
 // read the state as of their leave, anyone reads a world_readable room, others get
 // M_FORBIDDEN. Spec: client-server-api#get_matrixclientv3roomsroomidstate and neighbours.
-import { forbidden, invalidParam, MatrixError, notFound } from '../../api/errors.js';
+import { forbidden, invalidParam, MatrixError, missingParam, notFound } from '../../api/errors.js';
 import type { Store } from '../../store/index.js';
 import type { StoredEvent } from '../../store/repositories/events.js';
 import type { RelationEntry } from '../../store/repositories/relations.js';
@@ -19,7 +19,8 @@ import { HistoryVisibility } from './visibility.js';
 export type Direction = 'b' | 'f';
 
 export interface MessagesQuery {
-  readonly dir: Direction;
+  /** required; checked after the room access check */
+  readonly dir: Direction | undefined;
   readonly from?: string;
   readonly to?: string;
   readonly limit?: number;
@@ -204,7 +205,9 @@ export class RoomReaderImpl implements RoomReader {
     const { store } = this.deps;
     const m = yield* store.membership.get(tx, roomId, userId);
     if (m?.membership === 'join') return { snapshot: yield* store.state.currentSnapshot(tx, roomId) };
-    if (m !== undefined && (m.membership === 'leave' || m.membership === 'ban')) {
+    // A departed user reads the room as it was when they left, until they forget it (then
+    // only what anyone may read: Synapse's check_user_in_room with allow_departed_users).
+    if (m !== undefined && (m.membership === 'leave' || m.membership === 'ban') && !(yield* this.forgot(tx, userId, roomId))) {
       const ev = yield* store.events.get(tx, m.eventId);
       if (ev?.stateAfter !== undefined) return { snapshot: ev.stateAfter, ...(ev.streamPos !== undefined ? { until: ev.streamPos } : {}) };
     }
@@ -214,6 +217,12 @@ export class RoomReaderImpl implements RoomReader {
       if ((yield* hv.valueAt(tx, current)) === 'world_readable') return { snapshot: current };
     }
     throw forbidden(`You are not a member of ${roomId} and it is not world readable`);
+  }
+
+  /** Whether the user forgot the room (the record src/rooms/forgotten.ts keeps: 1 forgotten, 0 back since). */
+  private *forgot(tx: ReadTx, userId: string, roomId: string): Op<boolean> {
+    const rec = yield* this.deps.store.transactionIds.get(tx, `forgotten\u0000${userId}`, roomId);
+    return rec !== undefined && rec.response[0] === 1;
   }
 
   private *stateEvents(tx: ReadTx, snapshot: number): Op<StoredEvent[]> {
@@ -338,13 +347,15 @@ export class RoomReaderImpl implements RoomReader {
   }
 
   messages(userId: string, roomId: string, q: MessagesQuery, deviceId?: string): Promise<MessagesResponse> {
-    if (q.dir !== 'b' && q.dir !== 'f') throw invalidParam('dir must be "b" or "f"');
     const filter = q.filter ?? NO_FILTER;
     const limit = Math.max(0, Math.min(q.limit ?? filter.limit ?? DEFAULT_MESSAGES_LIMIT, MAX_MESSAGES_LIMIT));
     const fromArg = q.from === undefined ? undefined : decodePaginationToken(q.from, 'from');
     const to = q.to === undefined ? undefined : decodePaginationToken(q.to, 'to');
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
       yield* this.access(tx, roomId, userId);
+      // After the access check: a user who may not read the room is told so whatever else is wrong.
+      if (q.dir === undefined) throw missingParam('dir', 'dir is required ("b" or "f")');
+      if (q.dir !== 'b' && q.dir !== 'f') throw invalidParam('dir must be "b" or "f"');
       const hv = yield* HistoryVisibility.forUser(tx, this.deps.store, roomId, userId);
       const from = fromArg ?? (q.dir === 'b' ? yield* this.latestPos(tx, roomId) : 0);
       const scan = limit === 0 ? { events: [], cursor: from, exhausted: false } : yield* this.scan(tx, roomId, hv, filter, q.dir, from, to, limit);

@@ -2,7 +2,8 @@
 // `from` is optional (v1.3+): backwards from the end of the room, forwards from its start.
 import { route } from '../../route.js';
 import { parseRoomEventFilter } from '../../../rooms/read/filter.js';
-import { dirQuery, intQuery, optionalQuery, roomIdParam } from './params.js';
+import { intQuery, optionalQuery, roomIdParam } from './params.js';
+import type { Direction } from '../../../rooms/read/reader.js';
 
 export const getMessagesRoute = route({
   method: 'GET',
@@ -13,7 +14,8 @@ export const getMessagesRoute = route({
   spec: 'client-server-api#get_matrixclientv3roomsroomidmessages',
   handler: async ({ services, requester, params, query }) => {
     const roomId = roomIdParam(params);
-    const dir = dirQuery(query);
+    // dir is checked by the reader after the room access check (a forgotten room is 403 first)
+    const dir = optionalQuery(query, 'dir') as Direction | undefined;
     const from = optionalQuery(query, 'from');
     const to = optionalQuery(query, 'to');
     const limit = intQuery(query, 'limit');
