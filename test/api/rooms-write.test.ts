@@ -197,6 +197,19 @@ describe('send, state, redact', () => {
     await fails(alice, 'PUT', `${V3}/rooms/${enc('!none:localhost')}/state/m.room.name`, { name: 'x' }, 404, 'M_NOT_FOUND');
   });
 
+  test('power levels of a v12 room listing its creator in users: 400 (Synapse, Complement TestPowerLevels), the state unchanged', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { room_version: '12' }) as { room_id: string };
+    const room = `${V3}/rooms/${enc(room_id)}`;
+    await ok(alice, 'PUT', `${room}/state/m.room.power_levels`, { users: {} });
+    for (const path of [`${room}/state/m.room.power_levels`, `${room}/state/m.room.power_levels/`]) {
+      await fails(alice, 'PUT', path, { users: { [alice.userId]: 100 } }, 400, 'M_BAD_JSON');
+    }
+    assert.deepEqual(await ok(alice, 'GET', `${room}/state/m.room.power_levels`), { users: {} });
+    // before v12 the creator is listed as usual
+    const { room_id: v11 } = await ok(alice, 'POST', `${V3}/createRoom`, { room_version: '11' }) as { room_id: string };
+    await ok(alice, 'PUT', `${V3}/rooms/${enc(v11)}/state/m.room.power_levels`, { users: { [alice.userId]: 100 } });
+  });
+
   test('redact: {event_id}; unknown events M_NOT_FOUND; others\' events need the redact level', async () => {
     const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
     const room = `${V3}/rooms/${enc(room_id)}`;

@@ -2,6 +2,7 @@
 import { route } from '../../route.js';
 import { s } from '../../schema.js';
 import { roomIdParam } from './params.js';
+import { refuseListedCreators } from './creators-in-power-levels.js';
 
 export const putStateEventRoute = route({
   method: 'PUT',
@@ -12,6 +13,7 @@ export const putStateEventRoute = route({
   body: s.record(s.any()),
   spec: 'client-server-api#put_matrixclientv3roomsroomidstateeventtypestatekey',
   handler: async ({ services, requester, params, body }) => {
+    if (params.eventType === 'm.room.power_levels' && (params.stateKey ?? '') === '' && body !== undefined) await refuseListedCreators(services, requester, roomIdParam(params), body);
     const { event_id } = await services.rooms.setState(requester, roomIdParam(params), params.eventType!, params.stateKey ?? '', body ?? {});
     return { body: { event_id } };
   },
