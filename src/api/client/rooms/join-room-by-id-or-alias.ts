@@ -3,6 +3,9 @@ import { route } from '../../route.js';
 import { s } from '../../schema.js';
 import { roomIdOrAliasParam } from './params.js';
 
+/** Body keys that are request parameters, not member event content. */
+const PARAMETERS = new Set(['reason', 'third_party_signed', 'membership', 'join_authorised_via_users_server']);
+
 export const joinRoomByIdOrAliasRoute = route({
   method: 'POST',
   path: '/_matrix/client/{v}/join/{roomIdOrAlias}',
@@ -13,7 +16,16 @@ export const joinRoomByIdOrAliasRoute = route({
   spec: 'client-server-api#post_matrixclientv3joinroomidoralias',
   // `via` / `server_name` name servers to join through: only local rooms are joinable until federation lands.
   handler: async ({ services, requester, params, body }) => {
-    const { room_id } = await services.rooms.join(requester, roomIdOrAliasParam(params), body?.reason !== undefined ? { reason: body.reason } : {});
+    // Other keys of the body go into the member event's content, as Synapse does (sytest
+    // "POST /join/:room_id can join a room with custom content"); RoomService.join reads
+    // `content` once it takes it (see the CONFORMANCE report), until then it is ignored.
+    const content: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(body ?? {})) if (!PARAMETERS.has(k)) content[k] = v;
+    const opts = {
+      ...(body?.reason !== undefined ? { reason: body.reason } : {}),
+      ...(Object.keys(content).length > 0 ? { content } : {}),
+    };
+    const { room_id } = await services.rooms.join(requester, roomIdOrAliasParam(params), opts);
     return { body: { room_id } };
   },
 });
