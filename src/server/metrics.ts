@@ -3,10 +3,70 @@
 // Imported module by module (types: ./prom-client-parts.d.ts): prom-client's index also
 // loads its Pushgateway and with it node:http, https and zlib (~1.5 MB RSS).
 import Counter from 'prom-client/lib/counter.js';
-import collectDefaultMetrics from 'prom-client/lib/defaultMetrics.js';
 import Gauge from 'prom-client/lib/gauge.js';
+import eventLoopLag from 'prom-client/lib/metrics/eventLoopLag.js';
+import gc from 'prom-client/lib/metrics/gc.js';
+import heapSizeAndUsed from 'prom-client/lib/metrics/heapSizeAndUsed.js';
+import heapSpacesSizeAndUsed from 'prom-client/lib/metrics/heapSpacesSizeAndUsed.js';
+import osMemoryHeap from 'prom-client/lib/metrics/osMemoryHeap.js';
+import processHandles from 'prom-client/lib/metrics/processHandles.js';
+import processMaxFileDescriptors from 'prom-client/lib/metrics/processMaxFileDescriptors.js';
+import processOpenFileDescriptors from 'prom-client/lib/metrics/processOpenFileDescriptors.js';
+import processRequests from 'prom-client/lib/metrics/processRequests.js';
+import processResources from 'prom-client/lib/metrics/processResources.js';
+import processStartTime from 'prom-client/lib/metrics/processStartTime.js';
+import version from 'prom-client/lib/metrics/version.js';
 import Registry from 'prom-client/lib/registry.js';
 import { RouteLatency } from './route-latency.js';
+
+/**
+ * The CPU counters of prom-client's default metrics (process_cpu_user_seconds_total,
+ * process_cpu_system_seconds_total, process_cpu_seconds_total), counted the same way:
+ * process.cpuUsage() since the metrics were set up, brought up to date when scraped.
+ * Kept here because prom-client's own processCpuTotal loads @opentelemetry/api (19
+ * modules, ~0.5 MB resident) for exemplars, which Myelin does not enable.
+ */
+function processCpuTotal(registry: Registry, prefix: string): void {
+  let last = process.cpuUsage();
+  const user: Counter = new Counter({
+    name: `${prefix}process_cpu_user_seconds_total`,
+    help: 'Total user CPU time spent in seconds.',
+    registers: [registry],
+    // one collect (this counter is read first) brings all three up to date
+    collect() {
+      const now = process.cpuUsage();
+      const userMicros = now.user - last.user;
+      const systemMicros = now.system - last.system;
+      last = now;
+      user.inc(userMicros / 1e6);
+      system.inc(systemMicros / 1e6);
+      total.inc((userMicros + systemMicros) / 1e6);
+    },
+  });
+  const system = new Counter({ name: `${prefix}process_cpu_system_seconds_total`, help: 'Total system CPU time spent in seconds.', registers: [registry] });
+  const total = new Counter({ name: `${prefix}process_cpu_seconds_total`, help: 'Total user and system CPU time spent in seconds.', registers: [registry] });
+}
+
+/**
+ * prom-client's collectDefaultMetrics, metric for metric and in its order (the same
+ * exposition), with the CPU counters above in place of its processCpuTotal.
+ */
+export function collectProcessMetrics(registry: Registry, prefix: string): void {
+  const config = { prefix, eventLoopMonitoringPrecision: 10 };
+  processCpuTotal(registry, prefix);
+  processStartTime(registry, config);
+  osMemoryHeap(registry, config);
+  processOpenFileDescriptors(registry, config);
+  processMaxFileDescriptors(registry, config);
+  eventLoopLag(registry, config);
+  if (typeof (process as { getActiveResourcesInfo?: unknown }).getActiveResourcesInfo === 'function') processResources(registry, config);
+  processHandles(registry, config);
+  processRequests(registry, config);
+  heapSizeAndUsed(registry, config);
+  heapSpacesSizeAndUsed(registry, config);
+  version(registry, config);
+  gc(registry, config);
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -38,7 +98,7 @@ export class Metrics {
   });
 
   constructor(opts: { processMetrics?: boolean } = {}) {
-    if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'myelin_' });
+    if (opts.processMetrics ?? true) collectProcessMetrics(this.registry, 'myelin_');
   }
 
   render(): Promise<string> {

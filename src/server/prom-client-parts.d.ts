@@ -21,3 +21,9 @@ declare module 'prom-client/lib/defaultMetrics.js' {
   import { collectDefaultMetrics } from 'prom-client';
   export default collectDefaultMetrics;
 }
+declare module 'prom-client/lib/metrics/*.js' {
+  import type { Registry } from 'prom-client';
+  /** one of collectDefaultMetrics' metrics: registers it (and how it is collected) in `registry` */
+  function register(registry: Registry, config?: { prefix?: string; labels?: Record<string, string>; eventLoopMonitoringPrecision?: number; gcDurationBuckets?: number[] }): void;
+  export default register;
+}
