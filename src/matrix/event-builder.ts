@@ -50,6 +50,13 @@ export interface BuiltEvent {
   readonly bytes: Uint8Array;
 }
 
+/** A plain loop into a fresh array: one array shape for every event (map results vary, and deoptimise readers). */
+function citeAll(events: readonly (Pdu | string)[], cite: (e: Pdu | string) => unknown): unknown[] {
+  const out: unknown[] = [];
+  for (const e of events) out.push(cite(e));
+  return out;
+}
+
 /** Builds, hashes and signs an event. The auth events are the spec's selection from `authState`. */
 export function buildEvent(input: BuildEventInput): BuiltEvent {
   const { rules } = input;
@@ -88,8 +95,8 @@ export function buildEvent(input: BuildEventInput): BuiltEvent {
     type: input.type,
     sender: input.sender,
     content,
-    prev_events: input.prevEvents.map(cite),
-    auth_events: authEvents.map(cite),
+    prev_events: citeAll(input.prevEvents, cite),
+    auth_events: citeAll(authEvents, cite),
     depth,
     origin_server_ts: input.originServerTs,
   };

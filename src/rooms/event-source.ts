@@ -16,11 +16,7 @@ const CACHE_LIMIT = 5_000;
 
 /** Runs a read that the backend answers synchronously (LMDB). */
 export function readNow<T>(store: Store, body: (tx: ReadTx) => Op<T>): T {
-  const out = store.read(body);
-  if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<T>).then === 'function') {
-    throw new Error('the room pipeline needs a store that answers reads synchronously (LMDB)');
-  }
-  return out as T;
+  return store.readSync(body);
 }
 
 export interface StoredPdu {

@@ -9,7 +9,7 @@ import { badJson, forbidden, notFound, tooLarge } from '../api/errors.js';
 import { authEventTypes } from '../matrix/auth/index.js';
 import { buildEvent, type BuildEventInput, type BuiltEvent } from '../matrix/event-builder.js';
 import { MAX_PREV_EVENTS } from '../matrix/event-format/index.js';
-import { stateKeyOf, type Pdu } from '../matrix/pdu.js';
+import { stateKeyOf, type Pdu, type StateKey } from '../matrix/pdu.js';
 import type { RoomVersionRules } from '../matrix/room-versions.js';
 import type { SigningKey } from '../matrix/signing.js';
 import type { Store } from '../store/index.js';
@@ -18,6 +18,8 @@ import type { Op, WriteTx } from '../store/trees.js';
 import { readNow, type EventSource } from './event-source.js';
 import { EventDropped, type EventPipeline, type PipelineResult } from './pipeline/index.js';
 import { authStateOf } from './pipeline/5-auth-against-state.js';
+
+const CREATE_KEY = stateKeyOf('m.room.create', '');
 
 export interface SendOptions {
   readonly redacts?: string;
@@ -60,11 +62,17 @@ export class RoomWriter {
     let entries = new Map<string, string>();
     if (roomId !== undefined) {
       const head = this.events.head(roomId);
-      prevEvents = head.extremities.map((id) => this.events.pdu(id)).filter((p): p is Pdu => p !== undefined);
+      // Plain loops into fresh arrays: the arrays' shapes stay the same from
+      // the first send on (map/filter results made optimised code deoptimise).
+      for (const id of head.extremities) {
+        const p = this.events.pdu(id);
+        if (p !== undefined) prevEvents.push(p);
+      }
       // Most recent first when the room has more forward extremities than an event may cite.
       if (prevEvents.length > MAX_PREV_EVENTS) prevEvents = prevEvents.sort((a, b) => b.depth - a.depth).slice(0, MAX_PREV_EVENTS);
-      const keys = authEventTypes(rules, { type, sender, stateKey, content }).map(([t, s]) => stateKeyOf(t, s));
-      keys.push(stateKeyOf('m.room.create', ''));
+      const keys: StateKey[] = [];
+      for (const [t, s] of authEventTypes(rules, { type, sender, stateKey, content })) keys.push(stateKeyOf(t, s));
+      keys.push(CREATE_KEY);
       entries = readNow(store, (tx) => store.state.getMany(tx, head.snapshot, keys));
     }
     const built = this.build({
@@ -73,7 +81,7 @@ export class RoomWriter {
     });
     let result: PipelineResult;
     try {
-      result = await this.pipeline.submitLocal({ rules, json: built.json, trusted: true, eventId: built.eventId, bytes: built.bytes }, opts.extra ? { extra: opts.extra } : {});
+      result = await this.pipeline.submitLocal({ rules, json: built.json, trusted: true, eventId: built.eventId, bytes: built.bytes, pdu: built.pdu }, opts.extra ? { extra: opts.extra } : {});
     } catch (err) {
       if (err instanceof EventDropped) {
         if (/bytes/.test(err.reason)) throw tooLarge(`Event too large: ${err.reason}`);

@@ -75,6 +75,19 @@ export class Store {
     return this.backend.read(body);
   }
 
+  /**
+   * A read answered synchronously, for callers that cannot wait (the room
+   * pipeline, state resolution): throws when the backend answers reads later.
+   */
+  readSync<T>(body: (tx: ReadTx) => Op<T>): T {
+    if (this.backend.readSync !== undefined) return this.backend.readSync(body);
+    const out = this.backend.read(body);
+    if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<T>).then === 'function') {
+      throw new Error('store: this read needs a backend that answers reads synchronously (LMDB)');
+    }
+    return out as T;
+  }
+
   write<T>(body: (tx: WriteTx) => Op<T>): Promise<T> {
     return this.backend.write(body);
   }

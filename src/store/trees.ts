@@ -70,6 +70,11 @@ export interface TreeStats {
 export interface TreeBackend {
   readonly kind: string;
   read<T>(body: (tx: ReadTx) => Op<T>): Awaitable<T>;
+  /**
+   * Backends whose reads never wait (LMDB): `read` without the promise check, for
+   * hot synchronous callers. Absent on backends that answer reads later.
+   */
+  readSync?<T>(body: (tx: ReadTx) => Op<T>): T;
   write<T>(body: (tx: WriteTx) => Op<T>): Promise<T>;
   stats(): Awaitable<readonly TreeStats[]>;
   close(): Promise<void>;

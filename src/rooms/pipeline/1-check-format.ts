@@ -8,6 +8,14 @@ import { EventDropped, type Candidate, type IncomingEvent } from './types.js';
 
 export function checkFormat(incoming: IncomingEvent, kernels: Kernels): Candidate {
   const { rules } = incoming;
+  if (incoming.trusted === true && incoming.pdu !== undefined && incoming.bytes !== undefined && incoming.eventId === incoming.pdu.eventId
+    && !('unsigned' in incoming.json)) {
+    // Our own event, checked by the builder (buildEvent → parsePdu) a moment ago.
+    if (incoming.bytes.length > MAX_PDU_BYTES) {
+      throw new EventDropped('format', `the event is ${incoming.bytes.length} bytes of canonical JSON; at most ${MAX_PDU_BYTES} are allowed`);
+    }
+    return { rules, pdu: incoming.pdu, json: incoming.json, bytes: incoming.bytes, redactedOnReceipt: false };
+  }
   // `unsigned` is the sender's local annotation, not part of the event.
   const { unsigned: _unsigned, ...json } = incoming.json;
   let bytes: Uint8Array;

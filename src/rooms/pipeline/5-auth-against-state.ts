@@ -8,11 +8,19 @@ import type { EventSource } from '../event-source.js';
 import type { StateBefore } from './4-state-before.js';
 import type { Candidate, Verdict } from './types.js';
 
+const CREATE_KEY = stateKeyOf('m.room.create', '');
+
 /** The (type, state_key) pairs the auth rules read for this event (plus the create event, always). */
 export function authKeys(rules: RoomVersionRules, pdu: Pdu): StateKey[] {
-  const keys = authEventTypes(rules, pdu).map(([t, s]) => stateKeyOf(t, s));
-  const create = stateKeyOf('m.room.create', '');
-  if (!keys.includes(create)) keys.push(create);
+  // A plain loop into a fresh array (one array shape: map results made optimised callers deoptimise).
+  const keys: StateKey[] = [];
+  let hasCreate = false;
+  for (const [t, s] of authEventTypes(rules, pdu)) {
+    const key = stateKeyOf(t, s);
+    if (key === CREATE_KEY) hasCreate = true;
+    keys.push(key);
+  }
+  if (!hasCreate) keys.push(CREATE_KEY);
   return keys;
 }
 

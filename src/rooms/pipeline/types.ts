@@ -47,6 +47,11 @@ export interface IncomingEvent {
   readonly eventId?: string;
   /** its canonical JSON as the builder made it (trusted events only): not made again */
   readonly bytes?: Uint8Array;
+  /**
+   * The builder's parse of `json` (trusted events only, with `eventId` and `bytes`):
+   * buildEvent ran the same format check (parsePdu, same rules, id and size), so it is not run again.
+   */
+  readonly pdu?: Pdu;
 }
 
 /** An event that passed the format check. */

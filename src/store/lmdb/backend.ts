@@ -148,6 +148,11 @@ export class LmdbBackend implements TreeBackend {
     return runOp(body(new ReadTx(this.raw)));
   }
 
+  readSync<T>(body: (tx: ReadTx) => Op<T>): T {
+    this.checkOpen();
+    return runOpSync(body(new ReadTx(this.raw)));
+  }
+
   write<T>(body: (tx: WriteTx) => Op<T>): Promise<T> {
     this.checkOpen();
     if (this.flushFailure !== undefined) return Promise.reject(this.flushFailure);
