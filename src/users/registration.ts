@@ -52,8 +52,16 @@ export async function register(ctx: UsersContext, request: RegisterRequest, kind
 
   const upgrading = request.guest_access_token !== undefined ? await guestToUpgrade(ctx, request) : undefined;
   // Name problems are reported before any auth round, so clients can ask again at once.
-  if (request.username !== undefined && upgrading === undefined) await checkUsernameAvailable(ctx, request.username);
+  // The name this session already registered is no conflict: that is a retry (below).
+  if (request.username !== undefined && upgrading === undefined) {
+    const registered = (await ctx.uia.savedOf('register', request.auth?.session))?.registered_user_id;
+    if (registered === undefined || registered !== userIdFor(request.username, ctx.serverName)) await checkUsernameAvailable(ctx, request.username);
+  }
 
+  // The first request's parameters are kept with the session, so the request that completes
+  // it may carry only `auth` (Synapse; sytest "registration remembers parameters"). The
+  // password is kept as its hash, made only when a session starts.
+  const passwordHash = request.auth === undefined && request.password !== undefined ? await hashPassword(request.password, ctx.passwordHashing) : undefined;
   const uia = await ctx.uia.check('register', request.auth, registrationOffer(ctx), (stage, auth) => {
     if (stage === 'm.login.dummy') return {};
     if (stage === 'm.login.registration_token') {
@@ -61,18 +69,49 @@ export async function register(ctx: UsersContext, request: RegisterRequest, kind
       return {};
     }
     throw forbidden(`Unsupported stage ${stage}`);
-  }, { username: request.username });
+  }, {
+    username: request.username,
+    password_hash: passwordHash,
+    device_id: request.device_id,
+    initial_device_display_name: request.initial_device_display_name,
+    inhibit_login: request.inhibit_login,
+  });
 
   if (upgrading !== undefined) {
     const result = await upgradeGuest(ctx, upgrading, request);
     await ctx.uia.finish(uia.sessionId);
     return result;
   }
-  const username = request.username ?? (uia.saved.username as string | undefined);
+  const saved = uia.saved as { username?: string; password_hash?: string; device_id?: string; initial_device_display_name?: string; inhibit_login?: boolean; registered_user_id?: string };
+  const effective: RegisterRequest = {
+    ...(saved.device_id !== undefined ? { device_id: saved.device_id } : {}),
+    ...(saved.initial_device_display_name !== undefined ? { initial_device_display_name: saved.initial_device_display_name } : {}),
+    ...(saved.inhibit_login !== undefined ? { inhibit_login: saved.inhibit_login } : {}),
+    ...request,
+  };
+  // A completed session asked again (the client lost the answer): the same account, a new
+  // login (Synapse; sytest "registration is idempotent").
+  if (saved.registered_user_id !== undefined) return loginRegistered(ctx, saved.registered_user_id, effective);
+  const username = request.username ?? saved.username;
   const userId = username !== undefined ? userIdFor(username, ctx.serverName) : `@${generatedLocalpart()}:${ctx.serverName}`;
-  const result = await createAccount(ctx, userId, request.password, request, false);
-  await ctx.uia.finish(uia.sessionId);
+  const hash = request.password !== undefined ? await hashPassword(request.password, ctx.passwordHashing) : saved.password_hash;
+  const result = await createAccount(ctx, userId, hash, effective, false);
+  await ctx.uia.complete(uia.sessionId, { registered_user_id: userId });
   return result;
+}
+
+/** The registration answer again for an account this session already created. */
+async function loginRegistered(ctx: UsersContext, userId: string, request: RegisterRequest): Promise<RegisterResult> {
+  if (request.inhibit_login === true) return { user_id: userId, home_server: ctx.serverName };
+  const { store } = ctx;
+  const session = await store.write(function* (tx) {
+    const account = yield* store.accounts.get(tx, userId);
+    if (account === undefined || account.deactivated) return undefined;
+    return yield* issueSession(ctx, tx, userId, request.device_id, request.initial_device_display_name);
+  });
+  if (session === undefined) throw forbidden(`${userId} can no longer be logged in to`);
+  notifyDeviceList(ctx, userId, session.deviceListPos);
+  return { user_id: userId, access_token: session.accessToken, device_id: session.deviceId, home_server: ctx.serverName };
 }
 
 /**
@@ -111,9 +150,8 @@ async function upgradeGuest(ctx: UsersContext, userId: string, request: Register
 }
 
 async function createAccount(
-  ctx: UsersContext, userId: string, password: string | undefined, request: RegisterRequest, guest: boolean,
+  ctx: UsersContext, userId: string, passwordHash: string | undefined, request: RegisterRequest, guest: boolean,
 ): Promise<RegisterResult> {
-  const passwordHash = password === undefined ? undefined : await hashPassword(password, ctx.passwordHashing);
   const { store } = ctx;
   const now = ctx.clock.now();
   const localpart = userId.slice(1, userId.indexOf(':'));

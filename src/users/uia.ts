@@ -128,4 +128,26 @@ export class UiaSessions {
     const { store } = this;
     await store.write((tx) => store.uiaSessions.delete(tx, sessionId));
   }
+
+  /** The values saved with a live session for `op`, if `sessionId` names one. */
+  async savedOf(op: string, sessionId: unknown): Promise<Readonly<Record<string, unknown>> | undefined> {
+    if (typeof sessionId !== 'string') return undefined;
+    const { store } = this;
+    const found = await store.read((tx) => store.uiaSessions.get(tx, sessionId));
+    if (found === undefined || found.op !== op || found.createdTs <= this.clock.now() - this.ttlMs) return undefined;
+    return found.saved;
+  }
+
+  /**
+   * The operation succeeded and a retry of it must get the same answer (registration, as
+   * Synapse: a client that lost the response registers "again" and gets the same account):
+   * the session stays until it expires, carrying `outcome` in its saved values.
+   */
+  async complete(sessionId: string, outcome: Record<string, unknown>): Promise<void> {
+    const { store } = this;
+    await store.write(function* (tx) {
+      const session = yield* store.uiaSessions.get(tx, sessionId);
+      if (session !== undefined) yield* store.uiaSessions.put(tx, sessionId, { ...session, saved: { ...session.saved, ...outcome } });
+    });
+  }
 }
