@@ -388,6 +388,22 @@ describe('relations, bundled aggregations and redactions', () => {
   });
 });
 
+describe('/messages start token', () => {
+  test('start is the from token as given, also a /sync token; without from it is where the page began', async () => {
+    const room = await createRoom(alice, { preset: 'public_chat' });
+    await send(alice, room, 'one');
+    const sync = await ok(alice, 'GET', `${V3}/sync?timeout=0`);
+    const since = sync.next_batch as string;
+    const page = await messages(alice, room, `dir=b&from=${enc(since)}&limit=1`);
+    assert.equal(page.start, since);
+    assert.deepEqual(bodies(page.chunk), ['one']);
+    const fresh = await messages(alice, room, 'dir=b&limit=1');
+    assert.equal(typeof fresh.start, 'string');
+    const again = await messages(alice, room, `dir=b&limit=1&from=${enc(fresh.start)}`);
+    assert.deepEqual((again.chunk as J[]).map((e) => e.event_id), (fresh.chunk as J[]).map((e) => e.event_id), 'start paginates from the same point');
+  });
+});
+
 describe('forgotten rooms', () => {
   test('after leaving, history stays readable until the room is forgotten; then /messages, /state and /members are 403 (before any parameter check)', async () => {
     const room = await createRoom(alice, { preset: 'public_chat' });

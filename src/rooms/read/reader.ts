@@ -361,7 +361,8 @@ export class RoomReaderImpl implements RoomReader {
       const scan = limit === 0 ? { events: [], cursor: from, exhausted: false } : yield* this.scan(tx, roomId, hv, filter, q.dir, from, to, limit);
       const ser = this.serializer(userId, hv, deviceId);
       const chunk = yield* ser.serializeMany(tx, scan.events);
-      const out: { start: string; end?: string; chunk: ClientEvent[]; state?: ClientEvent[] } = { start: encodePaginationToken(from), chunk };
+      // start is the given from, verbatim (spec: "the same as the value given in from")
+      const out: { start: string; end?: string; chunk: ClientEvent[]; state?: ClientEvent[] } = { start: q.from ?? encodePaginationToken(from), chunk };
       if (!scan.exhausted) out.end = encodePaginationToken(scan.cursor);
       if (filter.lazyLoadMembers) out.state = yield* ser.serializeMany(tx, yield* this.lazyMembers(tx, scan.events), { bundle: false });
       return out;
