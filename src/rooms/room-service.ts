@@ -65,6 +65,20 @@ function txnScope(requester: Requester, endpoint: TxnEndpoint, roomId: string, t
   return `client\u0000${requester.userId}\u0000${requester.deviceId}\u0000${endpoint}\u0000${roomId}\u0000${target}`;
 }
 
+/**
+ * Other keys of a join request's body go into the member event (Synapse; sytest "POST
+ * /join/:room_id can join a room with custom content"). A string displayname or avatar_url
+ * given there is a per-room profile and wins over the global one, as Synapse's default
+ * allow_per_room_profiles; membership, reason and the restricted-join authoriser stay ours.
+ */
+function mergeCustomMemberContent(content: Record<string, unknown>, custom: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(custom)) {
+    if (k === 'membership' || k === 'reason' || k === 'join_authorised_via_users_server') continue;
+    if ((k === 'displayname' || k === 'avatar_url') && typeof v !== 'string') continue;
+    content[k] = v;
+  }
+}
+
 export class RoomServiceImpl implements RoomService {
   readonly events: EventSource;
   readonly pipeline: EventPipeline;
@@ -203,10 +217,11 @@ export class RoomServiceImpl implements RoomService {
     throw notFound(`Unknown room ${roomId}`);
   }
 
-  async join(requester: Requester, roomIdOrAlias: string, opts: { reason?: string } = {}): Promise<SentEvent> {
+  async join(requester: Requester, roomIdOrAlias: string, opts: { reason?: string; content?: Record<string, unknown> } = {}): Promise<SentEvent> {
     const roomId = await this.roomIdOf(roomIdOrAlias);
     this.requireLocalRoom(roomId);
     const content = await this.memberContent(requester.userId, 'join', opts.reason);
+    if (opts.content !== undefined) mergeCustomMemberContent(content, opts.content);
     const r = await this.pipeline.queue.run(roomId, async () => {
       const rules = this.writer.rulesOf(roomId);
       const now = this.writer.membershipOf(roomId, requester.userId);

@@ -37,7 +37,7 @@ export interface SentEvent {
 export interface RoomService {
   createRoom(requester: Requester, request: CreateRoomRequest): Promise<CreateRoomResult>;
   /** Join a local room by id or alias. `reason` goes into the member event. */
-  join(requester: Requester, roomIdOrAlias: string, opts?: { reason?: string }): Promise<SentEvent>;
+  join(requester: Requester, roomIdOrAlias: string, opts?: { reason?: string; content?: Record<string, unknown> }): Promise<SentEvent>;
   leave(requester: Requester, roomId: string, opts?: { reason?: string }): Promise<SentEvent>;
   /** Forget a room the user has left (it disappears from their sync). */
   forget(requester: Requester, roomId: string): Promise<void>;

@@ -115,10 +115,9 @@ describe('membership endpoints', () => {
 
 describe('join with custom content', () => {
   // Synapse puts the other keys of a POST /join/{roomIdOrAlias} body into the member event
-  // (sytest/Complement "POST /join/:room_id can join a room with custom content"). Needs
-  // RoomService.join (src/rooms/room-service.ts, helper SEND's) to take opts.content; the
-  // handler already passes it.
-  test('POST /join/{roomIdOrAlias} with {foo: bar}: the member event has foo: bar and membership join', { todo: 'RoomService.join must merge opts.content into the member event' }, async () => {
+  // (sytest/Complement "POST /join/:room_id can join a room with custom content"); a string
+  // displayname there is a per-room profile (Synapse's default allow_per_room_profiles).
+  test('POST /join/{roomIdOrAlias} with {foo: bar}: the member event has foo: bar and membership join', async () => {
     const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat', room_alias_name: 'custom-join' }) as { room_id: string };
     for (const target of [room_id, '#custom-join:localhost']) {
       if (target !== room_id) await ok(bob, 'POST', `${V3}/rooms/${enc(room_id)}/leave`, {});
@@ -127,6 +126,11 @@ describe('join with custom content', () => {
       assert.equal(member.foo, 'bar');
       assert.equal(member.membership, 'join', 'the client cannot choose the membership');
     }
+    await ok(bob, 'POST', `${V3}/rooms/${enc(room_id)}/leave`, {});
+    await ok(bob, 'POST', `${V3}/join/${enc(room_id)}`, { displayname: 'Bob in this room', avatar_url: 42 });
+    const member = await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/state/m.room.member/${enc(bob.userId)}`);
+    assert.equal(member.displayname, 'Bob in this room');
+    assert.notEqual(member.avatar_url, 42, 'a non-string avatar_url is not copied');
   });
 });
 
