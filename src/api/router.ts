@@ -47,8 +47,16 @@ export function expandPaths(route: AnyRoute): { path: string; version: string }[
   return (route.versions ?? DEFAULT_VERSIONS).map((v) => ({ path: route.path.replaceAll('{v}', v), version: v }));
 }
 
+const NO_PARAMS: readonly string[] = Object.freeze([]);
+
 export class RouteTable {
   private readonly root = newNode();
+  /**
+   * Paths without parameters → their methods: one lookup answers most requests (/sync,
+   * /versions) without splitting the path. The walk would find the same endpoint: it tries
+   * literal segments before parameters, so the all-literal path is the first it completes.
+   */
+  private readonly exact = new Map<string, Map<string, Endpoint>>();
 
   constructor(routes: readonly AnyRoute[]) {
     for (const route of routes) {
@@ -74,13 +82,16 @@ export class RouteTable {
     }
     if (node.methods.has(route.method)) throw new Error(`route table: ${route.method} ${path} is declared twice`);
     node.methods.set(route.method, { route, version });
+    if (!path.includes('{')) this.exact.set(path, node.methods);
   }
 
   /**
    * The endpoint for method + raw path; `methods` lists what the path allows when the
    * method does not match (405), empty when the path is unknown (404).
    */
-  match(method: string, rawPath: string): { endpoint: Endpoint; rawParams: string[] } | { endpoint: undefined; methods: string[] } {
+  match(method: string, rawPath: string): { endpoint: Endpoint; rawParams: readonly string[] } | { endpoint: undefined; methods: string[] } {
+    const exact = this.exact.get(rawPath)?.get(method);
+    if (exact !== undefined) return { endpoint: exact, rawParams: NO_PARAMS };
     const segs = rawPath.split('/');
     if (segs[0] !== '') return { endpoint: undefined, methods: [] };
     const rawParams: string[] = [];
@@ -115,7 +126,8 @@ export class RouteTable {
   }
 }
 
-const JSON_HEADERS: Readonly<Record<string, string>> = { ...CORS_HEADERS, 'content-type': 'application/json' };
+/** Frozen: shared by every JSON response (the uWS adapter keeps their header lines). */
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ...CORS_HEADERS, 'content-type': 'application/json' });
 /** fatal: invalid UTF-8 is not JSON (rather than silently becoming U+FFFD) */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD']);
@@ -127,7 +139,10 @@ function render(e: MatrixError): HttpResponse {
 
 function toResponse(r: ApiResult): HttpResponse {
   const status = r.status ?? 200;
-  if ('raw' in r) return { status, headers: { ...CORS_HEADERS, 'content-type': r.contentType, ...(r.headers ?? {}) }, body: r.raw };
+  if ('raw' in r) {
+    const headers = r.headers === undefined && r.contentType === 'application/json' ? JSON_HEADERS : { ...CORS_HEADERS, 'content-type': r.contentType, ...(r.headers ?? {}) };
+    return { status, headers, body: r.raw };
+  }
   return { status, headers: r.headers ? { ...JSON_HEADERS, ...r.headers } : JSON_HEADERS, body: JSON.stringify(r.body ?? {}) };
 }
 
@@ -141,6 +156,15 @@ function decodeParam(raw: string, name: string): string {
 
 const requestIdPrefix = randomBytes(3).toString('hex');
 let requestCounter = 0;
+/** A process-unique request id, made when something asks for it (logs, handlers): most requests never do. */
+function newRequestId(): string {
+  return `${requestIdPrefix}-${(++requestCounter).toString(36)}`;
+}
+
+/** The request's id in logs: the handler's, when it had one (a request unmatched or refused before its handler gets a new one). */
+function requestIdOf(ctx: Context | undefined): string {
+  return ctx !== undefined ? ctx.requestId : newRequestId();
+}
 
 export function createRouter(opts: RouterOptions): RequestHandler {
   const table = new RouteTable(opts.routes);
@@ -151,7 +175,7 @@ export function createRouter(opts: RouterOptions): RequestHandler {
 
   return async function handle(req: HttpRequest): Promise<HttpResponse> {
     const started = performance.now();
-    const requestId = `${requestIdPrefix}-${(++requestCounter).toString(36)}`;
+    let ctx: Context | undefined;
     let routeLabel = '<unmatched>';
     let userId: string | undefined;
     let response: HttpResponse;
@@ -173,7 +197,9 @@ export function createRouter(opts: RouterOptions): RequestHandler {
         const limit = Math.min(route.maxBodyBytes ?? opts.maxBodyBytes, opts.maxBodyBytes);
         if (req.body.length > limit) throw tooLarge(`Request body larger than ${limit} bytes`);
 
-        const requester = await authenticate(req, route.auth, services.users, () => clientIp(req, opts.trustForwardedFor ?? false));
+        // (LMDB answers synchronously: no await, so no microtask, when there is no promise)
+        const found = authenticate(req, route.auth, services.users, () => clientIp(req, opts.trustForwardedFor ?? false));
+        const requester = found instanceof Promise ? await found : found;
         userId = requester?.userId;
         if (requester !== undefined && requester.isGuest && !guestsMay(route, params)) {
           throw guestAccessForbidden(`Guest accounts cannot use ${route.method} ${route.path.replace('{v}', version)}`);
@@ -186,14 +212,15 @@ export function createRouter(opts: RouterOptions): RequestHandler {
         }
 
         const body = parseBody(route, req);
-        const ctx = makeContext(req, params, body, requester, services, requestId, version);
-        response = toResponse(await route.handler(ctx));
+        ctx = new Context(req, params, body, requester, services, version);
+        const result = route.handler(ctx);
+        response = toResponse(result instanceof Promise ? await result : result);
       }
     } catch (err) {
       if (err instanceof MatrixError) {
         response = render(err);
       } else {
-        log.error({ requestId, route: routeLabel, method: req.method, err }, 'request failed');
+        log.error({ requestId: requestIdOf(ctx), route: routeLabel, method: req.method, err }, 'request failed');
         response = render(new MatrixError(500, 'M_UNKNOWN', 'Internal server error'));
       }
     }
@@ -203,7 +230,7 @@ export function createRouter(opts: RouterOptions): RequestHandler {
     metrics.requestDuration.child(routeLabel, methodLabel, response.status).observe(seconds);
     // Never the query string (legacy access_token) nor headers (Authorization).
     if (log.isLevelEnabled(logLevel)) {
-      log[logLevel]({ requestId, method: req.method, route: routeLabel, status: response.status, ms: Math.round(seconds * 1e4) / 10, user: userId }, 'request');
+      log[logLevel]({ requestId: requestIdOf(ctx), method: req.method, route: routeLabel, status: response.status, ms: Math.round(seconds * 1e4) / 10, user: userId }, 'request');
     }
     return response;
   };
@@ -245,15 +272,21 @@ function parseBody(route: AnyRoute, req: HttpRequest): unknown {
 
 /** A handler's view of its request (a class: one shape, accessors on the prototype). */
 class Context implements RouteContext<unknown> {
+  /** the request id, once someone asked for it (the access log uses the same) */
+  knownRequestId: string | undefined = undefined;
+
   constructor(
     readonly req: HttpRequest,
     readonly params: Record<string, string>,
     readonly body: unknown,
     readonly optionalRequester: Requester | undefined,
     readonly services: Services,
-    readonly requestId: string,
     readonly version: string,
   ) {}
+
+  get requestId(): string {
+    return (this.knownRequestId ??= newRequestId());
+  }
 
   get query(): URLSearchParams {
     return this.req.query;
@@ -267,11 +300,4 @@ class Context implements RouteContext<unknown> {
     if (!this.optionalRequester) throw missingToken();
     return this.optionalRequester;
   }
-}
-
-function makeContext(
-  req: HttpRequest, params: Record<string, string>, body: unknown, requester: Requester | undefined,
-  services: Services, requestId: string, version: string,
-): RouteContext<unknown> {
-  return new Context(req, params, body, requester, services, requestId, version);
 }

@@ -7,8 +7,7 @@
 // load; loadUws() detects that and reports it instead of using the shim.
 import { createRequire } from 'node:module';
 import type * as UwsModule from 'uWebSockets.js';
-import { Inflight } from './inflight.js';
-import { LazyAbort } from './lazy-abort.js';
+import { type Abortable, Inflight } from './inflight.js';
 import { reasonPhrase } from './status-text.js';
 import { declaredLength, tooLargeResponse } from './too-large.js';
 import type { HttpRequest, HttpResponse, HttpServer, ListenOptions, RequestHandler } from './types.js';
@@ -44,37 +43,94 @@ function exclusivePort(uws: Uws): number {
   return (uws as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT ?? 1;
 }
 
-const statusLines = new Map<number, string>();
+/** `200 OK`, made once per status. */
+const statusLines: string[] = [];
 function statusLine(status: number): string {
-  let s = statusLines.get(status);
-  if (s === undefined) { s = `${status} ${reasonPhrase(status)}`; statusLines.set(status, s); }
-  return s;
+  return (statusLines[status] ??= `${status} ${reasonPhrase(status)}`);
 }
 
 function internalError(): HttpResponse {
   return { status: 500, headers: { 'content-type': 'application/json' }, body: '{"errcode":"M_UNKNOWN","error":"Internal server error"}' };
 }
 
-/**
- * A request as handlers see it. The query string is parsed and the peer
- * address decoded only when asked for (most requests need neither: the token
- * comes in a header, the rate limit is by user): each costs more than
- * routing a small request.
- */
-class UwsRequest implements HttpRequest {
-  private parsedQuery: URLSearchParams | undefined;
-  private address: string | undefined;
+const NO_BODY = new Uint8Array(0);
 
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    private readonly rawQuery: string,
-    readonly headers: Readonly<Record<string, string>>,
-    readonly body: Uint8Array,
-    /** the peer address as uWS gave it (read in the request callback: the response may be gone later) */
-    private readonly rawAddress: ArrayBuffer,
-    private readonly controller: LazyAbort,
-  ) {}
+/** The headers req.forEach is copying into: one module-level callback, not a closure per request. */
+let collecting: Record<string, string> = {};
+function collectHeader(k: string, v: string): void {
+  const prev = collecting[k];
+  collecting[k] = prev === undefined ? v : `${prev}, ${v}`;
+}
+
+/**
+ * A response's header lines as [name, value, ...], without those uWS writes itself
+ * (content-length, connection). Kept for frozen header objects (the router's shared
+ * ones), so most responses write precomputed strings without walking an object.
+ */
+const headerLines = new WeakMap<object, readonly string[]>();
+function linesOf(headers: Readonly<Record<string, string>>): readonly string[] {
+  const known = headerLines.get(headers);
+  if (known !== undefined) return known;
+  const lines: string[] = [];
+  for (const k in headers) {
+    if (k === 'content-length' || k === 'connection') continue;
+    lines.push(k, headers[k]!);
+  }
+  if (Object.isFrozen(headers)) headerLines.set(headers, lines);
+  return lines;
+}
+
+/** What writeCorked writes (cork runs it at once: no closure per response). */
+let corkedRes: UwsModule.HttpResponse | undefined;
+let corkedAnswer: HttpResponse | undefined;
+let corkedClose = false;
+function writeCorked(): void {
+  const res = corkedRes!;
+  const r = corkedAnswer!;
+  corkedRes = undefined;
+  corkedAnswer = undefined;
+  res.writeStatus(statusLine(r.status));
+  if (r.headers !== undefined) {
+    const lines = linesOf(r.headers);
+    for (let i = 0; i < lines.length; i += 2) res.writeHeader(lines[i]!, lines[i + 1]!);
+  }
+  res.end(r.body ?? '', corkedClose);
+}
+
+/**
+ * One request and its answer: the request as handlers see it (HttpRequest), and the uWS
+ * response it is answered on. One object per request instead of a closure per step.
+ * The query string is parsed, the peer address decoded and the AbortSignal made only when
+ * asked for (most requests need none: the token comes in a header, the rate limit is by user).
+ */
+class UwsExchange implements HttpRequest, Abortable {
+  method = '';
+  path = '';
+  headers: Readonly<Record<string, string>> = {};
+  body: Uint8Array = NO_BODY;
+  rawQuery = '';
+  /** the peer address as uWS gave it (read in the request callback: the response may be gone when a handler asks) */
+  rawAddress: ArrayBuffer;
+  /** the client went away (uWS's response must not be touched again) */
+  private gone = false;
+  /** answered (same) */
+  private done = false;
+  private parsedQuery: URLSearchParams | undefined = undefined;
+  private address: string | undefined = undefined;
+  private controller: AbortController | undefined = undefined;
+  private aborted = false;
+  private abortReason: unknown = undefined;
+
+  constructor(private readonly res: UwsModule.HttpResponse, private readonly inflight: Inflight) {
+    // first, before anything can fail or wait (STYLE.md)
+    res.onAborted(this.clientGone);
+    this.rawAddress = res.getRemoteAddressAsText();
+  }
+
+  private readonly clientGone = (): void => {
+    this.gone = true;
+    this.abort(new Error('client disconnected'));
+  };
 
   get query(): URLSearchParams {
     return (this.parsedQuery ??= new URLSearchParams(this.rawQuery));
@@ -85,7 +141,58 @@ class UwsRequest implements HttpRequest {
   }
 
   get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortReason);
+    }
     return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+
+  dispatch(handler: RequestHandler, body: Uint8Array): void {
+    this.body = body;
+    this.inflight.add(this);
+    handler(this).then(this.answer, this.failed);
+  }
+
+  private readonly answer = (r: HttpResponse): void => {
+    this.respond(r);
+    this.inflight.delete(this);
+  };
+
+  private readonly failed = (): void => {
+    this.respond(internalError());
+    this.inflight.delete(this);
+  };
+
+  /** Writes the answer in one corked write (unless the client is gone or it was answered). */
+  respond(r: HttpResponse, close = false): void {
+    if (this.gone || this.done) return;
+    this.done = true;
+    corkedRes = this.res;
+    corkedAnswer = r;
+    corkedClose = close;
+    this.res.cork(writeCorked);
+  }
+
+  /** The request body, collected with onData within the size limit. */
+  readBody(handler: RequestHandler, maxBodyBytes: number): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    this.res.onData((chunk, isLast) => {
+      if (this.done || this.gone) return;
+      size += chunk.byteLength;
+      if (size > maxBodyBytes) { this.respond(tooLargeResponse(maxBodyBytes), true); return; }
+      // The ArrayBuffer is reused after this callback: copy it.
+      chunks.push(Buffer.from(new Uint8Array(chunk)));
+      if (isLast) this.dispatch(handler, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
   }
 }
 
@@ -96,55 +203,21 @@ export async function listenUws(handler: RequestHandler, opts: ListenOptions): P
   const app = uws.App();
 
   app.any('/*', (res, req) => {
-    const state = { aborted: false, done: false };
-    const controller = new LazyAbort();
-    res.onAborted(() => {
-      state.aborted = true;
-      controller.abort(new Error('client disconnected'));
-    });
-
+    const ex = new UwsExchange(res, inflight);
     // Copy what we need now: `req` is invalid after this callback returns.
-    const headers: Record<string, string> = {};
-    req.forEach((k, v) => { headers[k] = headers[k] === undefined ? v : `${headers[k]}, ${v}`; });
-    const method = req.getCaseSensitiveMethod().toUpperCase();
-    const path = req.getUrl();
-    const rawQuery = req.getQuery() ?? '';
-    const rawAddress = res.getRemoteAddressAsText();
-
-    const respond = (r: HttpResponse, close = false) => {
-      if (state.aborted || state.done) return;
-      state.done = true;
-      res.cork(() => {
-        res.writeStatus(statusLine(r.status));
-        if (r.headers) for (const k in r.headers) {
-          // uWS writes its own content-length and connection handling.
-          if (k === 'content-length' || k === 'connection') continue;
-          res.writeHeader(k, r.headers[k]!);
-        }
-        res.end(r.body ?? '', close);
-      });
-    };
-
-    const dispatch = (body: Uint8Array) => {
-      const request = new UwsRequest(method, path, rawQuery, headers, body, rawAddress, controller);
-      inflight.track(controller, handler(request).then(respond, () => respond(internalError())));
-    };
+    collecting = {};
+    req.forEach(collectHeader);
+    const headers = collecting;
+    ex.headers = headers;
+    ex.method = req.getCaseSensitiveMethod().toUpperCase();
+    ex.path = req.getUrl();
+    ex.rawQuery = req.getQuery() ?? '';
 
     const length = declaredLength(headers['content-length']);
-    if (length > opts.maxBodyBytes) { respond(tooLargeResponse(opts.maxBodyBytes), true); return; }
+    if (length > opts.maxBodyBytes) { ex.respond(tooLargeResponse(opts.maxBodyBytes), true); return; }
     const hasBody = length > 0 || (headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked');
-    if (!hasBody) { dispatch(new Uint8Array(0)); return; }
-
-    const chunks: Buffer[] = [];
-    let size = 0;
-    res.onData((chunk, isLast) => {
-      if (state.done || state.aborted) return;
-      size += chunk.byteLength;
-      if (size > opts.maxBodyBytes) { respond(tooLargeResponse(opts.maxBodyBytes), true); return; }
-      // The ArrayBuffer is reused after this callback: copy it.
-      chunks.push(Buffer.from(new Uint8Array(chunk)));
-      if (isLast) dispatch(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    });
+    if (hasBody) ex.readBody(handler, opts.maxBodyBytes);
+    else ex.dispatch(handler, NO_BODY);
   });
 
   // Exclusive port: uSockets otherwise sets SO_REUSEPORT, and a second server started on

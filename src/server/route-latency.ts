@@ -34,6 +34,8 @@ export class RouteLatency {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   private readonly series = new Map<string, Series>();
+  /** route → method → status → series: found without building a key string per request */
+  private readonly byRoute = new Map<string, Map<string, Series[]>>();
 
   constructor(readonly name: string, readonly help: string, private readonly buckets: readonly number[], registry: Registry) {
     registry.registerMetric(this as never);
@@ -41,12 +43,20 @@ export class RouteLatency {
 
   /** The recorder of one (route, method, status); the caller may keep it. */
   child(route: string, method: string, status: number): { observe(seconds: number): void } {
+    const known = this.byRoute.get(route)?.get(method)?.[status];
+    if (known !== undefined) return known;
     const key = `${status} ${method} ${route}`;
     let s = this.series.get(key);
     if (s === undefined) {
       s = new Series({ route, method, status: String(status) }, this.buckets);
       this.series.set(key, s);
     }
+    let methods = this.byRoute.get(route);
+    if (methods === undefined) this.byRoute.set(route, (methods = new Map()));
+    let statuses = methods.get(method);
+    if (statuses === undefined) methods.set(method, (statuses = []));
+    // (statuses are HTTP codes: a small sparse array)
+    if (Number.isInteger(status) && status >= 0 && status < 1000) statuses[status] = s;
     return s;
   }
 
@@ -67,5 +77,6 @@ export class RouteLatency {
 
   reset(): void {
     this.series.clear();
+    this.byRoute.clear();
   }
 }
