@@ -59,9 +59,9 @@ export async function register(ctx: UsersContext, request: RegisterRequest, kind
   }
 
   // The first request's parameters are kept with the session, so the request that completes
-  // it may carry only `auth` (Synapse; sytest "registration remembers parameters"). The
-  // password is kept as its hash, made only when a session starts.
-  const passwordHash = request.auth === undefined && request.password !== undefined ? await hashPassword(request.password, ctx.passwordHashing) : undefined;
+  // it may carry only `auth` (Synapse; sytest "registration remembers parameters"). Not the
+  // password: keeping it would cost a second scrypt hash per registration (~0.4 s at the
+  // production cost) for clients that all send it again; Synapse keeps its hash.
   const uia = await ctx.uia.check('register', request.auth, registrationOffer(ctx), (stage, auth) => {
     if (stage === 'm.login.dummy') return {};
     if (stage === 'm.login.registration_token') {
@@ -71,7 +71,6 @@ export async function register(ctx: UsersContext, request: RegisterRequest, kind
     throw forbidden(`Unsupported stage ${stage}`);
   }, {
     username: request.username,
-    password_hash: passwordHash,
     device_id: request.device_id,
     initial_device_display_name: request.initial_device_display_name,
     inhibit_login: request.inhibit_login,
@@ -82,7 +81,7 @@ export async function register(ctx: UsersContext, request: RegisterRequest, kind
     await ctx.uia.finish(uia.sessionId);
     return result;
   }
-  const saved = uia.saved as { username?: string; password_hash?: string; device_id?: string; initial_device_display_name?: string; inhibit_login?: boolean; registered_user_id?: string };
+  const saved = uia.saved as { username?: string; device_id?: string; initial_device_display_name?: string; inhibit_login?: boolean; registered_user_id?: string };
   const effective: RegisterRequest = {
     ...(saved.device_id !== undefined ? { device_id: saved.device_id } : {}),
     ...(saved.initial_device_display_name !== undefined ? { initial_device_display_name: saved.initial_device_display_name } : {}),
@@ -94,7 +93,7 @@ export async function register(ctx: UsersContext, request: RegisterRequest, kind
   if (saved.registered_user_id !== undefined) return loginRegistered(ctx, saved.registered_user_id, effective);
   const username = request.username ?? saved.username;
   const userId = username !== undefined ? userIdFor(username, ctx.serverName) : `@${generatedLocalpart()}:${ctx.serverName}`;
-  const hash = request.password !== undefined ? await hashPassword(request.password, ctx.passwordHashing) : saved.password_hash;
+  const hash = request.password !== undefined ? await hashPassword(request.password, ctx.passwordHashing) : undefined;
   const result = await createAccount(ctx, userId, hash, effective, false);
   await ctx.uia.complete(uia.sessionId, { registered_user_id: userId });
   return result;

@@ -94,13 +94,13 @@ describe('registration (open: m.login.dummy)', () => {
     }
   });
 
-  it('registration remembers the first request\'s parameters: the last round may carry only auth', async () => {
+  it('registration remembers the first request\'s parameters (not the password): the last round may carry only auth and the password', async () => {
     const first = await server.inject({
       method: 'POST', path: `${V3}/register`,
       body: { username: 'remembered', password: 'kept-secret', device_id: 'XYZZY', initial_device_display_name: 'Remembered phone' },
     });
     assert.equal(first.status, 401);
-    const done = await server.inject({ method: 'POST', path: `${V3}/register`, body: { auth: { type: 'm.login.dummy', session: first.json.session } } });
+    const done = await server.inject({ method: 'POST', path: `${V3}/register`, body: { password: 'kept-secret', auth: { type: 'm.login.dummy', session: first.json.session } } });
     assert.equal(done.status, 200, done.text);
     assert.equal(done.json.user_id, '@remembered:localhost');
     assert.equal(done.json.device_id, 'XYZZY');
