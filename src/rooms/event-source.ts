@@ -11,8 +11,9 @@ import type { StoredEvent } from '../store/repositories/events.js';
 import type { SnapshotId } from '../store/repositories/state.js';
 
 const decoder = new TextDecoder();
-// Enough for the auth events and forward extremities of many active rooms; bounded for RSS.
-const CACHE_LIMIT = 5_000;
+// Per cache (state events; all others): enough for the auth events and forward
+// extremities of many active rooms; bounded for RSS.
+const CACHE_LIMIT = 4_096;
 
 /** Runs a read that the backend answers synchronously (LMDB). */
 export function readNow<T>(store: Store, body: (tx: ReadTx) => Op<T>): T {
@@ -38,6 +39,12 @@ export interface RoomHead {
 }
 
 export class EventSource {
+  /**
+   * State events (the auth events every send reads: create, power levels,
+   * members) apart from the rest, so a flood of messages never pushes them out
+   * (each eviction cost a store read and a parse, and deoptimised the senders' code).
+   */
+  private readonly statePdus = new Map<string, StoredPdu>();
   private readonly pdus = new Map<string, StoredPdu>();
   private readonly rulesByRoom = new Map<string, RoomVersionRules>();
   private readonly heads = new Map<string, RoomHead>();
@@ -46,10 +53,9 @@ export class EventSource {
 
   /** The stored event (any status), or undefined. */
   get(eventId: string): StoredPdu | undefined {
-    const hit = this.pdus.get(eventId);
     // First in, first out: moving every hit to the back (a Map delete and set)
-    // cost more than reading the few hot events (create, power levels) again
-    // from the store once per CACHE_LIMIT new events.
+    // costs more than reading an evicted event again.
+    const hit = this.statePdus.get(eventId) ?? this.pdus.get(eventId);
     if (hit !== undefined) return hit;
     const events = this.store.events;
     const stored = readNow(this.store, (tx) => events.get(tx, eventId));
@@ -65,9 +71,11 @@ export class EventSource {
 
   /** Cache a just-persisted event. */
   add(pdu: Pdu, status: StoredEvent['status'], stateAfter?: SnapshotId): void {
-    this.pdus.delete(pdu.eventId);
-    if (this.pdus.size >= CACHE_LIMIT) this.pdus.delete(this.pdus.keys().next().value!);
-    this.pdus.set(pdu.eventId, stateAfter === undefined ? { pdu, status } : { pdu, status, stateAfter });
+    const cache = pdu.stateKey !== undefined ? this.statePdus : this.pdus;
+    cache.delete(pdu.eventId);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    // One object shape for every entry (stateAfter undefined when none).
+    cache.set(pdu.eventId, { pdu, status, stateAfter });
   }
 
   /** The room's forward extremities and current state snapshot. */
@@ -121,7 +129,7 @@ export class EventSource {
     if (rules === undefined) throw new Error(`event ${stored.eventId}: room ${stored.roomId} has no known room version`);
     const pdu = parsePdu(rules, json, stored.eventId, { kernels: this.kernels, byteLength: stored.json.length });
     this.add(pdu, stored.status, stored.stateAfter);
-    return this.pdus.get(stored.eventId)!;
+    return (pdu.stateKey !== undefined ? this.statePdus : this.pdus).get(stored.eventId)!;
   }
 }
 

@@ -53,7 +53,26 @@ export class ByteWriter {
 
   /** Order-preserving, self-delimiting string. */
   str(s: string): this {
+    // Encode in place (no intermediate Buffer: keys are built on every request);
+    // a NUL, which needs escaping, is rare enough to take the slow path.
+    const n = Buffer.byteLength(s, 'utf8');
+    this.reserve(n + 2);
+    const start = this.len;
+    this.buf.write(s, start, n, 'utf8');
+    const buf = this.buf;
+    for (let i = start; i < start + n; i++) {
+      if (buf[i] === 0) return this.strEscaped(s, start);
+    }
+    this.len = start + n;
+    buf[this.len++] = 0;
+    buf[this.len++] = 0;
+    return this;
+  }
+
+  /** `str` for strings containing NUL (written again from `start`). */
+  private strEscaped(s: string, start: number): this {
     const raw = Buffer.from(s, 'utf8');
+    this.len = start;
     this.reserve(raw.length * 2 + 2);
     for (const b of raw) {
       this.buf[this.len++] = b;
@@ -66,7 +85,11 @@ export class ByteWriter {
 
   /** Raw UTF-8 to the end (last key component only). */
   tail(s: string): this {
-    return this.bytes(Buffer.from(s, 'utf8'));
+    const n = Buffer.byteLength(s, 'utf8');
+    this.reserve(n);
+    this.buf.write(s, this.len, n, 'utf8');
+    this.len += n;
+    return this;
   }
 
   bytes(b: Uint8Array): this {

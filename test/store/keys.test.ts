@@ -24,6 +24,22 @@ test('(uint, string, uint) keys sort as their components, and round trip', () =>
   );
 });
 
+test('str and tail write the documented bytes (stored keys must not change): UTF-8, 00 escaped as 00 FF, ended by 00 00', () => {
+  const documented = (s: string): Buffer => {
+    const out: number[] = [];
+    for (const b of Buffer.from(s, 'utf8')) out.push(...(b === 0 ? [0, 0xff] : [b]));
+    return Buffer.from([...out, 0, 0]);
+  };
+  const anyString = fc.oneof(str, fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom('\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '@alice:example.org|DEV|send'));
+  fc.assert(
+    fc.property(fc.nat({ max: 70 }), anyString, anyString, (capacity, a, b) => {
+      const key = new ByteWriter(capacity + 1).u8(7).str(a).tail(b).done();
+      assert.deepEqual(key, Buffer.concat([Buffer.from([7]), documented(a), Buffer.from(b, 'utf8')]));
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 test('record varints and byte strings round trip', () => {
   fc.assert(
     fc.property(fc.array(fc.tuple(fc.maxSafeNat(), fc.uint8Array({ maxLength: 40 }))), (items) => {
