@@ -11,6 +11,7 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** the whole body (already bounded by the adapter's size limit) */
   readonly body: Uint8Array;
+  /** the peer's address; read it while handling the request (uWS: '' once answered or the client is gone, unless read before) */
   readonly remoteAddress: string;
   /** aborted when the client goes away (long-polls stop early) */
   readonly signal: AbortSignal;

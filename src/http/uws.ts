@@ -43,10 +43,13 @@ function exclusivePort(uws: Uws): number {
   return (uws as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT ?? 1;
 }
 
-/** `200 OK`, made once per status. */
-const statusLines: string[] = [];
-function statusLine(status: number): string {
-  return (statusLines[status] ??= `${status} ${reasonPhrase(status)}`);
+/**
+ * `200 OK`, made once per status, as bytes: uWS.js copies a JS string argument into a
+ * temporary UTF-8 buffer on every call, and takes a Uint8Array's bytes as they are.
+ */
+const statusLines: Buffer[] = [];
+function statusLine(status: number): Buffer {
+  return (statusLines[status] ??= Buffer.from(`${status} ${reasonPhrase(status)}`, 'latin1'));
 }
 
 function internalError(): HttpResponse {
@@ -65,18 +68,21 @@ function collectHeader(k: string, v: string): void {
 /**
  * A response's header lines as [name, value, ...], without those uWS writes itself
  * (content-length, connection). Kept for frozen header objects (the router's shared
- * ones), so most responses write precomputed strings without walking an object.
+ * ones) as bytes (see statusLine), so most responses write them without walking an
+ * object or converting a string.
  */
-const headerLines = new WeakMap<object, readonly string[]>();
-function linesOf(headers: Readonly<Record<string, string>>): readonly string[] {
+const headerLines = new WeakMap<object, readonly (string | Buffer)[]>();
+function linesOf(headers: Readonly<Record<string, string>>): readonly (string | Buffer)[] {
   const known = headerLines.get(headers);
   if (known !== undefined) return known;
-  const lines: string[] = [];
+  const frozen = Object.isFrozen(headers);
+  const lines: (string | Buffer)[] = [];
   for (const k in headers) {
     if (k === 'content-length' || k === 'connection') continue;
-    lines.push(k, headers[k]!);
+    const v = headers[k]!;
+    lines.push(frozen ? Buffer.from(k, 'utf8') : k, frozen ? Buffer.from(v, 'utf8') : v);
   }
-  if (Object.isFrozen(headers)) headerLines.set(headers, lines);
+  if (frozen) headerLines.set(headers, lines);
   return lines;
 }
 
@@ -100,7 +106,7 @@ function writeCorked(): void {
 /**
  * One request and its answer: the request as handlers see it (HttpRequest), and the uWS
  * response it is answered on. One object per request instead of a closure per step.
- * The query string is parsed, the peer address decoded and the AbortSignal made only when
+ * The query string is parsed, the peer address read and the AbortSignal made only when
  * asked for (most requests need none: the token comes in a header, the rate limit is by user).
  */
 class UwsExchange implements HttpRequest, Abortable {
@@ -109,8 +115,6 @@ class UwsExchange implements HttpRequest, Abortable {
   headers: Readonly<Record<string, string>> = {};
   body: Uint8Array = NO_BODY;
   rawQuery = '';
-  /** the peer address as uWS gave it (read in the request callback: the response may be gone when a handler asks) */
-  rawAddress: ArrayBuffer;
   /** the client went away (uWS's response must not be touched again) */
   private gone = false;
   /** answered (same) */
@@ -124,7 +128,6 @@ class UwsExchange implements HttpRequest, Abortable {
   constructor(private readonly res: UwsModule.HttpResponse, private readonly inflight: Inflight) {
     // first, before anything can fail or wait (STYLE.md)
     res.onAborted(this.clientGone);
-    this.rawAddress = res.getRemoteAddressAsText();
   }
 
   private readonly clientGone = (): void => {
@@ -136,8 +139,17 @@ class UwsExchange implements HttpRequest, Abortable {
     return (this.parsedQuery ??= new URLSearchParams(this.rawQuery));
   }
 
+  /**
+   * Read from uWS on first use, while the request is being answered (the router asks, if at
+   * all, before its first await; uWS makes a new ArrayBuffer for it, ~5 µs): '' once the
+   * answer is written or the client is gone, unless it was read before.
+   */
   get remoteAddress(): string {
-    return (this.address ??= Buffer.from(this.rawAddress).toString('latin1'));
+    if (this.address === undefined) {
+      if (this.gone || this.done) return '';
+      this.address = Buffer.from(this.res.getRemoteAddressAsText()).toString('latin1');
+    }
+    return this.address;
   }
 
   get signal(): AbortSignal {

@@ -13,7 +13,9 @@ for (const adapter of ['node', 'uws'] as const) {
   describe(`${adapter} adapter`, () => {
     it('hands the handler method, raw path, query, lower-cased headers, body bytes and remote address', async () => {
       let seen: HttpRequest | undefined;
-      const handler: RequestHandler = async (req) => { seen = req; return { status: 201, headers: { 'content-type': 'text/plain', 'x-reply': 'yes' }, body: 'done' }; };
+      let address: string | undefined;
+      // (the address is read while the request is handled, as the router does)
+      const handler: RequestHandler = async (req) => { seen = req; address = req.remoteAddress; return { status: 201, headers: { 'content-type': 'text/plain', 'x-reply': 'yes' }, body: 'done' }; };
       const { server } = await listen(handler, { adapter, host: '127.0.0.1', port: 0, maxBodyBytes: 1 << 20 });
       try {
         const res = await fetch(`http://127.0.0.1:${server.port}/_matrix/a%2Fb/c?x=1&y=%20z`, { method: 'PUT', headers: { 'X-Custom': 'Value' }, body: new Uint8Array([0, 1, 2, 255]) });
@@ -28,7 +30,7 @@ for (const adapter of ['node', 'uws'] as const) {
         assert.equal(seen.query.get('y'), ' z');
         assert.equal(seen.headers['x-custom'], 'Value');
         assert.deepEqual([...seen.body], [0, 1, 2, 255]);
-        assert.match(seen.remoteAddress, /127\.0\.0\.1/);
+        assert.match(address ?? '', /127\.0\.0\.1/);
       } finally {
         await server.close();
       }
