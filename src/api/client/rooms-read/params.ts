@@ -1,5 +1,5 @@
 // Query and path parameters the room read endpoints share (bad values are 400 M_INVALID_PARAM).
-import { invalidParam, missingParam } from '../../errors.js';
+import { invalidParam } from '../../errors.js';
 import type { Direction } from '../../../rooms/read/reader.js';
 
 export { roomIdParam } from '../rooms/params.js';
@@ -17,12 +17,9 @@ export function optionalQuery(query: URLSearchParams, name: string): string | un
   return v === null ? undefined : v;
 }
 
-export function dirQuery(query: URLSearchParams, fallback?: Direction): Direction {
+export function dirQuery(query: URLSearchParams, fallback: Direction): Direction {
   const v = query.get('dir');
-  if (v === null) {
-    if (fallback !== undefined) return fallback;
-    throw missingParam('dir', 'dir is required ("b" or "f")');
-  }
+  if (v === null) return fallback;
   if (v !== 'b' && v !== 'f') throw invalidParam('dir must be "b" or "f"');
   return v;
 }
