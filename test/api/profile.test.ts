@@ -61,6 +61,17 @@ describe('profile', () => {
     assert.equal((await get(`/profile/${alice.userId}`)).json['m.tz'], 'Europe/Paris');
   });
 
+  it('a user id that is not one is 400 M_INVALID_PARAM (as Synapse), an unknown user 404', async () => {
+    for (const path of [`${V3}/profile/notanid`, `${V3}/profile/notanid/displayname`]) {
+      const res = await server.inject({ method: 'GET', path });
+      assert.equal(res.status, 400, path);
+      assert.equal(res.json.errcode, 'M_INVALID_PARAM', path);
+    }
+    const res = await server.inject({ method: 'GET', path: `${V3}/profile/${encodeURIComponent('@nobody:localhost')}` });
+    assert.equal(res.status, 404);
+    assert.equal(res.json.errcode, 'M_NOT_FOUND');
+  });
+
   it('errors: other users, unknown users, bad values, bad keys, oversize', async () => {
     let res = await put(`/profile/${alice.userId}/displayname`, { displayname: 'Mallory' }, bob.accessToken);
     assert.equal(res.status, 403);

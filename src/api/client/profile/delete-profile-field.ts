@@ -1,5 +1,6 @@
 // DELETE /_matrix/client/v3/profile/{userId}/{keyName} — client-server-api#delete_matrixclientv3profileuseridkeyname
 import { route } from '../../route.js';
+import { userIdField } from '../rooms/params.js';
 
 export const deleteProfileFieldRoute = route({
   method: 'DELETE',
@@ -9,7 +10,7 @@ export const deleteProfileFieldRoute = route({
   rateLimit: 'default',
   spec: 'client-server-api#delete_matrixclientv3profileuseridkeyname',
   handler: async ({ services, requester, params }) => {
-    await services.users.deleteProfileField(requester, params.userId!, params.keyName!);
+    await services.users.deleteProfileField(requester, userIdField(params.userId!), params.keyName!);
     return { body: {} };
   },
 });

@@ -1,5 +1,6 @@
 // GET /_matrix/client/v3/profile/{userId}/{keyName} — client-server-api#get_matrixclientv3profileuseridkeyname
 import { route } from '../../route.js';
+import { userIdField } from '../rooms/params.js';
 
 export const getProfileFieldRoute = route({
   method: 'GET',
@@ -9,6 +10,6 @@ export const getProfileFieldRoute = route({
   spec: 'client-server-api#get_matrixclientv3profileuseridkeyname',
   handler: async ({ services, params }) => {
     const key = params.keyName!;
-    return { body: { [key]: await services.users.getProfileField(params.userId!, key) } };
+    return { body: { [key]: await services.users.getProfileField(userIdField(params.userId!), key) } };
   },
 });

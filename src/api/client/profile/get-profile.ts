@@ -1,5 +1,6 @@
 // GET /_matrix/client/v3/profile/{userId} — client-server-api#get_matrixclientv3profileuserid
 import { route } from '../../route.js';
+import { userIdField } from '../rooms/params.js';
 
 export const getProfileRoute = route({
   method: 'GET',
@@ -7,5 +8,5 @@ export const getProfileRoute = route({
   auth: 'none',
   rateLimit: 'default',
   spec: 'client-server-api#get_matrixclientv3profileuserid',
-  handler: async ({ services, params }) => ({ body: await services.users.getProfile(params.userId!) }),
+  handler: async ({ services, params }) => ({ body: await services.users.getProfile(userIdField(params.userId!)) }),
 });

@@ -2,6 +2,7 @@
 import { missingParam } from '../../errors.js';
 import { route } from '../../route.js';
 import { s } from '../../schema.js';
+import { userIdField } from '../rooms/params.js';
 
 export const setProfileFieldRoute = route({
   method: 'PUT',
@@ -15,7 +16,7 @@ export const setProfileFieldRoute = route({
     const key = params.keyName!;
     // The body holds one property named like the path's keyName.
     if (!Object.hasOwn(body, key)) throw missingParam(key);
-    await services.users.setProfileField(requester, params.userId!, key, body[key]);
+    await services.users.setProfileField(requester, userIdField(params.userId!), key, body[key]);
     return { body: {} };
   },
 });
