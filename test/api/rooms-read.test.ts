@@ -388,6 +388,29 @@ describe('relations, bundled aggregations and redactions', () => {
   });
 });
 
+describe('unsigned.membership (spec v1.11)', () => {
+  test('each event carries the requesting user\'s membership after it: leave before their join, join from it on', async () => {
+    const room = await createRoom(alice, { preset: 'public_chat' });
+    const before = await send(alice, room, 'prejoin');
+    await join(carol, room);
+    const after = await send(alice, room, 'postjoin');
+    const page = await messages(carol, room, 'dir=f&limit=50');
+    let seenJoin = false;
+    for (const e of page.chunk as J[]) {
+      if (e.type === 'm.room.member' && e.state_key === carol.userId) seenJoin = true;
+      assert.equal(e.unsigned.membership, seenJoin ? 'join' : 'leave', `${e.type} ${e.event_id}`);
+    }
+    assert.ok(seenJoin);
+    assert.equal((await ok(carol, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(before)}`)).unsigned.membership, 'leave');
+    assert.equal((await ok(carol, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(after)}`)).unsigned.membership, 'join');
+    assert.equal((await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(before)}`)).unsigned.membership, 'join', 'per requesting user');
+    const ctx = await ok(carol, 'GET', `${V3}/rooms/${enc(room)}/context/${enc(after)}?limit=2`);
+    assert.equal(ctx.event.unsigned.membership, 'join');
+    await ok(carol, 'POST', `${V3}/rooms/${enc(room)}/leave`, {});
+    assert.equal((await ok(carol, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(after)}`)).unsigned.membership, 'join', 'as it was at the event, not now');
+  });
+});
+
 describe('/messages start token', () => {
   test('start is the from token as given, also a /sync token; without from it is where the page began', async () => {
     const room = await createRoom(alice, { preset: 'public_chat' });

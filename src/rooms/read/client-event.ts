@@ -42,7 +42,31 @@ export class ClientEventSerializer {
     readonly visibility?: HistoryVisibility,
     /** the requesting device: its own sends carry unsigned.transaction_id */
     readonly deviceId?: string,
+    /**
+     * add unsigned.membership, the requesting user's membership after each event (spec v1.11,
+     * a SHOULD). The room read endpoints ask for it; /sync's cached timelines do not (yet).
+     */
+    readonly withMembership = false,
   ) {}
+
+  /** membership per state snapshot (snapshots never change) */
+  private readonly membershipBySnapshot = new Map<number, string>();
+
+  /** The requesting user's membership in the state after `e` ('leave' when none). */
+  private *membershipAfter(tx: ReadTx, e: StoredEvent): Op<string | undefined> {
+    const userId = this.userId;
+    if (userId === undefined) return undefined;
+    if (e.type === 'm.room.member' && e.stateKey === userId) return e.membership ?? 'leave';
+    const snapshot = e.stateAfter ?? e.stateBefore;
+    if (snapshot === undefined) return undefined;
+    let m = this.membershipBySnapshot.get(snapshot);
+    if (m === undefined) {
+      const id = yield* this.store.state.get(tx, snapshot, 'm.room.member', userId);
+      m = (id === undefined ? undefined : (yield* this.store.events.get(tx, id))?.membership) ?? 'leave';
+      this.membershipBySnapshot.set(snapshot, m);
+    }
+    return m;
+  }
 
   *serialize(tx: ReadTx, e: StoredEvent, opts: SerializeOptions = {}): Op<ClientEvent> {
     let pdu = parseEventJson(e.json);
@@ -53,6 +77,10 @@ export class ClientEventSerializer {
       unsigned.redacted_because = yield* this.serialize(tx, redaction, { bundle: false });
     }
     unsigned.age = Math.max(0, this.now - e.originServerTs);
+    if (this.withMembership) {
+      const membership = yield* this.membershipAfter(tx, e);
+      if (membership !== undefined) unsigned.membership = membership;
+    }
     // "If the client being given the event is the same one which sent it": since v1.7 transaction ids
     // are scoped to a device (client-server-api#transaction-identifiers), so the device is the client;
     // matching the access token (as Synapse long did) would lose the echo after a token refresh.

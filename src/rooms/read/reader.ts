@@ -192,7 +192,7 @@ export class RoomReaderImpl implements RoomReader {
 
   /** A serializer for one request (S5: /sync timelines use it too). */
   serializer(userId: string | undefined, visibility?: HistoryVisibility, deviceId?: string): ClientEventSerializer {
-    return new ClientEventSerializer(this.deps.store, this.deps.clock.now(), userId, visibility, deviceId);
+    return new ClientEventSerializer(this.deps.store, this.deps.clock.now(), userId, visibility, deviceId, true);
   }
 
   private async read<T>(body: (tx: ReadTx) => Op<T>): Promise<T> {
