@@ -17,15 +17,13 @@ export const joinRoomByIdOrAliasRoute = route({
   // `via` / `server_name` name servers to join through: only local rooms are joinable until federation lands.
   handler: async ({ services, requester, params, body }) => {
     // Other keys of the body go into the member event's content, as Synapse does (sytest
-    // "POST /join/:room_id can join a room with custom content"); RoomService.join reads
-    // `content` once it takes it (see the CONFORMANCE report), until then it is ignored.
+    // "POST /join/:room_id can join a room with custom content").
     const content: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(body ?? {})) if (!PARAMETERS.has(k)) content[k] = v;
-    const opts = {
+    const { room_id } = await services.rooms.join(requester, roomIdOrAliasParam(params), {
       ...(body?.reason !== undefined ? { reason: body.reason } : {}),
       ...(Object.keys(content).length > 0 ? { content } : {}),
-    };
-    const { room_id } = await services.rooms.join(requester, roomIdOrAliasParam(params), opts);
+    });
     return { body: { room_id } };
   },
 });
