@@ -76,8 +76,7 @@ export class RoomWriter {
       entries = readNow(store, (tx) => store.state.getMany(tx, head.snapshot, keys));
     }
     const built = this.build({
-      rules, ...(roomId !== undefined ? { roomId } : {}), sender, type, ...(stateKey !== undefined ? { stateKey } : {}), content,
-      prevEvents, authState: authStateOf(entries, this.events), ...(opts.redacts !== undefined ? { redacts: opts.redacts } : {}),
+      rules, roomId, sender, type, stateKey, content, prevEvents, authState: authStateOf(entries, this.events), redacts: opts.redacts,
     });
     let result: PipelineResult;
     try {
@@ -99,8 +98,13 @@ export class RoomWriter {
    */
   build(input: Omit<BuildEventInput, 'origin' | 'originServerTs' | 'signingKey' | 'kernels'>): BuiltEvent {
     try {
+      // Every field named, absent ones undefined: one object shape for every event
+      // (spreading inputs of varying shapes made buildEvent's reads megamorphic).
       return buildEvent({
-        ...input, origin: this.deps.serverName, originServerTs: this.deps.clock.now(), signingKey: this.deps.signingKey, kernels: this.deps.kernels,
+        rules: input.rules, roomId: input.roomId, sender: input.sender, type: input.type, stateKey: input.stateKey,
+        content: input.content, prevEvents: input.prevEvents, depth: input.depth, authState: input.authState,
+        origin: this.deps.serverName, originServerTs: this.deps.clock.now(), redacts: input.redacts,
+        signingKey: this.deps.signingKey, kernels: this.deps.kernels, eventIdLocalpart: input.eventIdLocalpart,
       });
     } catch (err) {
       if ((err as Error).name === 'PduFormatError' && /bytes of canonical JSON/.test((err as Error).message)) {
