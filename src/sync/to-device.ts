@@ -1,6 +1,7 @@
 // Send-to-device (spec: client-server-api#send-to-device-messaging): messages are queued
 // per device (`*` = every device of the user), delivered by /sync and deleted once the
-// next since token acknowledges them. Idempotent per (access token, txnId). Local users only
+// next since token acknowledges them. Idempotent per (device, event type, txnId): spec v1.7
+// "Transaction identifiers" scopes an id to one device and one endpoint (as Synapse). Local users only
 // (no federation yet): messages for other servers are dropped.
 import { invalidParam } from '../api/errors.js';
 import type { Requester } from '../api/route.js';
@@ -13,7 +14,7 @@ export async function sendToDevice(
   deps: SyncDeps, requester: Requester, eventType: string, txnId: string, messages: Record<string, Record<string, unknown>>,
 ): Promise<void> {
   const { store } = deps;
-  const scope = `to_device\u0000${requester.userId}\u0000${String(requester.accessTokenId)}`;
+  const scope = `to_device\u0000${requester.userId}\u0000${requester.deviceId}\u0000${eventType}`;
   if ((await store.read((tx) => store.transactionIds.get(tx, scope, txnId))) !== undefined) return;
   for (const [userId, devices] of Object.entries(messages)) {
     if (!userId.startsWith('@') || !userId.includes(':')) throw invalidParam(`${JSON.stringify(userId)} is not a user id`);

@@ -461,6 +461,23 @@ describe('account data and to-device', () => {
     assert.equal((await call(alice, 'PUT', `${V3}/sendToDevice/x/tx4`, { messages: { bob: { d: {} } } })).status, 400);
   });
 
+  test('to-device transaction ids are scoped to the device and the event type (spec v1.7 "Transaction identifiers")', async () => {
+    const erin = await registerUser(server, 'erin-todev');
+    const fred = await registerUser(server, 'fred-todev');
+    const start = await sync(erin);
+    const to = { messages: { [erin.userId]: { [erin.deviceId]: { n: 1 } } } };
+    await ok(fred, 'PUT', `${V3}/sendToDevice/org.example.a/shared-txn`, to);
+    // A new access token for the same device is the same client: a retry, not delivered again.
+    const fredAgain = await loginUser(server, fred.userId, fred.password, { device_id: fred.deviceId });
+    await ok(fredAgain, 'PUT', `${V3}/sendToDevice/org.example.a/shared-txn`, to);
+    // The same id on another endpoint (event type) or from another device is a new request.
+    await ok(fredAgain, 'PUT', `${V3}/sendToDevice/org.example.b/shared-txn`, to);
+    const fredLaptop = await loginUser(server, fred.userId, fred.password);
+    await ok(fredLaptop, 'PUT', `${V3}/sendToDevice/org.example.a/shared-txn`, to);
+    const res = await sync(erin, { since: start.next_batch });
+    assert.deepEqual((res.to_device.events as Json[]).map((e) => e.type), ['org.example.a', 'org.example.b', 'org.example.a']);
+  });
+
   test('a to-device message wakes a waiting sync', async () => {
     const start = await sync(carol);
     const waiting = sync(carol, { since: start.next_batch, timeout: '10000' });
