@@ -133,6 +133,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD']);
 const NO_BODY_METHODS = new Set(['GET', 'DELETE', 'HEAD']);
 
+/** 405 with the Allow header RFC 9110 §15.5.6 requires; OPTIONS is answered on every path (CORS). */
+function methodNotAllowed(method: string, methods: readonly string[]): MatrixError {
+  const allow = [...methods, 'OPTIONS'].join(', ');
+  return new MatrixError(405, 'M_UNRECOGNIZED', `${method} is not allowed here (use ${methods.join(', ')})`, undefined, { allow });
+}
+
 function render(e: MatrixError): HttpResponse {
   return { status: e.status, headers: e.headers ? { ...JSON_HEADERS, ...e.headers } : JSON_HEADERS, body: JSON.stringify(e.toJSON()) };
 }
@@ -186,7 +192,7 @@ export function createRouter(opts: RouterOptions): RequestHandler {
       } else {
         const m = table.match(req.method, req.path);
         if (!m.endpoint) {
-          throw m.methods.length > 0 ? unrecognized(405, `${req.method} is not allowed here (use ${m.methods.join(', ')})`) : unrecognized(404);
+          throw m.methods.length > 0 ? methodNotAllowed(req.method, m.methods) : unrecognized(404);
         }
         const { route, version } = m.endpoint;
         routeLabel = route.path;

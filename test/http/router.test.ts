@@ -123,6 +123,16 @@ function suite(name: string, setup: () => Promise<{ send: Send; close(): Promise
       expectError(await send({ method: 'GET', path: '/_matrix/client/v3/test/echo/x' }), 405, 'M_UNRECOGNIZED');
     });
 
+    it('a 405 says which methods the path allows (RFC 9110 §15.5.6: Allow header)', async () => {
+      const allow = (h: Record<string, string>): string[] => (h['allow'] ?? '').split(',').map((m) => m.trim()).filter(Boolean).sort();
+      assert.deepEqual(allow((await send({ method: 'POST', path: '/_matrix/client/versions', body: {} })).headers), ['GET', 'OPTIONS']);
+      // the all-literal fast path and the parameter walk agree
+      const echo = await send({ method: 'GET', path: '/_matrix/client/v3/test/echo/x' });
+      assert.deepEqual(allow(echo.headers), ['OPTIONS', 'POST']);
+      // a 404 has none
+      assert.equal((await send({ path: '/_matrix/client/v3/no/such/thing' })).headers['allow'], undefined);
+    });
+
     it('OPTIONS preflight on any path → CORS headers (spec: web browser clients)', async () => {
       for (const path of ['/_matrix/client/v3/sync', '/_matrix/client/v3/no/such', '/.well-known/matrix/client']) {
         const res = await send({ method: 'OPTIONS', path, headers: { origin: 'https://app.example', 'access-control-request-method': 'PUT' } });
