@@ -16,7 +16,7 @@ import { encodeSyncToken, type SyncToken } from './tokens.js';
 import type { TypingTracker } from './typing.js';
 import { unreadCounts, type UnreadCountsCache } from './unread.js';
 import { RawJson } from './raw-json.js';
-import { type RoomWindow, type TimelineCache, WINDOW, type WindowEvent } from './timeline-cache.js';
+import { type RoomWindow, TIMELINE_EVENT, type TimelineCache, WINDOW, type WindowEvent } from './timeline-cache.js';
 
 export interface RoomSyncContext {
   readonly store: Store;
@@ -279,7 +279,7 @@ function* timelineEvents(
   if (w !== undefined && picked !== undefined) {
     for (const x of picked) out += (out === '' ? '[' : ',') + (ctx.timelines.cachedClientEvent(x, ser) ?? (yield* ctx.timelines.clientEvent(tx, w, x, ser, ctx.next.events)).json);
   } else {
-    for (const e of events) out += (out === '' ? '[' : ',') + JSON.stringify(yield* ser.serialize(tx, e, { includeRoomId: false }));
+    for (const e of events) out += (out === '' ? '[' : ',') + JSON.stringify(yield* ser.serialize(tx, e, TIMELINE_EVENT));
   }
   const json = out === '' ? '[]' : `${out}]`;
   const fields = ctx.filter.eventFields;
@@ -344,7 +344,7 @@ export function* leftRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<R
   for (const a of ctx.accountDataByRoom.get(roomId) ?? []) accountData.push({ type: a.type, content: JSON.parse(decoder.decode(a.content)) });
   return {
     state: { events: projected(state, ctx.filter.eventFields) },
-    timeline: { events: projected(yield* ser.serializeMany(tx, tl.events, { includeRoomId: false }), ctx.filter.eventFields), limited: tl.limited, prev_batch: encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : leftPos }) },
+    timeline: { events: projected(yield* ser.serializeMany(tx, tl.events, TIMELINE_EVENT), ctx.filter.eventFields), limited: tl.limited, prev_batch: encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : leftPos }) },
     account_data: { events: accountData },
   };
 }

@@ -13,13 +13,20 @@
 //   state events (prev_content follows the prior event's redaction), are not cached at all.
 // - Backfilled events (no stream position) would bypass this: backfill does not exist yet;
 //   when it lands it must clear the room's window (TimelineCache.forgetRoom).
-// unsigned.age and unsigned.transaction_id (the sending device only) are added per response.
+// unsigned.age, unsigned.membership (the requesting user's, spec v1.11) and unsigned.transaction_id
+// (the sending device only) are added per response.
 import type { Store } from '../store/index.js';
 import type { StoredEvent } from '../store/repositories/events.js';
 import type { Op, ReadTx } from '../store/trees.js';
 import { type ClientEventSerializer, parseEventJson } from '../rooms/read/client-event.js';
 import type { VisibilityMemo } from '../rooms/read/visibility.js';
 import { RawJson } from './raw-json.js';
+
+/** How /sync serializes a timeline event the cache cannot splice. */
+export const TIMELINE_EVENT = Object.freeze({ includeRoomId: false, membership: true });
+
+const MEMBERSHIP_JSON = new Map(['join', 'leave', 'invite', 'ban', 'knock'].map((m) => [m, JSON.stringify(m)]));
+const membershipJson = (m: string): string => MEMBERSHIP_JSON.get(m) ?? JSON.stringify(m);
 
 /** Events kept per room (a timeline limit above this reads the store). */
 export const WINDOW = 64;
@@ -235,9 +242,11 @@ export class TimelineCache {
     const e = x.event;
     if (x.client === undefined && readPos === w.upTo) x.client = yield* this.cacheable(tx, x, ser);
     if (x.client === undefined || x.client === null) {
-      return new RawJson(JSON.stringify(yield* ser.serialize(tx, e, { includeRoomId: false })));
+      return new RawJson(JSON.stringify(yield* ser.serialize(tx, e, TIMELINE_EVENT)));
     }
     let unsigned = `"age":${Math.max(0, ser.now - e.originServerTs)}`;
+    const membership = ser.visibility?.membershipAfterKnown(e) ?? (yield* ser.membershipAfter(tx, e));
+    if (membership !== undefined) unsigned += `,"membership":${JSON.stringify(membership)}`;
     if (ser.deviceId !== undefined && e.sender === ser.userId) {
       if (x.txn === undefined) {
         const sent = yield* this.store.eventTxnIds.get(tx, e.eventId);
@@ -255,9 +264,11 @@ export class TimelineCache {
     const e = x.event;
     const own = ser.deviceId !== undefined && e.sender === ser.userId;
     if (own && x.txn === undefined) return undefined;
+    const membership = ser.visibility?.membershipAfterKnown(e);
+    if (membership === undefined) return undefined;
     const age = `"age":${Math.max(0, ser.now - e.originServerTs)}`;
     const txn = own && x.txn !== null && x.txn!.deviceId === ser.deviceId ? `,"transaction_id":${JSON.stringify(x.txn!.txnId)}` : '';
-    return `${client.head},"unsigned":{${age}${txn}}${client.tail}`;
+    return `${client.head},"unsigned":{${age},"membership":${membershipJson(membership)}${txn}}${client.tail}`;
   }
 
   /** The user-independent part of the event's client JSON, or null when it must be served by the full serializer. */
@@ -268,8 +279,8 @@ export class TimelineCache {
     if ((yield* this.store.relations.children(tx, e.eventId)).length > 0) return null;
     const full = yield* ser.serialize(tx, e, { includeRoomId: false });
     const { unsigned, ...rest } = full as { unsigned?: Record<string, unknown> } & Record<string, unknown>;
-    // Only age (and the sender's transaction_id) may vary per request.
-    if (unsigned !== undefined && Object.keys(unsigned).some((k) => k !== 'age' && k !== 'transaction_id')) return null;
+    // Only age, membership (and the sender's transaction_id) may vary per request.
+    if (unsigned !== undefined && Object.keys(unsigned).some((k) => k !== 'age' && k !== 'membership' && k !== 'transaction_id')) return null;
     const keys = Object.keys(full);
     const at = keys.indexOf('unsigned');
     const before: Record<string, unknown> = {};

@@ -512,3 +512,37 @@ describe('transaction ids', () => {
     }
   });
 });
+
+describe('unsigned.membership (spec v1.11: the requesting user\'s membership at the event)', () => {
+  test('timelines of joined and left rooms carry it, initial and incremental, cached or not', async () => {
+    const owner = await registerUser(server, 'mem-owner');
+    const guest = await registerUser(server, 'mem-guest');
+    const roomId = await createRoom(owner, { initial_state: [{ type: 'm.room.history_visibility', state_key: '', content: { history_visibility: 'shared' } }] });
+    await send(owner, roomId, 'before the join');
+    await ok(guest, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    await send(owner, roomId, 'after the join');
+    const timeline = (res: Json, section = 'join'): Json[] => res.rooms[section][roomId].timeline.events as Json[];
+    const memberships = (events: Json[]): [string, unknown][] =>
+      events.filter((e) => e.type === 'm.room.message' || (e.type === 'm.room.member' && e.state_key === guest.userId))
+        .map((e) => [e.type === 'm.room.message' ? e.content.body : e.content.membership, e.unsigned?.membership]);
+
+    const first = await sync(guest);
+    assert.deepEqual(memberships(timeline(first)), [['before the join', 'leave'], ['join', 'join'], ['after the join', 'join']]);
+    // Another user's view of the same (shared, cached) events carries that user's own membership.
+    // (m.room.create precedes the creator's join: 'leave' there.)
+    const ownerView = timeline(await sync(owner));
+    assert.deepEqual(ownerView.map((e) => [e.type, e.unsigned?.membership]).slice(0, 2), [['m.room.create', 'leave'], ['m.room.member', 'join']]);
+    assert.ok(ownerView.slice(1).every((e) => e.unsigned?.membership === 'join'), JSON.stringify(ownerView.map((e) => e.unsigned)));
+
+    await send(owner, roomId, 'incremental');
+    for (let i = 0; i < 2; i++) { // the second answer comes from the timeline cache's serialized events
+      const next = await sync(guest, { since: first.next_batch });
+      assert.deepEqual(memberships(timeline(next)), [['incremental', 'join']]);
+    }
+
+    const joined = await sync(guest);
+    await ok(guest, 'POST', `${V3}/rooms/${enc(roomId)}/leave`, {});
+    const left = await sync(guest, { since: joined.next_batch });
+    assert.deepEqual(memberships(timeline(left, 'leave')), [['leave', 'leave']]);
+  });
+});

@@ -27,6 +27,8 @@ export interface SerializeOptions {
   readonly includeRoomId?: boolean;
   /** add unsigned.m.relations bundled aggregations (default true) */
   readonly bundle?: boolean;
+  /** add unsigned.membership (default: the serializer's withMembership) */
+  readonly membership?: boolean;
 }
 
 export class ClientEventSerializer {
@@ -44,7 +46,7 @@ export class ClientEventSerializer {
     readonly deviceId?: string,
     /**
      * add unsigned.membership, the requesting user's membership after each event (spec v1.11,
-     * a SHOULD). The room read endpoints ask for it; /sync's cached timelines do not (yet).
+     * a SHOULD). The room read endpoints ask for it; /sync asks per call (timelines, not state).
      */
     readonly withMembership = false,
   ) {}
@@ -53,7 +55,7 @@ export class ClientEventSerializer {
   private readonly membershipBySnapshot = new Map<number, string>();
 
   /** The requesting user's membership in the state after `e` ('leave' when none). */
-  private *membershipAfter(tx: ReadTx, e: StoredEvent): Op<string | undefined> {
+  *membershipAfter(tx: ReadTx, e: StoredEvent): Op<string | undefined> {
     const userId = this.userId;
     if (userId === undefined) return undefined;
     if (e.type === 'm.room.member' && e.stateKey === userId) return e.membership ?? 'leave';
@@ -77,8 +79,8 @@ export class ClientEventSerializer {
       unsigned.redacted_because = yield* this.serialize(tx, redaction, { bundle: false });
     }
     unsigned.age = Math.max(0, this.now - e.originServerTs);
-    if (this.withMembership) {
-      const membership = yield* this.membershipAfter(tx, e);
+    if (opts.membership ?? this.withMembership) {
+      const membership = this.visibility?.membershipAfterKnown(e) ?? (yield* this.membershipAfter(tx, e));
       if (membership !== undefined) unsigned.membership = membership;
     }
     // "If the client being given the event is the same one which sent it": since v1.7 transaction ids

@@ -104,6 +104,16 @@ export class HistoryVisibility {
     return this.decide(e, at);
   }
 
+  /**
+   * The user's membership after `e` (unsigned.membership) without a read, when canSee has seen
+   * the event's snapshot: a state event other than the user's own member event leaves it as before.
+   */
+  membershipAfterKnown(e: StoredEvent): string | undefined {
+    if (this.userId === undefined || e.roomId !== this.roomId) return undefined;
+    if (e.type === 'm.room.member' && e.stateKey === this.userId) return e.membership ?? 'leave';
+    return e.stateBefore === undefined ? undefined : this.atCache.get(e.stateBefore)?.[1];
+  }
+
   /** canSee without reading: undefined when the event's snapshot is not known yet (use canSee). */
   canSeeKnown(e: StoredEvent): boolean | undefined {
     if (e.roomId !== this.roomId) return false;
