@@ -37,6 +37,12 @@ export interface RoomSyncContext {
   readonly receiptsByRoom: ReadonlyMap<string, Receipt[]>;
   /** room account data to send, by room */
   readonly accountDataByRoom: ReadonlyMap<string, AccountDataEntry[]>;
+  /**
+   * Filled while the rooms are computed (incremental syncs): users who joined or were invited to
+   * the user's rooms in the window, and rooms the user joined in it. Their presence is sent even
+   * unchanged (as Synapse: clients learn presence of users they newly share a room with).
+   */
+  newlyShared?: { readonly users: Set<string>; readonly rooms: string[] };
 }
 
 const decoder = new TextDecoder();
@@ -253,6 +259,7 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
       if (eventAllowed(ctx.filter.roomAccountData, a.type)) accountData.push({ type: a.type, content: JSON.parse(decoder.decode(a.content)) });
     }
   }
+  if (since !== undefined) noteNewlyShared(ctx, roomId, newlyJoined, tl.events, state);
   const changed = tl.events.length > 0 || state.length > 0 || ephemeral.length > 0 || accountData.length > 0;
   if (!fromStart && !ctx.fullState && !changed) return undefined;
 
@@ -268,6 +275,25 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
       ?? (yield* unreadCounts(tx, store, roomId, userId, memberEvent, { events: ctx.next.events, receipts: ctx.next.receipts, cache: ctx.unread })),
     ...(memberChange ? { summary: yield* summary(tx, store, roomId, userId) } : {}),
   };
+}
+
+/** Records who the user newly shares the room with (RoomSyncContext.newlyShared). */
+function noteNewlyShared(ctx: RoomSyncContext, roomId: string, newlyJoined: boolean, timeline: readonly StoredEvent[], state: readonly ClientEvent[]): void {
+  if (newlyJoined) {
+    (ctx.newlyShared ??= { users: new Set(), rooms: [] }).rooms.push(roomId);
+    return;
+  }
+  for (const e of timeline) {
+    if (e.type === 'm.room.member' && (e.membership === 'join' || e.membership === 'invite') && e.stateKey !== ctx.userId) {
+      (ctx.newlyShared ??= { users: new Set(), rooms: [] }).users.add(e.stateKey!);
+    }
+  }
+  for (const e of state) {
+    const membership = e.type === 'm.room.member' ? (e.content as { membership?: unknown } | undefined)?.membership : undefined;
+    if ((membership === 'join' || membership === 'invite') && e.state_key !== ctx.userId) {
+      (ctx.newlyShared ??= { users: new Set(), rooms: [] }).users.add(e.state_key as string);
+    }
+  }
 }
 
 /** The timeline as client JSON: spliced from the window's cached events when they came from it. */

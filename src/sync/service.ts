@@ -321,7 +321,7 @@ export class SyncServiceImpl implements SyncService {
     }
     const ctx: RoomSyncContext = {
       store, userId, deviceId, now, filter, since, next, fullState, typing, lazy: this.lazy, unread: this.unread, timelines: this.timelines,
-      receiptsByRoom: receiptsByRoom ?? NO_RECEIPTS, accountDataByRoom: roomData ?? NO_ACCOUNT_DATA, roomsWithNews,
+      receiptsByRoom: receiptsByRoom ?? NO_RECEIPTS, accountDataByRoom: roomData ?? NO_ACCOUNT_DATA, roomsWithNews, newlyShared: undefined,
     };
     const join: Record<string, unknown> = {};
     const invite: Record<string, unknown> = {};
@@ -340,8 +340,8 @@ export class SyncServiceImpl implements SyncService {
     }
 
     // (the usual incremental sync has no presence or device-list change: no generator for those)
-    const presence = since !== undefined && notifier.presenceSince(since.presence > notifier.presencePos ? 0 : since.presence).length === 0
-      ? NONE : yield* this.presenceEvents(tx, userId, filter, since, memberships, now);
+    const presence = since !== undefined && ctx.newlyShared === undefined && notifier.presenceSince(since.presence > notifier.presencePos ? 0 : since.presence).length === 0
+      ? NONE : yield* this.presenceEvents(tx, userId, filter, since, memberships, now, ctx.newlyShared);
     // No message can be newer than the token when the stream has not moved past it.
     const toDevice = since !== undefined && since.toDevice === next.toDevice ? NO_MESSAGES : yield* store.toDevice.inbox(tx, userId, deviceId, since?.toDevice ?? 0, TO_DEVICE_LIMIT);
     const delivered = toDevice.length === TO_DEVICE_LIMIT ? toDevice.at(-1)!.streamPos : next.toDevice;
@@ -394,10 +394,14 @@ export class SyncServiceImpl implements SyncService {
   }
 
   /** Presence of the user and of users sharing a joined room: all on an initial sync, changes after. */
-  private *presenceEvents(tx: ReadTx, userId: string, filter: SyncFilter, since: SyncToken | undefined, memberships: readonly Membership[], now: number): Op<ClientEvent[]> {
+  private *presenceEvents(
+    tx: ReadTx, userId: string, filter: SyncFilter, since: SyncToken | undefined, memberships: readonly Membership[], now: number,
+    newlyShared: RoomSyncContext['newlyShared'],
+  ): Op<ClientEvent[]> {
     const { store, notifier } = this.deps;
     if (!eventAllowed(filter.presence, 'm.presence')) return [];
     let candidates: string[];
+    let extra: Set<string> | undefined;
     if (since === undefined) {
       const users = new Set<string>([userId]);
       for (const m of memberships) {
@@ -407,7 +411,7 @@ export class SyncServiceImpl implements SyncService {
       candidates = [...users];
     } else {
       const changed = notifier.presenceSince(since.presence > notifier.presencePos ? 0 : since.presence);
-      if (changed.length === 0) return [];
+      if (changed.length === 0 && newlyShared === undefined) return [];
       const joined = memberships.filter((m) => m.membership === 'join').map((m) => m.roomId);
       candidates = [];
       for (const u of changed) {
@@ -418,12 +422,24 @@ export class SyncServiceImpl implements SyncService {
         }
         if (shares) candidates.push(u);
       }
+      if (newlyShared !== undefined) {
+        const fresh = new Set(newlyShared.users);
+        for (const r of newlyShared.rooms) for (const o of yield* store.membership.ofRoom(tx, r, 'join')) fresh.add(o.userId);
+        fresh.delete(userId);
+        for (const u of candidates) fresh.delete(u);
+        extra = fresh;
+        candidates.push(...fresh);
+      }
     }
     const out: ClientEvent[] = [];
     for (const u of candidates) {
       if (!eventAllowed(filter.presence, 'm.presence', u)) continue;
       const p = yield* store.presence.get(tx, u);
-      if (!p) continue;
+      if (!p) {
+        // never set: a newly shared user is offline (Synapse's default state), others are left out
+        if (extra?.has(u)) out.push({ type: 'm.presence', sender: u, content: { presence: 'offline' } });
+        continue;
+      }
       const ago = Math.max(0, now - p.lastActiveTs);
       out.push({
         type: 'm.presence', sender: u,

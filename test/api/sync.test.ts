@@ -426,6 +426,32 @@ describe('presence', () => {
   });
 });
 
+describe('presence of newly shared users', () => {
+  test('a user who joins a shared room (never synced, no presence yet) shows up, offline, in the next incremental sync; a newly joined room brings its members', async () => {
+    const ivy = await registerUser(server, 'ivy-pres');
+    const jon = await registerUser(server, 'jon-pres');
+    const kim = await registerUser(server, 'kim-pres');
+    const roomId = await createRoom(ivy);
+    const start = await sync(ivy, { set_presence: 'offline' });
+    await ok(jon, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    const s1 = await sync(ivy, { since: start.next_batch, set_presence: 'offline' });
+    assert.deepEqual(s1.presence.events.filter((e: Json) => e.sender === jon.userId), [{ type: 'm.presence', sender: jon.userId, content: { presence: 'offline' } }]);
+    // Only once: the next sync has nothing new about jon.
+    await send(ivy, roomId, 'hello jon');
+    const s2 = await sync(ivy, { since: s1.next_batch, set_presence: 'offline' });
+    assert.equal(s2.presence.events.filter((e: Json) => e.sender === jon.userId).length, 0);
+    // The joiner's side: kim joins the room and sees both members' presence.
+    const k0 = await sync(kim, { set_presence: 'offline' });
+    await ok(kim, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    const k1 = await sync(kim, { since: k0.next_batch, set_presence: 'offline' });
+    const senders = (k1.presence.events as Json[]).map((e) => e.sender).sort();
+    assert.deepEqual(senders, [ivy.userId, jon.userId].sort());
+    // A presence filter still applies.
+    const k2 = await sync(kim, { since: k0.next_batch, set_presence: 'offline', filter: JSON.stringify({ presence: { not_senders: [jon.userId] } }) });
+    assert.deepEqual((k2.presence.events as Json[]).map((e) => e.sender), [ivy.userId]);
+  });
+});
+
 describe('account data and to-device', () => {
   test('global and room account data arrive in sync', async () => {
     const roomId = await createRoom(alice);
