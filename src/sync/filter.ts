@@ -23,6 +23,8 @@ export type FieldPath = readonly string[];
 export interface SyncFilter {
   /** `event_fields`: only these parts of each room event (state and timeline); absent: everything */
   readonly eventFields?: readonly FieldPath[];
+  /** `event_format: federation`: room events as PDUs (absent: the client format) */
+  readonly eventFormat?: 'federation';
   readonly accountData: EventFilter;
   readonly presence: EventFilter;
   readonly rooms?: readonly string[];
@@ -88,7 +90,11 @@ export function parseSyncFilter(json: unknown): SyncFilter {
   const rooms = strings(room.rooms, 'room.rooms');
   const notRooms = strings(room.not_rooms, 'room.not_rooms');
   const fields = strings(f.event_fields, 'event_fields');
+  if (f.event_format !== undefined && f.event_format !== 'client' && f.event_format !== 'federation') {
+    throw invalidParam('filter: event_format must be "client" or "federation"');
+  }
   return {
+    ...(f.event_format === 'federation' ? { eventFormat: 'federation' as const } : {}),
     // An empty list asks for nothing in particular: whole events (as Synapse answers), not empty objects.
     ...(fields !== undefined && fields.length > 0 ? { eventFields: fields.map(parseFieldPath) } : {}),
     accountData: eventFilter(f.account_data, 'account_data'),

@@ -16,7 +16,7 @@ import { encodeSyncToken, type SyncToken } from './tokens.js';
 import type { TypingTracker } from './typing.js';
 import { unreadCounts, type UnreadCountsCache } from './unread.js';
 import { RawJson } from './raw-json.js';
-import { type RoomWindow, TIMELINE_EVENT, type TimelineCache, WINDOW, type WindowEvent } from './timeline-cache.js';
+import { type RoomWindow, TIMELINE_EVENT, TIMELINE_PDU, type TimelineCache, WINDOW, type WindowEvent } from './timeline-cache.js';
 
 export interface RoomSyncContext {
   readonly store: Store;
@@ -46,6 +46,8 @@ export interface RoomSyncContext {
 }
 
 const decoder = new TextDecoder();
+const STATE_EVENT = Object.freeze({ includeRoomId: false, bundle: false });
+const STATE_PDU = Object.freeze({ includeRoomId: false, bundle: false, format: 'federation' as const });
 /** How many stored events one room's timeline scan may look at (hidden or filtered ones included). */
 const MAX_SCAN = 1000;
 const BATCH = 64;
@@ -155,7 +157,7 @@ function* stateSection(
       if (!f.includeRedundantMembers && ctx.lazy.wasSent(userId, deviceId, roomId, member, e.eventId)) continue;
       ctx.lazy.markSent(userId, deviceId, roomId, member, e.eventId);
     }
-    out.push(yield* ser.serialize(tx, e, { includeRoomId: false, bundle: false }));
+    out.push(yield* ser.serialize(tx, e, ctx.filter.eventFormat === undefined ? STATE_EVENT : STATE_PDU));
   }
   if (f.lazyLoadMembers) for (const e of timeline) if (e.type === 'm.room.member') ctx.lazy.markSent(userId, deviceId, roomId, e.stateKey ?? '', e.eventId);
   return out;
@@ -302,10 +304,11 @@ function* timelineEvents(
 ): Op<RawJson> {
   // Concatenation, not join: the pieces stay a rope that the socket write flattens once.
   let out = '';
-  if (w !== undefined && picked !== undefined) {
+  if (w !== undefined && picked !== undefined && ctx.filter.eventFormat === undefined) {
     for (const x of picked) out += (out === '' ? '[' : ',') + (ctx.timelines.cachedClientEvent(x, ser) ?? (yield* ctx.timelines.clientEvent(tx, w, x, ser, ctx.next.events)).json);
   } else {
-    for (const e of events) out += (out === '' ? '[' : ',') + JSON.stringify(yield* ser.serialize(tx, e, TIMELINE_EVENT));
+    const opts = ctx.filter.eventFormat === undefined ? TIMELINE_EVENT : TIMELINE_PDU;
+    for (const e of events) out += (out === '' ? '[' : ',') + JSON.stringify(yield* ser.serialize(tx, e, opts));
   }
   const json = out === '' ? '[]' : `${out}]`;
   const fields = ctx.filter.eventFields;
@@ -370,7 +373,7 @@ export function* leftRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<R
   for (const a of ctx.accountDataByRoom.get(roomId) ?? []) accountData.push({ type: a.type, content: JSON.parse(decoder.decode(a.content)) });
   return {
     state: { events: projected(state, ctx.filter.eventFields) },
-    timeline: { events: projected(yield* ser.serializeMany(tx, tl.events, TIMELINE_EVENT), ctx.filter.eventFields), limited: tl.limited, prev_batch: encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : leftPos }) },
+    timeline: { events: projected(yield* ser.serializeMany(tx, tl.events, ctx.filter.eventFormat === undefined ? TIMELINE_EVENT : TIMELINE_PDU), ctx.filter.eventFields), limited: tl.limited, prev_batch: encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : leftPos }) },
     account_data: { events: accountData },
   };
 }

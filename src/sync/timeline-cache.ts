@@ -24,6 +24,8 @@ import { RawJson } from './raw-json.js';
 
 /** How /sync serializes a timeline event the cache cannot splice. */
 export const TIMELINE_EVENT = Object.freeze({ includeRoomId: false, membership: true });
+/** The same for a filter's `event_format: federation` (never cached: the cache holds client JSON). */
+export const TIMELINE_PDU = Object.freeze({ includeRoomId: false, membership: true, format: 'federation' as const });
 
 const MEMBERSHIP_JSON = new Map(['join', 'leave', 'invite', 'ban', 'knock'].map((m) => [m, JSON.stringify(m)]));
 const membershipJson = (m: string): string => MEMBERSHIP_JSON.get(m) ?? JSON.stringify(m);

@@ -572,3 +572,33 @@ describe('unsigned.membership (spec v1.11: the requesting user\'s membership at 
     assert.deepEqual(memberships(timeline(left, 'leave')), [['leave', 'leave']]);
   });
 });
+
+describe('event_format: federation', () => {
+  test('a filter asking for the federation format gets the PDUs (auth_events, prev_events, hashes, signatures, depth) with event_id and unsigned', async () => {
+    const owner = await registerUser(server, 'fedfmt-owner');
+    const roomId = await createRoom(owner, { name: 'Raw' });
+    const eventId = await send(owner, roomId, 'as received');
+    const check = (room: Json): void => {
+      const tl = room.timeline.events as Json[];
+      const msg = tl.find((e) => e.event_id === eventId)!;
+      assert.ok(msg, 'the message, with its event_id');
+      for (const k of ['auth_events', 'prev_events', 'hashes', 'signatures', 'depth', 'room_id', 'origin_server_ts', 'sender', 'content']) assert.ok(k in msg, `${k} in ${JSON.stringify(msg)}`);
+      assert.equal(msg.content.body, 'as received');
+      assert.equal(typeof msg.unsigned.age, 'number');
+      const name = [...room.state.events, ...tl].find((e: Json) => e.type === 'm.room.name');
+      assert.ok(name && 'prev_events' in name && 'auth_events' in name, 'state events too');
+    };
+    const inline = await sync(owner, { filter: JSON.stringify({ event_format: 'federation' }) });
+    check(inline.rooms.join[roomId]);
+    const filterId = (await ok(owner, 'POST', `${V3}/user/${enc(owner.userId)}/filter`, { event_format: 'federation', room: { timeline: { limit: 5 } } })).filter_id as string;
+    await send(owner, roomId, 'later');
+    const stored = await sync(owner, { filter: filterId, since: inline.next_batch });
+    const later = (stored.rooms.join[roomId].timeline.events as Json[]).at(-1)!;
+    assert.equal(later.content.body, 'later');
+    assert.ok(Array.isArray(later.prev_events) && later.prev_events.length > 0 && later.hashes?.sha256 !== undefined);
+    // The client format (the default) is unchanged.
+    const plain = (await sync(owner)).rooms.join[roomId].timeline.events as Json[];
+    assert.ok(plain.every((e) => !('prev_events' in e) && !('signatures' in e) && !('room_id' in e)));
+    assert.equal((await call(owner, 'GET', `${V3}/sync?filter=${enc(JSON.stringify({ event_format: 'raw' }))}`)).status, 400);
+  });
+});

@@ -29,6 +29,11 @@ export interface SerializeOptions {
   readonly bundle?: boolean;
   /** add unsigned.membership (default: the serializer's withMembership) */
   readonly membership?: boolean;
+  /**
+   * 'federation' (a filter's event_format): the PDU as received (redacted if it is) with event_id
+   * and the same unsigned a client gets, as Synapse serves it. Default 'client'.
+   */
+  readonly format?: 'client' | 'federation';
 }
 
 export class ClientEventSerializer {
@@ -71,6 +76,7 @@ export class ClientEventSerializer {
   }
 
   *serialize(tx: ReadTx, e: StoredEvent, opts: SerializeOptions = {}): Op<ClientEvent> {
+    if (opts.format === 'federation') return yield* this.serializeFederation(tx, e, opts);
     let pdu = parseEventJson(e.json);
     const unsigned: Record<string, unknown> = {};
     const redaction = yield* this.applicableRedaction(tx, e);
@@ -120,6 +126,14 @@ export class ClientEventSerializer {
       if (relations !== undefined) unsigned['m.relations'] = relations;
     }
     return out;
+  }
+
+  private *serializeFederation(tx: ReadTx, e: StoredEvent, opts: SerializeOptions): Op<ClientEvent> {
+    const client = yield* this.serialize(tx, e, { ...opts, format: 'client' });
+    const unsigned = client.unsigned as Record<string, unknown>;
+    let pdu = parseEventJson(e.json);
+    if (unsigned.redacted_because !== undefined) pdu = redactEvent(yield* this.rules(tx, e.roomId), pdu);
+    return { ...pdu, event_id: e.eventId, unsigned };
   }
 
   *serializeMany(tx: ReadTx, events: readonly StoredEvent[], opts: SerializeOptions = {}): Op<ClientEvent[]> {
