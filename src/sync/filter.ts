@@ -14,6 +14,8 @@ export interface RoomEventFilter extends EventFilter {
   readonly rooms?: readonly string[];
   readonly notRooms?: readonly string[];
   readonly lazyLoadMembers: boolean;
+  /** per-thread notification counts (spec v1.4; meaningful on the timeline filter) */
+  readonly unreadThreadNotifications: boolean;
   readonly includeRedundantMembers: boolean;
 }
 
@@ -80,6 +82,7 @@ function roomEventFilter(v: unknown, where: string): RoomEventFilter {
     ...eventFilter(o, where),
     ...(rooms ? { rooms } : {}), ...(notRooms ? { notRooms } : {}),
     lazyLoadMembers: o.lazy_load_members === true,
+    unreadThreadNotifications: o.unread_thread_notifications === true,
     includeRedundantMembers: o.include_redundant_members === true,
   };
 }

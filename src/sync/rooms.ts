@@ -15,6 +15,7 @@ import type { LazyMembersCache } from './lazy-members.js';
 import { encodeSyncToken, type SyncToken } from './tokens.js';
 import type { TypingTracker } from './typing.js';
 import { unreadCounts, type UnreadCountsCache } from './unread.js';
+import { threadedUnreadCounts } from './thread-unread.js';
 import { RawJson } from './raw-json.js';
 import { type RoomWindow, TIMELINE_EVENT, TIMELINE_PDU, type TimelineCache, WINDOW, type WindowEvent } from './timeline-cache.js';
 
@@ -268,15 +269,18 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   const firstPos = tl.events[0]?.streamPos;
   const prevBatch = encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : ctx.next.events });
   const memberChange = fromStart || tl.events.some((e) => e.type === 'm.room.member') || state.some((e) => e.type === 'm.room.member');
-  return {
+  const threaded = ctx.filter.timeline.unreadThreadNotifications ? yield* threadedUnreadCounts(tx, store, roomId, userId, memberEvent, ctx.next.events) : undefined;
+  const section: Record<string, unknown> = {
     state: { events: projected(state, ctx.filter.eventFields) },
     timeline: { events: yield* timelineEvents(tx, ctx, ser, window, picked, tl.events), limited: tl.limited, prev_batch: prevBatch },
     ephemeral: { events: ephemeral },
     account_data: { events: accountData },
-    unread_notifications: ctx.unread.known(roomId, userId, memberEvent, ctx.next.events, ctx.next.receipts)
+    unread_notifications: threaded?.main ?? ctx.unread.known(roomId, userId, memberEvent, ctx.next.events, ctx.next.receipts)
       ?? (yield* unreadCounts(tx, store, roomId, userId, memberEvent, { events: ctx.next.events, receipts: ctx.next.receipts, cache: ctx.unread })),
     ...(memberChange ? { summary: yield* summary(tx, store, roomId, userId) } : {}),
   };
+  if (threaded?.threads !== undefined) section.unread_thread_notifications = threaded.threads;
+  return section;
 }
 
 /** Records who the user newly shares the room with (RoomSyncContext.newlyShared). */

@@ -6,7 +6,7 @@ import type { StoredEvent } from '../store/repositories/events.js';
 import type { Op, ReadTx } from '../store/trees.js';
 import { parseEventJson } from '../rooms/read/client-event.js';
 
-const NOTIFYING = new Set(['m.room.message', 'm.room.encrypted', 'm.sticker', 'm.call.invite', 'm.poll.start']);
+export const NOTIFYING: ReadonlySet<string> = new Set(['m.room.message', 'm.room.encrypted', 'm.sticker', 'm.call.invite', 'm.poll.start']);
 /** Counts stop here (clients show "99+" long before). */
 const MAX_COUNTED = 500;
 /** Events looked at after the read position, at most. */

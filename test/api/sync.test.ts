@@ -602,3 +602,42 @@ describe('event_format: federation', () => {
     assert.equal((await call(owner, 'GET', `${V3}/sync?filter=${enc(JSON.stringify({ event_format: 'raw' }))}`)).status, 400);
   });
 });
+
+describe('unread_thread_notifications (spec v1.4, threading: notifications)', () => {
+  test('with the filter flag, counts split into the main timeline and each thread, each read by its own receipts', async () => {
+    const poster = await registerUser(server, 'thr-poster');
+    const reader = await registerUser(server, 'thr-reader');
+    const roomId = await createRoom(poster);
+    await ok(reader, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    const root = await send(poster, roomId, 'root');
+    const inThread = async (body: string): Promise<string> => (await ok(poster, 'PUT', `${V3}/rooms/${enc(roomId)}/send/m.room.message/thr${++txn}`, {
+      msgtype: 'm.text', body, 'm.relates_to': { rel_type: 'm.thread', event_id: root, is_falling_back: true, 'm.in_reply_to': { event_id: root } },
+    })).event_id as string;
+    await inThread('first reply');
+    const second = await inThread(`second reply for ${reader.userId}`);
+    const main = await send(poster, roomId, 'main after');
+    const threaded = JSON.stringify({ room: { timeline: { unread_thread_notifications: true } } });
+    const counts = async (filter?: string): Promise<Json> => {
+      const room = (await sync(reader, filter ? { filter } : {})).rooms.join[roomId];
+      return { main: room.unread_notifications, threads: room.unread_thread_notifications };
+    };
+    // Without the flag: one count for the whole room, no per-thread object.
+    assert.deepEqual(await counts(), { main: { notification_count: 4, highlight_count: 1 }, threads: undefined });
+    assert.deepEqual(await counts(threaded), {
+      main: { notification_count: 2, highlight_count: 0 },
+      threads: { [root]: { notification_count: 2, highlight_count: 1 } },
+    });
+    // A receipt in the thread reads the thread only.
+    await ok(reader, 'POST', `${V3}/rooms/${enc(roomId)}/receipt/m.read/${enc(second)}`, { thread_id: root });
+    assert.deepEqual(await counts(threaded), { main: { notification_count: 2, highlight_count: 0 }, threads: undefined });
+    // A main-timeline receipt reads the main timeline.
+    await ok(reader, 'POST', `${V3}/rooms/${enc(roomId)}/receipt/m.read/${enc(main)}`, { thread_id: 'main' });
+    assert.deepEqual(await counts(threaded), { main: { notification_count: 0, highlight_count: 0 }, threads: undefined });
+    // An unthreaded receipt reads every thread up to it.
+    await inThread('third reply');
+    assert.equal((await counts(threaded)).threads?.[root]?.notification_count, 1);
+    const latest = await send(poster, roomId, 'latest');
+    await ok(reader, 'POST', `${V3}/rooms/${enc(roomId)}/receipt/m.read/${enc(latest)}`, {});
+    assert.deepEqual(await counts(threaded), { main: { notification_count: 0, highlight_count: 0 }, threads: undefined });
+  });
+});
