@@ -38,13 +38,26 @@ export interface RoomSyncContext {
   readonly receiptsByRoom: ReadonlyMap<string, Receipt[]>;
   /** room account data to send, by room */
   readonly accountDataByRoom: ReadonlyMap<string, AccountDataEntry[]>;
-  /**
-   * Filled while the rooms are computed (incremental syncs): users who joined or were invited to
-   * the user's rooms in the window, and rooms the user joined in it. Their presence is sent even
-   * unchanged (as Synapse: clients learn presence of users they newly share a room with).
-   */
-  newlyShared?: { readonly users: Set<string>; readonly rooms: string[] };
+  /** Filled while the rooms are computed (incremental syncs only), for presence and device_lists. */
+  memberChanges?: MemberChanges;
 }
+
+/**
+ * Who the user newly shares rooms with, or may no longer share any with, in the sync's window:
+ * presence of the first is sent even unchanged (as Synapse), both feed device_lists.
+ */
+export interface MemberChanges {
+  /** others who joined or were invited to the user's joined rooms */
+  readonly joined: Set<string>;
+  /** rooms the user joined (all their members are newly shared) */
+  readonly joinedRooms: string[];
+  /** others who left or were banned from the user's joined rooms */
+  readonly left: Set<string>;
+  /** rooms the user left or was banned from */
+  readonly leftRooms: string[];
+}
+
+const memberChanges = (ctx: RoomSyncContext): MemberChanges => (ctx.memberChanges ??= { joined: new Set(), joinedRooms: [], left: new Set(), leftRooms: [] });
 
 const decoder = new TextDecoder();
 const STATE_EVENT = Object.freeze({ includeRoomId: false, bundle: false });
@@ -262,7 +275,7 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
       if (eventAllowed(ctx.filter.roomAccountData, a.type)) accountData.push({ type: a.type, content: JSON.parse(decoder.decode(a.content)) });
     }
   }
-  if (since !== undefined) noteNewlyShared(ctx, roomId, newlyJoined, tl.events, state);
+  if (since !== undefined) noteMemberChanges(ctx, roomId, newlyJoined, tl.events, state);
   const changed = tl.events.length > 0 || state.length > 0 || ephemeral.length > 0 || accountData.length > 0;
   if (!fromStart && !ctx.fullState && !changed) return undefined;
 
@@ -283,23 +296,22 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   return section;
 }
 
-/** Records who the user newly shares the room with (RoomSyncContext.newlyShared). */
-function noteNewlyShared(ctx: RoomSyncContext, roomId: string, newlyJoined: boolean, timeline: readonly StoredEvent[], state: readonly ClientEvent[]): void {
+/** Records the room's membership changes of others (RoomSyncContext.memberChanges). */
+function noteMemberChanges(ctx: RoomSyncContext, roomId: string, newlyJoined: boolean, timeline: readonly StoredEvent[], state: readonly ClientEvent[]): void {
   if (newlyJoined) {
-    (ctx.newlyShared ??= { users: new Set(), rooms: [] }).rooms.push(roomId);
+    memberChanges(ctx).joinedRooms.push(roomId);
     return;
   }
-  for (const e of timeline) {
-    if (e.type === 'm.room.member' && (e.membership === 'join' || e.membership === 'invite') && e.stateKey !== ctx.userId) {
-      (ctx.newlyShared ??= { users: new Set(), rooms: [] }).users.add(e.stateKey!);
-    }
-  }
+  for (const e of timeline) if (e.type === 'm.room.member') noteMember(ctx, e.stateKey!, e.membership);
   for (const e of state) {
-    const membership = e.type === 'm.room.member' ? (e.content as { membership?: unknown } | undefined)?.membership : undefined;
-    if ((membership === 'join' || membership === 'invite') && e.state_key !== ctx.userId) {
-      (ctx.newlyShared ??= { users: new Set(), rooms: [] }).users.add(e.state_key as string);
-    }
+    if (e.type === 'm.room.member') noteMember(ctx, e.state_key as string, (e.content as { membership?: unknown } | undefined)?.membership);
   }
+}
+
+function noteMember(ctx: RoomSyncContext, userId: string, membership: unknown): void {
+  if (userId === ctx.userId) return;
+  if (membership === 'join' || membership === 'invite') memberChanges(ctx).joined.add(userId);
+  else if (membership === 'leave' || membership === 'ban') memberChanges(ctx).left.add(userId);
 }
 
 /** The timeline as client JSON: spliced from the window's cached events when they came from it. */
@@ -362,6 +374,7 @@ export function* leftRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<R
   const e = yield* store.events.get(tx, m.eventId);
   const leftPos = e?.streamPos ?? 0;
   const isNew = since !== undefined && leftPos > since.events;
+  if (isNew) memberChanges(ctx).leftRooms.push(m.roomId);
   if (!isNew && !(ctx.filter.includeLeave && (since === undefined || ctx.fullState))) return undefined;
   const roomId = m.roomId;
   const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId);

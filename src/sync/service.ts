@@ -14,7 +14,7 @@ import type { ClientEvent } from '../rooms/read/client-event.js';
 import type { SyncDeps } from './deps.js';
 import { DEFAULT_FILTER, eventAllowed, parseSyncFilter, roomAllowed, type SyncFilter } from './filter.js';
 import { LazyMembersCache } from './lazy-members.js';
-import { invitedRoom, joinedRoom, knockedRoom, leftRoom, type RoomSyncContext } from './rooms.js';
+import { invitedRoom, joinedRoom, knockedRoom, leftRoom, type MemberChanges, type RoomSyncContext } from './rooms.js';
 import { sendReceipt, setReadMarkers, type ReadMarkers } from './receipts.js';
 import { sendToDevice } from './to-device.js';
 import { encodeSyncToken, parseSyncToken, type SyncToken } from './tokens.js';
@@ -321,7 +321,7 @@ export class SyncServiceImpl implements SyncService {
     }
     const ctx: RoomSyncContext = {
       store, userId, deviceId, now, filter, since, next, fullState, typing, lazy: this.lazy, unread: this.unread, timelines: this.timelines,
-      receiptsByRoom: receiptsByRoom ?? NO_RECEIPTS, accountDataByRoom: roomData ?? NO_ACCOUNT_DATA, roomsWithNews, newlyShared: undefined,
+      receiptsByRoom: receiptsByRoom ?? NO_RECEIPTS, accountDataByRoom: roomData ?? NO_ACCOUNT_DATA, roomsWithNews, memberChanges: undefined,
     };
     const join: Record<string, unknown> = {};
     const invite: Record<string, unknown> = {};
@@ -340,8 +340,10 @@ export class SyncServiceImpl implements SyncService {
     }
 
     // (the usual incremental sync has no presence or device-list change: no generator for those)
-    const presence = since !== undefined && ctx.newlyShared === undefined && notifier.presenceSince(since.presence > notifier.presencePos ? 0 : since.presence).length === 0
-      ? NONE : yield* this.presenceEvents(tx, userId, filter, since, memberships, now, ctx.newlyShared);
+    const changes = ctx.memberChanges;
+    const newlyShared = changes !== undefined && (changes.joined.size > 0 || changes.joinedRooms.length > 0) ? changes : undefined;
+    const presence = since !== undefined && newlyShared === undefined && notifier.presenceSince(since.presence > notifier.presencePos ? 0 : since.presence).length === 0
+      ? NONE : yield* this.presenceEvents(tx, userId, filter, since, memberships, now, newlyShared);
     // No message can be newer than the token when the stream has not moved past it.
     const toDevice = since !== undefined && since.toDevice === next.toDevice ? NO_MESSAGES : yield* store.toDevice.inbox(tx, userId, deviceId, since?.toDevice ?? 0, TO_DEVICE_LIMIT);
     const delivered = toDevice.length === TO_DEVICE_LIMIT ? toDevice.at(-1)!.streamPos : next.toDevice;
@@ -353,7 +355,8 @@ export class SyncServiceImpl implements SyncService {
       account_data: { events: globalData },
       presence: { events: presence },
       to_device: { events: toDevice.length === 0 ? NONE : toDevice.map((m) => JSON.parse(decoder.decode(m.message)) as unknown) },
-      device_lists: { changed: since === undefined || since.deviceLists === next.deviceLists ? NONE : yield* this.deviceListsChanged(tx, userId, since, next, memberships), left: NONE },
+      device_lists: since === undefined || (since.deviceLists === next.deviceLists && changes === undefined)
+        ? { changed: NONE, left: NONE } : yield* this.deviceLists(tx, userId, since, next, memberships, changes),
       device_one_time_keys_count: keys.device_one_time_keys_count,
       device_unused_fallback_key_types: keys.device_unused_fallback_key_types,
     };
@@ -372,6 +375,39 @@ export class SyncServiceImpl implements SyncService {
       device_one_time_keys_count: keys.device_one_time_keys_count,
       device_unused_fallback_key_types: keys.device_unused_fallback_key_types,
     };
+  }
+
+  /**
+   * device_lists: users whose keys changed, plus users newly sharing a room (spec note: a server
+   * may list them on every new shared room); `left`: users of the window's leaves (theirs or the
+   * user's) who share no joined room with the user any more (any room, encrypted or not: listing
+   * fewer only keeps a client tracking longer).
+   */
+  private *deviceLists(
+    tx: ReadTx, userId: string, since: SyncToken, next: SyncToken, memberships: readonly Membership[], changes: MemberChanges | undefined,
+  ): Op<{ changed: string[]; left: string[] }> {
+    const changed = since.deviceLists === next.deviceLists ? [] : yield* this.deviceListsChanged(tx, userId, since, next, memberships);
+    if (changes === undefined) return { changed, left: NONE };
+    const { store } = this.deps;
+    const joined = memberships.filter((m) => m.membership === 'join').map((m) => m.roomId);
+    const out = new Set(changed);
+    for (const u of changes.joined) out.add(u);
+    for (const r of changes.joinedRooms) for (const o of yield* store.membership.ofRoom(tx, r, 'join')) out.add(o.userId);
+    const gone = new Set(changes.left);
+    for (const r of changes.leftRooms) for (const o of yield* store.membership.ofRoom(tx, r, 'join')) gone.add(o.userId);
+    const left: string[] = [];
+    for (const u of gone) {
+      if (u === userId) continue;
+      let shares = false;
+      for (const r of joined) {
+        if (shares) break;
+        shares = (yield* store.membership.get(tx, r, u))?.membership === 'join';
+      }
+      if (!shares) { left.push(u); out.delete(u); }
+    }
+    out.delete(userId);
+    if (changed.includes(userId)) out.add(userId);
+    return { changed: out.size === 0 ? NONE : [...out], left: left.length === 0 ? NONE : left };
   }
 
   /** Users sharing a joined room (or the user) whose device lists changed since the token (e2ee). */
@@ -396,7 +432,7 @@ export class SyncServiceImpl implements SyncService {
   /** Presence of the user and of users sharing a joined room: all on an initial sync, changes after. */
   private *presenceEvents(
     tx: ReadTx, userId: string, filter: SyncFilter, since: SyncToken | undefined, memberships: readonly Membership[], now: number,
-    newlyShared: RoomSyncContext['newlyShared'],
+    newlyShared: MemberChanges | undefined,
   ): Op<ClientEvent[]> {
     const { store, notifier } = this.deps;
     if (!eventAllowed(filter.presence, 'm.presence')) return [];
@@ -423,8 +459,8 @@ export class SyncServiceImpl implements SyncService {
         if (shares) candidates.push(u);
       }
       if (newlyShared !== undefined) {
-        const fresh = new Set(newlyShared.users);
-        for (const r of newlyShared.rooms) for (const o of yield* store.membership.ofRoom(tx, r, 'join')) fresh.add(o.userId);
+        const fresh = new Set(newlyShared.joined);
+        for (const r of newlyShared.joinedRooms) for (const o of yield* store.membership.ofRoom(tx, r, 'join')) fresh.add(o.userId);
         fresh.delete(userId);
         for (const u of candidates) fresh.delete(u);
         extra = fresh;

@@ -641,3 +641,40 @@ describe('unread_thread_notifications (spec v1.4, threading: notifications)', ()
     assert.deepEqual(await counts(threaded), { main: { notification_count: 0, highlight_count: 0 }, threads: undefined });
   });
 });
+
+describe('device_lists for newly shared and no longer shared users (spec: e2e extensions to sync)', () => {
+  test('a joiner appears in changed, a user no longer sharing any room in left', async () => {
+    const host = await registerUser(server, 'dl-host');
+    const joiner = await registerUser(server, 'dl-joiner');
+    const other = await registerUser(server, 'dl-other');
+    const enc1 = [{ type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } }];
+    const r1 = await createRoom(host, { initial_state: enc1 });
+    const r2 = await createRoom(host, { initial_state: enc1 });
+    await ok(other, 'POST', `${V3}/join/${enc(r2)}`, {});
+    const h0 = await sync(host);
+    const j0 = await sync(joiner);
+    await ok(joiner, 'POST', `${V3}/join/${enc(r1)}`, {});
+    // The joiner's side: the members of the room it joined.
+    assert.ok((await sync(joiner, { since: j0.next_batch })).device_lists.changed.includes(host.userId));
+    const h1 = await sync(host, { since: h0.next_batch });
+    assert.ok(h1.device_lists.changed.includes(joiner.userId), JSON.stringify(h1.device_lists));
+    assert.ok(!h1.device_lists.changed.includes(other.userId));
+    // The joiner leaves its only shared room: left.
+    await ok(joiner, 'POST', `${V3}/rooms/${enc(r1)}/leave`, {});
+    const h2 = await sync(host, { since: h1.next_batch });
+    assert.deepEqual(h2.device_lists.left, [joiner.userId]);
+    // The syncing user leaving a room: its members no longer shared are left, the others are not.
+    await ok(other, 'POST', `${V3}/join/${enc(r1)}`, {});
+    const h3 = await sync(host, { since: h2.next_batch });
+    assert.ok(h3.device_lists.changed.includes(other.userId), 'other now shares r1 too (a new shared room: changed, allowed by the spec note)');
+    await ok(host, 'POST', `${V3}/rooms/${enc(r2)}/leave`, {});
+    const h4 = await sync(host, { since: h3.next_batch });
+    assert.deepEqual(h4.device_lists.left, [], 'other still shares r1');
+    const o0 = await sync(other);
+    await ok(host, 'POST', `${V3}/rooms/${enc(r1)}/leave`, {});
+    const o1 = await sync(other, { since: o0.next_batch });
+    assert.deepEqual(o1.device_lists.left, [host.userId]);
+    const h5 = await sync(host, { since: h4.next_batch });
+    assert.deepEqual(h5.device_lists.left, [other.userId]);
+  });
+});
