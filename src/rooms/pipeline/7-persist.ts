@@ -47,7 +47,7 @@ function* persistBody(
 ): Op<PersistedEvent> {
   const out = yield* deps.store.events.persist(tx, input);
   // State resolution for this event may have grown the room's auth-chain index.
-  if (status !== 'rejected') yield* deps.authIndex.save(tx, input.roomId);
+  if (status !== 'rejected' && deps.authIndex.mayNeedSave(input.roomId)) yield* deps.authIndex.save(tx, input.roomId);
   if (extra !== undefined && !out.duplicate) yield* extra(tx, out);
   return out;
 }
