@@ -4,17 +4,21 @@
 // tier its URL/path/validation helpers up with Sparkplug and TurboFan: one TurboFan
 // compile alone touches ~3.5 MB of compiler code in the node binary, plus the compile
 // threads' malloc arenas, all for code that runs once. So from loading until the server
-// is listening, the young generation does not grow and neither tier compiles; then V8's
-// defaults come back, and request handling is tiered up and sized exactly as without
-// this. A time limit ends it too, so a long start-up (a migration) is never left slow.
+// has work, the young generation does not grow and neither tier compiles. A time limit
+// ends it during start-up, so a long start-up (a migration) is never left slow.
+//
+// Once listening, `myelin start` asks V8 for the memory-reducing garbage collection its
+// memory reducer would run by itself ~8 s later (releaseStartupGarbage: start-up leaves a
+// grown young generation and fragmented old-space pages, ~2.9 MB resident until then),
+// and keeps the lean settings while the server is idle (endLeanBootWhenBusy): the first
+// second with work in it brings V8's defaults back, and from then on requests are
+// tiered up and sized exactly as without this. Ending at `listen` instead lets the idle
+// process's own trickle (timers, GC notifications) reach a tier-up of a start-up-hot
+// helper after that collection, seconds later: +3.5 MB while nothing happens.
 //
 // These are runtime V8 flag changes (node:v8 setFlagsFromString); each is read when V8
 // decides (tier-up, new-space growth), not cached at start. Nothing is changed when the
 // operator passed V8 flags of their own that these would override.
-//
-// Once listening, `myelin start` asks V8 for the memory-reducing garbage collection its
-// memory reducer would run by itself ~8 s later (releaseStartupGarbage): start-up leaves a
-// grown young generation and fragmented old-space pages, ~2.9 MB resident until then.
 import { setFlagsFromString } from 'node:v8';
 
 /** V8 flags set while starting, with the defaults they are restored to. */
@@ -29,6 +33,10 @@ const OPERATOR_FLAGS = /--(?:no[-_])?(?:(?:opt|turbofan|sparkplug|jitless|lite[-
 
 /** Start-up longer than this runs with V8's defaults from then on. */
 export const LEAN_BOOT_LIMIT_MS = 5_000;
+
+/** After start-up: a second in which the event loop was busy this share of the time (20 ms) ends lean settings. */
+export const BUSY_UTILIZATION = 0.02;
+const BUSY_CHECK_MS = 1_000;
 
 let timer: NodeJS.Timeout | undefined;
 
@@ -76,10 +84,29 @@ export async function releaseStartupGarbage(): Promise<boolean> {
   }
 }
 
+/**
+ * After start-up: keeps the lean settings while the process is idle and restores V8's
+ * defaults at the first check (once a second) that finds the event loop busy at least
+ * BUSY_UTILIZATION of the second: any load, or one request with 20 ms of work. Health
+ * checks and the idle process's timers stay far below. No-op when not in force.
+ */
+export function endLeanBootWhenBusy(): void {
+  if (timer === undefined) return;
+  clearTimeout(timer);
+  let last = performance.eventLoopUtilization();
+  timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    const busy = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+    if (busy >= BUSY_UTILIZATION) endLeanBoot();
+  }, BUSY_CHECK_MS);
+  timer.unref();
+}
+
 /** Restores V8's defaults (no-op when lean start-up is not in force). */
 export function endLeanBoot(): void {
   if (timer === undefined) return;
-  clearTimeout(timer);
+  clearTimeout(timer); // a timeout or the busy check's interval
   timer = undefined;
   for (const [, restore] of LEAN) setFlagsFromString(restore);
 }

@@ -82,12 +82,15 @@ export function signOwnEvent(
     return { signed, referenceHash: k.sha256(signingInput), canonical: canonicalBytes(k, signed, jsonMode(rules)) };
   }
   const r = k.signEvent(jsonBytes(json), rules.redaction, key.seed, { server: key.serverName, keyId: key.keyId }, jsonMode(rules));
+  // Copied key by key, not spread: once the spread's inline cache had seen
+  // several shapes, V8 gave every copy a map of its own, and every later read
+  // of the event (parsePdu) missed its inline caches.
+  const signed: Record<string, unknown> = {};
+  for (const name of Object.keys(json)) signed[name] = json[name];
+  signed.hashes = { sha256: k.base64Encode(r.contentHash) };
+  signed.signatures = { [key.serverName]: { [key.keyId]: k.base64Encode(r.signature) } };
   return {
-    signed: {
-      ...json,
-      hashes: { sha256: k.base64Encode(r.contentHash) },
-      signatures: { [key.serverName]: { [key.keyId]: k.base64Encode(r.signature) } },
-    },
+    signed,
     referenceHash: r.referenceHash,
     canonical: r.canonical,
   };

@@ -26,6 +26,14 @@ export class AuthIndexCache {
     return entry.index;
   }
 
+  /**
+   * Whether the room's index may hold something to save: checked before starting the
+   * `save` generator, which most events (rooms without forks have no index) do not need.
+   */
+  mayNeedSave(roomId: string): boolean {
+    return this.byRoom.has(roomId);
+  }
+
   /** Appends what the room's index gained since its last save (nothing when it did not grow). */
   *save(tx: WriteTx, roomId: string): Op<void> {
     const entry = this.byRoom.get(roomId);

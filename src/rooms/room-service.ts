@@ -13,6 +13,9 @@ import { stateKeyOf, type Pdu } from '../matrix/pdu.js';
 import { roomVersion, type RoomVersionRules } from '../matrix/room-versions.js';
 import type { SigningKey } from '../matrix/signing.js';
 import type { Store } from '../store/index.js';
+import type { EventTxnIds } from '../store/repositories/event-txn-ids.js';
+import type { TransactionIds } from '../store/repositories/transaction-ids.js';
+import type { Op, WriteTx } from '../store/trees.js';
 import { AuthIndexCache } from './auth-index.js';
 import { StoreRoomAliases, type RoomAliases, type RoomDirectory } from './aliases.js';
 import { planCreateRoom, type CreateRoomPlan } from './create-room-plan.js';
@@ -60,6 +63,15 @@ const decoder = new TextDecoder();
  * cache (and Complement's TestTxnIdempotency expects): the same id in another
  * room, for another event type or redacting another event is a new request.
  */
+/** In the event's write: the client transaction id's answer, and which device sent the event under which id. */
+function* recordTxn(
+  tx: WriteTx, ids: TransactionIds, eventTxns: EventTxnIds, scope: string, txnId: string, ts: number,
+  roomId: string, deviceId: string, eventId: string,
+): Op<void> {
+  yield* ids.put(tx, scope, txnId, { ts, response: encoder.encode(JSON.stringify({ event_id: eventId, room_id: roomId })) });
+  yield* eventTxns.put(tx, eventId, { deviceId, txnId });
+}
+
 type TxnEndpoint = 'send' | 'redact';
 function txnScope(requester: Requester, endpoint: TxnEndpoint, roomId: string, target: string): string {
   return `client\u0000${requester.userId}\u0000${requester.deviceId}\u0000${endpoint}\u0000${roomId}\u0000${target}`;
@@ -324,12 +336,12 @@ export class RoomServiceImpl implements RoomService {
     const scope = opts.redacts !== undefined ? txnScope(requester, 'redact', roomId, opts.redacts) : txnScope(requester, 'send', roomId, type);
     const rules = this.writer.rulesOf(roomId);
     const ts = clock.now();
+    const deviceId = requester.deviceId;
     const r = await this.writer.sendLocked(rules, roomId, requester.userId, type, stateKey, content, {
-      ...opts,
-      extra: function* (tx, persisted) {
-        yield* ids.put(tx, scope, txnId, { ts, response: encoder.encode(JSON.stringify({ event_id: persisted.eventId, room_id: roomId })) });
-        yield* eventTxns.put(tx, persisted.eventId, { deviceId: requester.deviceId, txnId });
-      },
+      redacts: opts.redacts,
+      // An arrow around a module-level generator: a generator closure per send
+      // gave each send's generator object a new map (missed inline caches).
+      extra: (tx, persisted) => recordTxn(tx, ids, eventTxns, scope, txnId, ts, roomId, deviceId, persisted.eventId),
     });
     return this.sent(r);
   }

@@ -22,6 +22,7 @@ import { checkTypingUser, TypingTracker } from './typing.js';
 import { UnreadCountsCache } from './unread.js';
 import { TimelineCache } from './timeline-cache.js';
 import { DeviceKeyCounter } from './device-key-counts.js';
+import { streamPositions } from './stream-positions.js';
 
 export interface SyncRequest {
   readonly since?: string;
@@ -267,7 +268,7 @@ export class SyncServiceImpl implements SyncService {
     const { userId, deviceId } = requester;
     const now = this.deps.clock.now();
     const typing = this.typing;
-    const pos = yield* store.positions.all(tx);
+    const pos = yield* streamPositions(tx);
     const next: SyncToken = {
       events: pos.events, accountData: pos.account_data, receipts: pos.receipts, toDevice: pos.to_device,
       typing: typing.pos, presence: notifier.presencePos, deviceLists: pos.device_lists,

@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { beginLeanBoot, endLeanBoot, leanBootActive, leanBootAllowed } from '../../src/cli/lean-boot.js';
+import { beginLeanBoot, endLeanBoot, endLeanBootWhenBusy, leanBootActive, leanBootAllowed } from '../../src/cli/lean-boot.js';
 
 describe('lean start-up', () => {
   it('applies unless the operator set V8 flags it would override', () => {
@@ -63,5 +63,22 @@ describe('lean start-up', () => {
     const { ran, before, after } = JSON.parse(r.stdout) as { ran: boolean; before: number; after: number };
     assert.equal(ran, true);
     assert.ok(after < before, `young generation ${before} → ${after} bytes`);
+  });
+
+  it('after start-up it stays in force while the process is idle and ends once the event loop is busy', async () => {
+    if (!leanBootAllowed()) return; // this test process was started with such flags
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    beginLeanBoot();
+    try {
+      endLeanBootWhenBusy();
+      await sleep(2_300); // two idle checks
+      assert.equal(leanBootActive(), true);
+      const until = performance.now() + 300;
+      while (performance.now() < until) { /* a request's worth of work and more */ }
+      for (let i = 0; i < 30 && leanBootActive(); i++) await sleep(100);
+      assert.equal(leanBootActive(), false);
+    } finally {
+      endLeanBoot();
+    }
   });
 });

@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { parseOptions } from '../command.js';
 import { ConfigError, loadConfig, publicBaseUrl } from '../../config/index.js';
 import { startServer } from '../../server/index.js';
-import { endLeanBoot, releaseStartupGarbage } from '../lean-boot.js';
+import { endLeanBoot, endLeanBootWhenBusy, releaseStartupGarbage } from '../lean-boot.js';
 
 export const startCommand: Command = {
   name: 'start',
@@ -50,8 +50,6 @@ Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
       process.off('SIGTERM', sigterm);
       throw err;
     }
-    // Listening: from here on V8 tiers up and sizes the heap for requests as usual.
-    endLeanBoot();
     const k = server.services.kernels;
     io.stdout.write(
       `myelin: ${config.server_name} on ${server.url} (http: ${server.http.adapter}${server.fallbackReason ? `, uWS unavailable: ${server.fallbackReason}` : ''}; ` +
@@ -68,8 +66,10 @@ Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
     const log = running.services.log;
     const onRejection = (reason: unknown) => log.error({ err: reason }, 'unhandled promise rejection');
     process.on('unhandledRejection', onRejection);
-    // Start-up's garbage goes now rather than when V8's memory reducer gets to it (~8 s).
+    // Listening. Start-up's garbage goes now rather than when V8's memory reducer gets to
+    // it (~8 s); V8 tiers up and sizes the heap as usual once the server has work.
     await releaseStartupGarbage();
+    endLeanBootWhenBusy();
     await new Promise<void>((resolveStop) => {
       onStop = (signal: string) => {
         io.stdout.write(`myelin: ${signal}, stopping\n`);

@@ -37,6 +37,21 @@ function currentStateAfter(c: Candidate, before: StateBefore, extremities: reado
   return { full: resolved, parentHint: currentSnap };
 }
 
+/**
+ * The write itself. A module-level generator, not a closure made per event: V8
+ * gives every generator closure its own prototype, so each event's generator
+ * object had a new map and missed the inline caches that drive it.
+ */
+function* persistBody(
+  tx: WriteTx, deps: PipelineDeps, input: PersistEventInput, status: EventStatus, extra: PersistOptions['extra'],
+): Op<PersistedEvent> {
+  const out = yield* deps.store.events.persist(tx, input);
+  // State resolution for this event may have grown the room's auth-chain index.
+  if (status !== 'rejected' && deps.authIndex.mayNeedSave(input.roomId)) yield* deps.authIndex.save(tx, input.roomId);
+  if (extra !== undefined && !out.duplicate) yield* extra(tx, out);
+  return out;
+}
+
 export async function persistEvent(
   c: Candidate, status: EventStatus, reason: string | undefined, before: StateBefore | undefined,
   extremities: readonly string[], deps: PipelineDeps, opts: PersistOptions = {},
@@ -61,16 +76,7 @@ export async function persistEvent(
     ...(before !== undefined && status !== 'rejected' ? { stateBefore: before.input } : {}),
     ...(status === 'timeline' && before !== undefined ? { currentState: currentStateAfter(c, before, extremities, deps) } : {}),
   };
-  const events = deps.store.events;
-  const extra = opts.extra;
-  const authIndex = deps.authIndex;
-  const persisted = await deps.store.write(function* (tx) {
-    const out = yield* events.persist(tx, input);
-    // State resolution for this event may have grown the room's auth-chain index.
-    if (status !== 'rejected') yield* authIndex.save(tx, pdu.roomId);
-    if (extra !== undefined && !out.duplicate) yield* extra(tx, out);
-    return out;
-  });
+  const persisted = await deps.store.write((tx) => persistBody(tx, deps, input, status, opts.extra));
   deps.events.add(pdu, persisted.status, persisted.stateAfter);
   return persisted;
 }

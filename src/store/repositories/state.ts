@@ -165,6 +165,8 @@ function decodeInfo(id: SnapshotId, b: Uint8Array): SnapshotInfo {
 }
 
 const INFO_CACHE_LIMIT = 1 << 18;
+/** The empty state's record (frozen: shared by every caller). */
+const EMPTY_INFO: SnapshotInfo = Object.freeze({ id: 0, roomNid: 0, parent: 0, ordinal: 0, base: 0 });
 
 /** Drop the oldest quarter of a full cache (Maps iterate in insertion order). */
 function dropOldestQuarter<K, V>(cache: Map<K, V>): void {
@@ -197,9 +199,14 @@ export class StateSnapshots implements StateRepository {
     this.listeners.push(listener);
   }
 
+  /** The snapshot's record when it is known without reading (cached, or made or read by this write). */
+  private knownInfo(tx: ReadTx, snapshot: SnapshotId): SnapshotInfo | undefined {
+    if (snapshot === EMPTY_SNAPSHOT) return EMPTY_INFO;
+    return this.infoCache.get(snapshot) ?? (tx instanceof WriteTx ? (tx.memo.get('snapshots') as Map<SnapshotId, SnapshotInfo> | undefined)?.get(snapshot) : undefined);
+  }
+
   *info(tx: ReadTx, snapshot: SnapshotId): Op<SnapshotInfo | undefined> {
-    if (snapshot === EMPTY_SNAPSHOT) return { id: 0, roomNid: 0, parent: 0, ordinal: 0, base: 0 };
-    const hit = this.infoCache.get(snapshot) ?? (tx instanceof WriteTx ? (tx.memo.get('snapshots') as Map<SnapshotId, SnapshotInfo> | undefined)?.get(snapshot) : undefined);
+    const hit = this.knownInfo(tx, snapshot);
     if (hit !== undefined) return hit;
     const v = yield* tx.get(TREES.snapshots, uintKey(snapshot));
     if (v === undefined) return undefined;
@@ -339,7 +346,8 @@ export class StateSnapshots implements StateRepository {
   /** Store a state; also returns the nid-level changes against the parent (for current-state updates). */
   *deriveNids(tx: WriteTx, roomNid: number, input: StateInput): Op<{ snapshot: SnapshotId; parent: SnapshotId; changes: NidChanges }> {
     if ('snapshot' in input) {
-      yield* this.mustInfo(tx, input.snapshot);
+      // (a known snapshot needs no generator started: most events keep their room's state)
+      if (this.knownInfo(tx, input.snapshot) === undefined) yield* this.mustInfo(tx, input.snapshot);
       return { snapshot: input.snapshot, parent: input.snapshot, changes: new Map() };
     }
     let parent: SnapshotId;
