@@ -27,6 +27,8 @@ export interface SyncFilter {
   readonly eventFields?: readonly FieldPath[];
   /** `event_format: federation`: room events as PDUs (absent: the client format) */
   readonly eventFormat?: 'federation';
+  /** the request's use_state_after (spec v1.16), carried here because it shapes every room section */
+  readonly stateAfter?: boolean;
   readonly accountData: EventFilter;
   readonly presence: EventFilter;
   readonly rooms?: readonly string[];
@@ -112,6 +114,14 @@ export function parseSyncFilter(json: unknown): SyncFilter {
 }
 
 export const DEFAULT_FILTER: SyncFilter = parseSyncFilter({});
+
+const STATE_AFTER = new WeakMap<SyncFilter, SyncFilter>();
+/** The filter for a request with use_state_after=true (one object per filter, not per request). */
+export function withStateAfter(f: SyncFilter): SyncFilter {
+  let out = STATE_AFTER.get(f);
+  if (out === undefined) STATE_AFTER.set(f, (out = { ...f, stateAfter: true }));
+  return out;
+}
 
 /** `*` matches any run of characters (spec: types/not_types wildcards). */
 function matchesPattern(pattern: string, value: string): boolean {

@@ -132,6 +132,8 @@ function stateFilterAllows(f: RoomEventFilter, e: StoredEvent): boolean {
  */
 function* stateSection(
   tx: ReadTx, ctx: RoomSyncContext, ser: ClientEventSerializer, roomId: string, startSnap: number, mode: 'full' | 'delta' | 'none', sinceSnap: number, timeline: StoredEvent[],
+  /** state_after: the timeline's own state events stay in (clients take state from this section only) */
+  keepTimelineEvents = false,
 ): Op<ClientEvent[]> {
   const { store, userId, deviceId } = ctx;
   const f = ctx.filter.state;
@@ -158,7 +160,7 @@ function* stateSection(
       if (id !== undefined && !have.has(id)) ids.push(id);
     }
   }
-  const inTimeline = new Set(timeline.map((e) => e.eventId));
+  const inTimeline = new Set(keepTimelineEvents ? [] : timeline.map((e) => e.eventId));
   const events = (yield* store.events.getMany(tx, ids.filter((id) => !inTimeline.has(id)))).filter((e): e is StoredEvent => e !== undefined);
   const out: ClientEvent[] = [];
   for (const e of events) {
@@ -250,12 +252,14 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
       tl = yield* selectTimeline(tx, ctx, roomId, after, ctx.next.events, vis);
     }
   }
-  const startSnap = tl.events.length > 0 ? tl.events[0]!.stateBefore ?? 0 : yield* store.state.currentSnapshot(tx, roomId);
-  const mode = fromStart || ctx.fullState ? 'full' : tl.limited ? 'delta' : 'none';
+  // use_state_after: the state at the timeline's end, so a state change inside it counts too.
+  const stateAfter = ctx.filter.stateAfter === true;
+  const startSnap = tl.events.length > 0 ? (stateAfter ? tl.events.at(-1)!.stateAfter : tl.events[0]!.stateBefore) ?? 0 : yield* store.state.currentSnapshot(tx, roomId);
+  const mode = fromStart || ctx.fullState ? 'full' : tl.limited || (stateAfter && hasState(tl.events)) ? 'delta' : 'none';
   const sinceSnap = mode === 'delta'
     ? ctx.timelines.knownSnapshotBefore(window, roomId, since!.events) ?? (yield* ctx.timelines.snapshotBefore(tx, window, roomId, since!.events, ctx.next.events))
     : 0;
-  const state = roomAllowed(ctx.filter.state, roomId) ? yield* stateSection(tx, ctx, ser, roomId, startSnap, mode, sinceSnap, tl.events) : [];
+  const state = roomAllowed(ctx.filter.state, roomId) ? yield* stateSection(tx, ctx, ser, roomId, startSnap, mode, sinceSnap, tl.events, stateAfter) : [];
 
   const ephemeral: ClientEvent[] = [];
   if (roomAllowed(ctx.filter.ephemeral, roomId)) {
@@ -294,7 +298,19 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   // (added, not spread: a conditional spread takes V8's slow object-copy path)
   if (memberChange) section.summary = yield* summary(tx, store, roomId, userId);
   if (threaded?.threads !== undefined) section.unread_thread_notifications = threaded.threads;
+  if (stateAfter) asStateAfter(section);
   return section;
+}
+
+function hasState(events: readonly StoredEvent[]): boolean {
+  for (const e of events) if (e.stateKey !== undefined) return true;
+  return false;
+}
+
+/** use_state_after: the section's state is named state_after ("MUST omit state"). */
+function asStateAfter(section: Record<string, unknown>): void {
+  section.state_after = section.state;
+  delete section.state;
 }
 
 /** Records the room's membership changes of others (RoomSyncContext.memberChanges). */
@@ -382,17 +398,20 @@ export function* leftRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<R
   const ser = new ClientEventSerializer(store, ctx.now, userId, vis, ctx.deviceId);
   const after = isNew ? since.events : 0;
   const tl = yield* selectTimeline(tx, ctx, roomId, after, leftPos, vis);
-  const startSnap = tl.events.length > 0 ? tl.events[0]!.stateBefore ?? 0 : e?.stateAfter ?? 0;
-  const mode = !isNew || ctx.fullState ? 'full' : tl.limited ? 'delta' : 'none';
+  const stateAfter = ctx.filter.stateAfter === true;
+  const startSnap = tl.events.length > 0 ? (stateAfter ? tl.events.at(-1)!.stateAfter : tl.events[0]!.stateBefore) ?? 0 : e?.stateAfter ?? 0;
+  const mode = !isNew || ctx.fullState ? 'full' : tl.limited || (stateAfter && hasState(tl.events)) ? 'delta' : 'none';
   const sinceSnap = mode === 'delta' ? yield* snapshotAt(tx, store, roomId, since!.events) : 0;
-  const state = yield* stateSection(tx, ctx, ser, roomId, startSnap, mode, sinceSnap, tl.events);
+  const state = yield* stateSection(tx, ctx, ser, roomId, startSnap, mode, sinceSnap, tl.events, stateAfter);
   const firstPos = tl.events[0]?.streamPos;
   const accountData: ClientEvent[] = [];
   for (const a of ctx.accountDataByRoom.get(roomId) ?? []) accountData.push({ type: a.type, content: JSON.parse(decoder.decode(a.content)) });
-  return {
+  const section: Record<string, unknown> = {
     state: { events: projected(state, ctx.filter.eventFields) },
     timeline: { events: projected(yield* ser.serializeMany(tx, tl.events, ctx.filter.eventFormat === undefined ? TIMELINE_EVENT : TIMELINE_PDU), ctx.filter.eventFields), limited: tl.limited, prev_batch: encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : leftPos }) },
     account_data: { events: accountData },
   };
+  if (stateAfter) asStateAfter(section);
+  return section;
 }
 

@@ -12,7 +12,7 @@ import type { Op, ReadTx } from '../store/trees.js';
 import type { PresenceState } from '../users/service.js';
 import type { ClientEvent } from '../rooms/read/client-event.js';
 import type { SyncDeps } from './deps.js';
-import { DEFAULT_FILTER, eventAllowed, parseSyncFilter, roomAllowed, type SyncFilter } from './filter.js';
+import { DEFAULT_FILTER, eventAllowed, parseSyncFilter, roomAllowed, type SyncFilter, withStateAfter } from './filter.js';
 import { LazyMembersCache } from './lazy-members.js';
 import { invitedRoom, joinedRoom, knockedRoom, leftRoom, type MemberChanges, type RoomSyncContext } from './rooms.js';
 import { sendReceipt, setReadMarkers, type ReadMarkers } from './receipts.js';
@@ -32,6 +32,8 @@ export interface SyncRequest {
   /** a filter id or inline JSON filter */
   readonly filter?: string;
   readonly setPresence?: PresenceState;
+  /** use_state_after (spec v1.16): room sections carry state_after instead of state */
+  readonly useStateAfter?: boolean;
 }
 
 export type SyncResponse = Record<string, unknown> & { readonly next_batch: string };
@@ -141,8 +143,9 @@ export class SyncServiceImpl implements SyncService {
    */
   private answerNow(requester: Requester, request: SyncRequest): SyncResponse | undefined {
     const { userId, deviceId } = requester;
-    const filter = this.knownFilter(userId, request.filter);
-    if (filter === undefined) return undefined;
+    const known = this.knownFilter(userId, request.filter);
+    if (known === undefined) return undefined;
+    const filter = request.useStateAfter === true ? withStateAfter(known) : known;
     if (request.setPresence !== undefined && !this.presenceKnown(userId, request.setPresence)) return undefined;
     const since = request.since !== undefined ? parseSyncToken(request.since) : undefined;
     if (since !== undefined && !this.toDeviceAcked(userId, deviceId, since.toDevice)) return undefined;
@@ -159,7 +162,8 @@ export class SyncServiceImpl implements SyncService {
     const { userId, deviceId } = requester;
     const since = request.since !== undefined ? parseSyncToken(request.since) : undefined;
     // The usual incremental sync awaits nothing before computing: cached filter, presence unchanged, to-device acknowledged.
-    const filter = this.knownFilter(userId, request.filter) ?? await this.resolveFilter(userId, request.filter);
+    const resolved = this.knownFilter(userId, request.filter) ?? await this.resolveFilter(userId, request.filter);
+    const filter = request.useStateAfter === true ? withStateAfter(resolved) : resolved;
     if (request.setPresence !== undefined && !this.presenceKnown(userId, request.setPresence)) await this.updatePresence(requester, request.setPresence);
     if (since === undefined) this.lazy.reset(userId, deviceId);
     else if (!this.toDeviceAcked(userId, deviceId, since.toDevice)) await this.acknowledgeToDevice(userId, deviceId, since.toDevice);

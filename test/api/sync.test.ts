@@ -678,3 +678,42 @@ describe('device_lists for newly shared and no longer shared users (spec: e2e ex
     assert.deepEqual(h5.device_lists.left, [other.userId]);
   });
 });
+
+describe('use_state_after (spec v1.16)', () => {
+  test('state_after carries the state up to the end of the timeline, state is omitted; without it nothing changes', async () => {
+    const owner = await registerUser(server, 'sa-owner');
+    const member = await registerUser(server, 'sa-member');
+    const roomId = await createRoom(owner, { name: 'Before' });
+    await ok(member, 'POST', `${V3}/join/${enc(roomId)}`, {});
+    const first = await sync(member, { use_state_after: 'true' });
+    const room0 = first.rooms.join[roomId];
+    assert.equal(room0.state, undefined, 'state is omitted');
+    const types0 = (room0.state_after.events as Json[]).map((e) => `${e.type}|${e.state_key}`);
+    // All state up to the end of the timeline, the member's own join (in the timeline) included.
+    for (const k of ['m.room.create|', 'm.room.name|', `m.room.member|${member.userId}`, `m.room.member|${owner.userId}`]) assert.ok(types0.includes(k), `${k} in ${types0}`);
+
+    // A state change inside an unlimited incremental timeline is in state_after too.
+    await ok(owner, 'PUT', `${V3}/rooms/${enc(roomId)}/state/m.room.topic/`, { topic: 'new topic' });
+    const s1 = await sync(member, { since: first.next_batch, use_state_after: 'true' });
+    const r1 = s1.rooms.join[roomId];
+    assert.equal(r1.timeline.limited, false);
+    assert.ok((r1.timeline.events as Json[]).some((e) => e.type === 'm.room.topic'));
+    assert.deepEqual((r1.state_after.events as Json[]).map((e) => [e.type, e.content.topic]), [['m.room.topic', 'new topic']]);
+    // Only messages: state_after is present and empty.
+    await send(owner, roomId, 'just talk');
+    const s2 = await sync(member, { since: s1.next_batch, use_state_after: 'true' });
+    assert.deepEqual(s2.rooms.join[roomId].state_after, { events: [] });
+    assert.equal(s2.rooms.join[roomId].state, undefined);
+    // Without the parameter: state (up to the timeline's start), no state_after.
+    const plain = await sync(member, { since: first.next_batch });
+    assert.deepEqual(plain.rooms.join[roomId].state, { events: [] });
+    assert.equal(plain.rooms.join[roomId].state_after, undefined);
+    assert.equal((await call(member, 'GET', `${V3}/sync?use_state_after=yes`)).status, 400);
+    // A left room (include_leave) is shaped the same way.
+    await ok(member, 'POST', `${V3}/rooms/${enc(roomId)}/leave`, {});
+    const s3 = await sync(member, { since: s2.next_batch, use_state_after: 'true' });
+    const left = s3.rooms.leave[roomId];
+    assert.equal(left.state, undefined);
+    assert.ok((left.state_after.events as Json[]).some((e) => e.type === 'm.room.member' && e.state_key === member.userId && e.content.membership === 'leave'));
+  });
+});

@@ -23,6 +23,8 @@ export const syncRoute = route({
     }
     const fullStateRaw = query.get('full_state');
     if (fullStateRaw !== null && fullStateRaw !== 'true' && fullStateRaw !== 'false') throw invalidParam('full_state must be true or false');
+    const stateAfterRaw = query.get('use_state_after');
+    if (stateAfterRaw !== null && stateAfterRaw !== 'true' && stateAfterRaw !== 'false') throw invalidParam('use_state_after must be true or false');
     const setPresence = query.get('set_presence');
     if (setPresence !== null && !PRESENCE.has(setPresence)) throw invalidParam('set_presence must be online, offline or unavailable');
     const since = query.get('since');
@@ -34,6 +36,7 @@ export const syncRoute = route({
       fullState: fullStateRaw === 'true',
       filter: filter ?? undefined,
       setPresence: (setPresence ?? 'online') as PresenceState,
+      useStateAfter: stateAfterRaw === 'true',
     }, timeout > 0 ? ctx.signal : undefined); // an answer-at-once sync never waits: no AbortSignal made for it
     // Timeline events arrive as cached JSON text (src/sync/timeline-cache.ts): spliced, not re-encoded.
     return { raw: encodeSyncResponse(body), contentType: 'application/json' };
