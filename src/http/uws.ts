@@ -174,14 +174,23 @@ class UwsExchange implements HttpRequest, Abortable {
   }
 
   private readonly answer = (r: HttpResponse): void => {
-    this.respond(r);
-    this.inflight.delete(this);
+    this.settle(r);
   };
 
   private readonly failed = (): void => {
-    this.respond(internalError());
-    this.inflight.delete(this);
+    this.settle(internalError());
   };
+
+  /** The handler's promise settled: answer, and leave the in-flight set even if uWS refuses the write (nothing may reject unhandled). */
+  private settle(r: HttpResponse): void {
+    try {
+      this.respond(r);
+    } catch {
+      // uWS threw on the write (a header it would not take): the connection is left to uWS
+    } finally {
+      this.inflight.delete(this);
+    }
+  }
 
   /** Writes the answer in one corked write (unless the client is gone or it was answered). */
   respond(r: HttpResponse, close = false): void {

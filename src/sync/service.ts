@@ -137,11 +137,12 @@ export class SyncServiceImpl implements SyncService {
   }
 
   /**
-   * The usual incremental sync, without a promise: timeout 0, filter cached, presence unchanged,
-   * to-device acknowledged, the store answering synchronously (LMDB) and no left room to check
-   * against the forgotten list. undefined when any of those does not hold (syncWaiting answers).
+   * An answer-at-once sync (timeout 0) whose filter is cached, presence unchanged and to-device
+   * acknowledged: computed without awaiting first, and without any promise when the store
+   * answers synchronously (LMDB) and no left room must be checked against the forgotten list.
+   * undefined (before computing anything) when one of those does not hold: syncWaiting answers.
    */
-  private answerNow(requester: Requester, request: SyncRequest): SyncResponse | undefined {
+  private answerNow(requester: Requester, request: SyncRequest): Promise<SyncResponse> | SyncResponse | undefined {
     const { userId, deviceId } = requester;
     const known = this.knownFilter(userId, request.filter);
     if (known === undefined) return undefined;
@@ -150,11 +151,24 @@ export class SyncServiceImpl implements SyncService {
     const since = request.since !== undefined ? parseSyncToken(request.since) : undefined;
     if (since !== undefined && !this.toDeviceAcked(userId, deviceId, since.toDevice)) return undefined;
     if (since === undefined) this.lazy.reset(userId, deviceId);
+    // (computed once: lazy-loaded members it sends are marked sent, so it is never computed again)
     const result = this.deps.store.read((tx) => this.computeIn(tx, requester, filter, since, request.fullState));
-    if (result instanceof Promise) return undefined;
-    const computed = result as ComputedSync;
-    for (const _ in (computed.response.rooms as { leave: Record<string, unknown> }).leave) return undefined; // eslint-disable-line @typescript-eslint/no-unused-vars
-    return computed.response;
+    return isThenable(result)
+      ? Promise.resolve(result).then((c) => this.withoutForgotten(userId, c)).then((c) => c.response)
+      : responseOf(this.withoutForgotten(userId, result));
+  }
+
+  /** The computed sync without rooms the user forgot (RoomService keeps that list); no promise when there is no left room. */
+  private withoutForgotten(userId: string, c: ComputedSync): ComputedSync | Promise<ComputedSync> {
+    const leave = (c.response.rooms as { leave: Record<string, unknown> }).leave;
+    for (const _ in leave) return this.dropForgotten(userId, leave).then(() => c); // eslint-disable-line @typescript-eslint/no-unused-vars
+    return c;
+  }
+
+  private async dropForgotten(userId: string, leave: Record<string, unknown>): Promise<void> {
+    for (const roomId of Object.keys(leave)) {
+      if (await this.deps.rooms.isForgotten(userId, roomId)) delete leave[roomId];
+    }
   }
 
   private async syncWaiting(requester: Requester, request: SyncRequest, signal?: AbortSignal): Promise<SyncResponse> {
@@ -255,12 +269,7 @@ export class SyncServiceImpl implements SyncService {
     requester: Requester, filter: SyncFilter, since: SyncToken | undefined, fullState: boolean,
   ): Promise<ComputedSync> {
     const result = await this.deps.store.read((tx) => this.computeIn(tx, requester, filter, since, fullState));
-    // Forgotten rooms stay out of sync (RoomService keeps that list).
-    const leave = (result.response.rooms as { leave: Record<string, unknown> }).leave;
-    for (const roomId in leave) {
-      if (await this.deps.rooms.isForgotten(requester.userId, roomId)) delete leave[roomId];
-    }
-    return result;
+    return this.withoutForgotten(requester.userId, result);
   }
 
   /**
@@ -523,6 +532,14 @@ function* roomSection(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<Recor
     case 'ban': return yield* leftRoom(tx, ctx, m);
     default: return undefined;
   }
+}
+
+function isThenable<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+function responseOf(c: ComputedSync | Promise<ComputedSync>): SyncResponse | Promise<SyncResponse> {
+  return c instanceof Promise ? c.then((x) => x.response) : c.response;
 }
 
 function sameToken(a: SyncToken, b: SyncToken): boolean {

@@ -234,6 +234,30 @@ describe('lazy-loaded members', () => {
   });
 });
 
+describe('lazy-loaded members with a left room in the same answer', () => {
+  test('a new sender\'s member event is sent although a left room is checked against the forgotten list', async () => {
+    const erin = await registerUser(server, 'lazy_leaver');
+    const frank = await registerUser(server, 'lazy_sender');
+    const stay = await createRoom(erin);
+    const goodbye = await createRoom(erin);
+    await ok(frank, 'POST', `${V3}/join/${enc(stay)}`, {});
+    await send(erin, stay, 'erin speaks last');
+    // (a one-event timeline: frank's join is not in it, so his member event was never sent;
+    // the same filter text both times, so the second sync is answered at once from the cached filter)
+    const filter = JSON.stringify({ room: { timeline: { limit: 1 }, state: { lazy_load_members: true } } });
+    const first = await sync(erin, { filter });
+    assert.deepEqual(first.rooms.join[stay].state.events.filter((e: Json) => e.type === 'm.room.member').map((e: Json) => e.state_key), [erin.userId]);
+    // In one interval: erin leaves a room (a leave section, checked against forgotten rooms)
+    // and frank, never sent to erin's device, speaks in the room she stays in.
+    await ok(erin, 'POST', `${V3}/rooms/${enc(goodbye)}/leave`, {});
+    await send(frank, stay, 'frank speaks');
+    const next = await sync(erin, { filter, since: first.next_batch });
+    assert.ok(next.rooms.leave[goodbye], 'the left room is in rooms.leave');
+    const members = next.rooms.join[stay].state.events.filter((e: Json) => e.type === 'm.room.member').map((e: Json) => e.state_key);
+    assert.deepEqual(members, [frank.userId], 'frank\'s member event comes with his message');
+  });
+});
+
 describe('invite and leave sections', () => {
   test('an invite appears with stripped state, then the room moves to join and to leave', async () => {
     const dave = await registerUser(server, 'dave');

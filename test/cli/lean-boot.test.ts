@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { beginLeanBoot, endLeanBoot, endLeanBootWhenBusy, leanBootActive, leanBootAllowed } from '../../src/cli/lean-boot.js';
+import { beginLeanBoot, endLeanBoot, leanBootActive, leanBootAllowed } from '../../src/cli/lean-boot.js';
 
 describe('lean start-up', () => {
   it('applies unless the operator set V8 flags it would override', () => {
@@ -65,20 +65,21 @@ describe('lean start-up', () => {
     assert.ok(after < before, `young generation ${before} → ${after} bytes`);
   });
 
-  it('after start-up it stays in force while the process is idle and ends once the event loop is busy', async () => {
-    if (!leanBootAllowed()) return; // this test process was started with such flags
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    beginLeanBoot();
-    try {
+  it('after start-up it stays in force while the process is idle and ends once the event loop is busy (in a child)', () => {
+    const lean = new URL('../../src/cli/lean-boot.js', import.meta.url).href;
+    const script = `
+      const { beginLeanBoot, endLeanBootWhenBusy, leanBootActive } = await import(${JSON.stringify(lean)});
+      const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+      beginLeanBoot();
       endLeanBootWhenBusy();
-      await sleep(2_300); // two idle checks
-      assert.equal(leanBootActive(), true);
+      await sleep(2300); // two idle checks
+      const idle = leanBootActive();
       const until = performance.now() + 300;
       while (performance.now() < until) { /* a request's worth of work and more */ }
       for (let i = 0; i < 30 && leanBootActive(); i++) await sleep(100);
-      assert.equal(leanBootActive(), false);
-    } finally {
-      endLeanBoot();
-    }
+      process.stdout.write(JSON.stringify({ idle, afterWork: leanBootActive() }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { idle: true, afterWork: false });
   });
 });

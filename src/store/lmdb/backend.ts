@@ -27,6 +27,7 @@
 // Several processes may open the same directory (with the same durability):
 // LMDB serialises writers with its own lock and readers never block.
 
+import { statSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { ALL_TREES, type TreeName } from '../catalogue.js';
 import {
@@ -67,6 +68,14 @@ interface LmdbTreeStats {
   entryCount: number;
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export class LmdbBackend implements TreeBackend {
   readonly kind = 'lmdb';
   private readonly env: RootDatabase;
@@ -92,6 +101,10 @@ export class LmdbBackend implements TreeBackend {
     this.durability = options.durability ?? 'process';
     this.env = open({
       path: options.path,
+      // The store is a directory whatever its name: lmdb-js takes a path whose last part
+      // has a dot (`/tmp/tmp.X1`, `./myelin.store`) for a data file unless told otherwise.
+      // A store that is such a file already (opened that way before) stays one.
+      noSubdir: isFile(options.path),
       maxDbs: ALL_TREES.length + 8,
       mapSize: options.mapSize,
       // `process`: we fsync in the background (see `sync`); the commit itself
