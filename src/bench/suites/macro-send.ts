@@ -24,15 +24,19 @@ export const macroSendSuite: Suite = {
       const wrk = sequentialWrk(ctx);
       if (wrk) ctx.note(`also load generator: ${await wrkVersion(wrk)} (arms marked wrk)`);
       const me = users[0]!;
+      // Every room exists before the warm-up: creating a room runs code the sends share
+      // with other object shapes, and V8 deoptimises parts of the send path then
+      // (--trace-deopt: "wrong map" in sendLocked, persist, parsePdu, ...); the measured
+      // arms should not pay for re-optimising what the warm-up already compiled.
+      const wrkRoom = wrk ? await client.createRoom(me, 'bench send (wrk)') : undefined;
       const warmRoom = await client.createRoom(me, 'bench send warm-up');
       const warm = await warmUpSends(ctx, wrk, { client, session: me, roomId: warmRoom, txnPrefix: `${prefix}-warm` });
       if (ctx.signal.aborted) return;
 
       const n = ctx.quick ? 20 : 2000;
       const records: LatencyRecord[] = [];
-      if (wrk) {
+      if (wrk && wrkRoom) {
         // a room of its own, as fresh as the client arm's
-        const wrkRoom = await client.createRoom(me, 'bench send (wrk)');
         ctx.log('macro-send: sequential from wrk -t1 -c1');
         records.push(await wrkSends(ctx, wrk, { client, session: me, roomId: wrkRoom, txnPrefix: `${prefix}-wrk` }, 'sequential (wrk)', ctx.quick ? 1 : 3));
         if (ctx.signal.aborted) return;
