@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import type * as UwsModule from 'uWebSockets.js';
 import { type Abortable, Inflight } from './inflight.js';
+import { LazyAbort } from './lazy-abort.js';
 import { reasonPhrase } from './status-text.js';
 import { declaredLength, tooLargeResponse } from './too-large.js';
 import type { HttpRequest, HttpResponse, HttpServer, ListenOptions, RequestHandler } from './types.js';
@@ -108,8 +109,9 @@ function writeCorked(): void {
  * response it is answered on. One object per request instead of a closure per step.
  * The query string is parsed, the peer address read and the AbortSignal made only when
  * asked for (most requests need none: the token comes in a header, the rate limit is by user).
+ * The AbortSignal part is LazyAbort, inherited (still one object per request).
  */
-class UwsExchange implements HttpRequest, Abortable {
+class UwsExchange extends LazyAbort implements HttpRequest, Abortable {
   method = '';
   path = '';
   headers: Readonly<Record<string, string>> = {};
@@ -121,11 +123,9 @@ class UwsExchange implements HttpRequest, Abortable {
   private done = false;
   private parsedQuery: URLSearchParams | undefined = undefined;
   private address: string | undefined = undefined;
-  private controller: AbortController | undefined = undefined;
-  private aborted = false;
-  private abortReason: unknown = undefined;
 
   constructor(private readonly res: UwsModule.HttpResponse, private readonly inflight: Inflight) {
+    super();
     // first, before anything can fail or wait (STYLE.md)
     res.onAborted(this.clientGone);
   }
@@ -150,21 +150,6 @@ class UwsExchange implements HttpRequest, Abortable {
       this.address = Buffer.from(this.res.getRemoteAddressAsText()).toString('latin1');
     }
     return this.address;
-  }
-
-  get signal(): AbortSignal {
-    if (this.controller === undefined) {
-      this.controller = new AbortController();
-      if (this.aborted) this.controller.abort(this.abortReason);
-    }
-    return this.controller.signal;
-  }
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.abortReason = reason;
-    this.controller?.abort(reason);
   }
 
   dispatch(handler: RequestHandler, body: Uint8Array): void {
