@@ -8,7 +8,7 @@ import type { Store } from '../store/index.js';
 import type { StoredEvent } from '../store/repositories/events.js';
 import type { Op, ReadTx } from '../store/trees.js';
 import { parseEventJson } from '../rooms/read/client-event.js';
-import { NOTIFYING, type UnreadCounts } from './unread.js';
+import { lowerDisplayNameOf, mentions, NOTIFYING, type UnreadCounts } from './unread.js';
 
 /** Events looked at after the earliest read position, at most (as unread.ts). */
 const MAX_SCANNED = 1000;
@@ -33,11 +33,7 @@ export function* threadedUnreadCounts(
     if (r.threadId === '') unthreaded = Math.max(unthreaded, pos);
     else byThread.set(r.threadId, Math.max(byThread.get(r.threadId) ?? 0, pos));
   }
-  let displayName: string | undefined;
-  if (memberEvent !== undefined) {
-    const dn = (parseEventJson(memberEvent.json).content as Record<string, unknown> | undefined)?.displayname;
-    if (typeof dn === 'string' && dn.length > 0) displayName = dn.toLowerCase();
-  }
+  const displayName = lowerDisplayNameOf(memberEvent);
   const lowerId = userId.toLowerCase();
   const main: { notification_count: number; highlight_count: number } = { notification_count: 0, highlight_count: 0 };
   let threads: Record<string, { notification_count: number; highlight_count: number }> | undefined;
@@ -54,11 +50,7 @@ export function* threadedUnreadCounts(
       counts = threads[root] ??= { notification_count: 0, highlight_count: 0 };
     }
     counts.notification_count++;
-    const body = content?.body;
-    if (typeof body === 'string') {
-      const lower = body.toLowerCase();
-      if (lower.includes(lowerId) || (displayName !== undefined && lower.includes(displayName))) counts.highlight_count++;
-    }
+    if (mentions(content?.body, lowerId, displayName)) counts.highlight_count++;
   }
   return { main, threads };
 }

@@ -56,6 +56,20 @@ export class UnreadCountsCache {
   }
 }
 
+/** The user's display name in the room, lower-cased, from their member event (for highlights). */
+export function lowerDisplayNameOf(memberEvent: StoredEvent | undefined): string | undefined {
+  if (memberEvent === undefined) return undefined;
+  const dn = (parseEventJson(memberEvent.json).content as Record<string, unknown> | undefined)?.displayname;
+  return typeof dn === 'string' && dn.length > 0 ? dn.toLowerCase() : undefined;
+}
+
+/** A highlight: the body names the user by id or display name (both lower-cased), case-insensitively. */
+export function mentions(body: unknown, lowerId: string, lowerDisplayName: string | undefined): boolean {
+  if (typeof body !== 'string') return false;
+  const lower = body.toLowerCase();
+  return lower.includes(lowerId) || (lowerDisplayName !== undefined && lower.includes(lowerDisplayName));
+}
+
 export function* unreadCounts(
   tx: ReadTx, store: Store, roomId: string, userId: string, memberEvent: StoredEvent | undefined,
   at?: { readonly events: number; readonly receipts: number; readonly cache: UnreadCountsCache },
@@ -68,13 +82,8 @@ export function* unreadCounts(
       const e = yield* store.events.get(tx, r.eventId);
       if (e?.streamPos !== undefined && e.streamPos > readPos) readPos = e.streamPos;
     }
-    let displayName: string | undefined;
-    if (memberEvent) {
-      const dn = (parseEventJson(memberEvent.json).content as Record<string, unknown> | undefined)?.displayname;
-      if (typeof dn === 'string' && dn.length > 0) displayName = dn.toLowerCase();
-    }
     memo = {
-      memberEventId: memberEvent?.eventId, receiptsPos: at?.receipts ?? 0, readPos, displayName,
+      memberEventId: memberEvent?.eventId, receiptsPos: at?.receipts ?? 0, readPos, displayName: lowerDisplayNameOf(memberEvent),
       upTo: readPos, scanned: 0, notifications: 0, highlights: 0,
     };
   }
@@ -90,11 +99,7 @@ export function* unreadCounts(
       if (e.sender === userId || !NOTIFYING.has(e.type)) continue;
       if (memo.notifications >= MAX_COUNTED) continue;
       memo.notifications++;
-      const body = (parseEventJson(e.json).content as Record<string, unknown> | undefined)?.body;
-      if (typeof body === 'string') {
-        const lower = body.toLowerCase();
-        if (lower.includes(lowerId) || (memo.displayName !== undefined && lower.includes(memo.displayName))) memo.highlights++;
-      }
+      if (mentions((parseEventJson(e.json).content as Record<string, unknown> | undefined)?.body, lowerId, memo.displayName)) memo.highlights++;
     }
     // Counted up to the snapshot's position (nothing newer can land at or below it).
     memo.upTo = upTo ?? Math.max(memo.upTo, events.at(-1)?.streamPos ?? memo.upTo);
