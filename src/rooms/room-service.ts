@@ -63,6 +63,11 @@ const decoder = new TextDecoder();
  * cache (and Complement's TestTxnIdempotency expects): the same id in another
  * room, for another event type or redacting another event is a new request.
  */
+type TxnEndpoint = 'send' | 'redact';
+function txnScope(requester: Requester, endpoint: TxnEndpoint, roomId: string, target: string): string {
+  return `client\u0000${requester.userId}\u0000${requester.deviceId}\u0000${endpoint}\u0000${roomId}\u0000${target}`;
+}
+
 /** In the event's write: the client transaction id's answer, and which device sent the event under which id. */
 function* recordTxn(
   tx: WriteTx, ids: TransactionIds, eventTxns: EventTxnIds, scope: string, txnId: string, ts: number,
@@ -70,11 +75,6 @@ function* recordTxn(
 ): Op<void> {
   yield* ids.put(tx, scope, txnId, { ts, response: encoder.encode(JSON.stringify({ event_id: eventId, room_id: roomId })) });
   yield* eventTxns.put(tx, eventId, { deviceId, txnId });
-}
-
-type TxnEndpoint = 'send' | 'redact';
-function txnScope(requester: Requester, endpoint: TxnEndpoint, roomId: string, target: string): string {
-  return `client\u0000${requester.userId}\u0000${requester.deviceId}\u0000${endpoint}\u0000${roomId}\u0000${target}`;
 }
 
 /**
@@ -321,19 +321,18 @@ export class RoomServiceImpl implements RoomService {
     return this.pipeline.queue.run(roomId, async () => {
       const again = readNow(store, (tx) => ids.get(tx, scope, txnId));
       if (again !== undefined) return JSON.parse(decoder.decode(again.response)) as SentEvent;
-      return this.sendWithTxn(requester, roomId, type, undefined, content, txnId, {});
+      return this.sendWithTxn(requester, roomId, type, undefined, content, txnId, scope, {});
     });
   }
 
-  /** Under the room's writer: send and record the transaction id in the same write. */
+  /** Under the room's writer: send and record the transaction id (under the caller's scope) in the same write. */
   private async sendWithTxn(
     requester: Requester, roomId: string, type: string, stateKey: string | undefined, content: Record<string, unknown>,
-    txnId: string, opts: { redacts?: string },
+    txnId: string, scope: string, opts: { redacts?: string },
   ): Promise<SentEvent> {
     const { store, clock } = this.deps;
     const ids = store.transactionIds;
     const eventTxns = store.eventTxnIds;
-    const scope = opts.redacts !== undefined ? txnScope(requester, 'redact', roomId, opts.redacts) : txnScope(requester, 'send', roomId, type);
     const rules = this.writer.rulesOf(roomId);
     const ts = clock.now();
     const deviceId = requester.deviceId;
@@ -409,7 +408,7 @@ export class RoomServiceImpl implements RoomService {
       const again = readNow(store, (tx) => ids.get(tx, scope, txnId));
       if (again !== undefined) return JSON.parse(decoder.decode(again.response)) as SentEvent;
       const content: Record<string, unknown> = reason !== undefined ? { reason } : {};
-      return this.sendWithTxn(requester, roomId, 'm.room.redaction', undefined, content, txnId, { redacts: eventId });
+      return this.sendWithTxn(requester, roomId, 'm.room.redaction', undefined, content, txnId, scope, { redacts: eventId });
     });
   }
 
