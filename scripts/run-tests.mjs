@@ -28,5 +28,8 @@ if (files.length === 0) {
 }
 const env = { ...process.env };
 if (env.CI === 'true' && env.MYELIN_TEST_REQUIRE_PATHS === undefined) env.MYELIN_TEST_REQUIRE_PATHS = 'native,wasm,js';
-const res = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit', env });
+// TAP as before, then (from failures-reporter.mjs) a list of what failed at the very end.
+const reporters = ['--test-reporter=tap', '--test-reporter-destination=stdout',
+  `--test-reporter=${join(root, 'scripts', 'failures-reporter.mjs')}`, '--test-reporter-destination=stdout'];
+const res = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...reporters, ...files], { cwd: root, stdio: 'inherit', env });
 process.exit(res.status ?? 1);
