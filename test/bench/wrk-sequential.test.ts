@@ -64,11 +64,16 @@ test('the sequence script holds every request once, in order; the stream script 
   assert.match(lua, /wrk\.thread:stop\(\)/);
   assert.throws(() => wrkSequenceScript([]), /at least one request/);
 
-  const stream = wrkSendStreamScript(`PUT /send/m.room.message/run1-${TXN_COUNTER} HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}`);
+  const send = `PUT /send/m.room.message/run1-${TXN_COUNTER} HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}`;
+  const stream = wrkSendStreamScript(send, { seconds: 1.5 });
   assert.match(stream, /local head = "PUT \/send\/m\.room\.message\/run1-"\n/);
   assert.match(stream, /return head \.\. myelin_sent \.\. tail/);
-  assert.throws(() => wrkSendStreamScript('PUT /send/x HTTP/1.1\r\n\r\n'), /exactly once/);
-  assert.throws(() => wrkSendStreamScript(`PUT /${TXN_COUNTER}/${TXN_COUNTER} HTTP/1.1\r\n\r\n`), /exactly once/);
+  assert.match(stream, /local run_us = 1500000\nlocal max_answers = -1\n/);
+  assert.match(wrkSendStreamScript(send, { seconds: 0.05, maxRequests: 40 }), /local run_us = 50000\nlocal max_answers = 40\n/);
+  assert.throws(() => wrkSendStreamScript('PUT /send/x HTTP/1.1\r\n\r\n', { seconds: 1 }), /exactly once/);
+  assert.throws(() => wrkSendStreamScript(`PUT /${TXN_COUNTER}/${TXN_COUNTER} HTTP/1.1\r\n\r\n`, { seconds: 1 }), /exactly once/);
+  assert.throws(() => wrkSendStreamScript(send, { seconds: 0 }), /positive time/);
+  assert.throws(() => wrkSendStreamScript(send, { seconds: 1, maxRequests: 0 }), /positive integer/);
 });
 
 test('sequentialWrk: quick runs use wrk only when MYELIN_BENCH_WRK names it', () => {
@@ -127,10 +132,21 @@ test('wrk serves an exact list once, in order, byte for byte, and stops after th
 test('wrk sends a stream with a new transaction id each; a non-2xx answer stops a run with the server\'s error', { ...needsWrk, timeout: 60_000 }, async () => {
   const rec = await recorder((url) => (url.includes('/limited') ? 429 : 200));
   try {
-    const r = await runWrkScript('stream', { wrk: wrk!, target: { url: rec.url }, script: wrkSendStreamScript(put(`/send/m.room.message/run7-${TXN_COUNTER}`, '{"body":"hi"}')), connections: 1, durationSeconds: 1 });
+    // the script ends the run on an answer after its 1 s (wrk's -d is only a cap): no send is
+    // left in flight, done by the server and counted by no one
+    const t0 = performance.now();
+    const r = await runWrkScript('stream', { wrk: wrk!, target: { url: rec.url }, script: wrkSendStreamScript(put(`/send/m.room.message/run7-${TXN_COUNTER}`, '{"body":"hi"}'), { seconds: 1 }), connections: 1, durationSeconds: 20 });
+    const ms = performance.now() - t0;
     assert.ok(r.requests! > 10, `requests: ${r.requests}`);
-    assert.equal(rec.seen.length, r.requests, 'every request answered was counted, no more');
+    assert.equal(rec.seen.length, r.requests, 'every request the server saw was counted, no more');
     assert.deepEqual(rec.seen.map((s) => s.url), rec.seen.map((_, i) => `/send/m.room.message/run7-${i + 1}`), 'transaction ids 1, 2, 3, ... never repeated');
+    assert.ok(r.wallNs >= 1e9 && r.wallNs < ms * 1e6, `the stream ran for its 1 s, first request to last answer (${r.wallNs} ns)`);
+    assert.ok(ms < 15_000, `the script ended the run, not wrk's 20 s cap (${Math.round(ms)} ms)`);
+
+    rec.seen.length = 0;
+    const capped = await runWrkScript('stream', { wrk: wrk!, target: { url: rec.url }, script: wrkSendStreamScript(put(`/send/m.room.message/run8-${TXN_COUNTER}`, '{}'), { seconds: 10, maxRequests: 25 }), connections: 1, durationSeconds: 20 });
+    assert.equal(capped.requests, 25);
+    assert.deepEqual(rec.seen.map((s) => s.url), Array.from({ length: 25 }, (_, i) => `/send/m.room.message/run8-${i + 1}`), 'a stream with a cap stops at exactly that many sends');
 
     rec.seen.length = 0;
     const list = [put('/ok/1', '{}'), put('/limited/2', '{}'), put('/ok/3', '{}')];
@@ -167,13 +183,12 @@ test('macro-send with wrk: a warm-up room, a wrk arm and a client arm in rooms o
     assert.deepEqual(seq.arms.map((a) => [a.name, a.extra?.generator ?? 'client']), [['sequential (wrk)', 'wrk'], ['sequential', 'client']]);
     const wrkArm = seq.arms[0]!;
     assert.equal(wrkArm.samplesNs.length, 1001, "wrk's percentiles");
-    // wrk counts answered requests: one still in flight when its -d ends reached the server unanswered
+    // every wrk run ends on an answer: the server did exactly the sends wrk counted
     const n = Number(wrkArm.extra!.requests);
     const counts = [...hs.rooms.values()].map(messageBodies).map((m) => m.length);
-    assert.ok(counts.some((c) => c === n || c === n + 1), `the wrk arm's sends are all in one room of their own: ${counts}, ${n}`);
+    assert.ok(counts.includes(n), `the wrk arm's sends are all in one room of their own: ${counts}, ${n}`);
     const warm = Number(seq.params!.warmupRequests);
-    const rest = hs.counts.get('send')! - (n + 20 + 20);
-    assert.ok(rest >= warm && rest <= warm + 2, `warm-up ${warm} (+ up to one in flight per wrk run), then wrk, sequential, concurrent: ${rest}`);
+    assert.equal(hs.counts.get('send')! - (n + 20 + 20), warm, 'the warm-up, then wrk, sequential, concurrent: each send counted once');
     assert.match(seq.notes!.join('\n'), /warm-up \(wrk, a room of its own\): \d+ requests .*; then 2 sends from this client/);
     assert.ok(r.notes.some((x) => x.includes('also load generator: wrk')), r.notes.join(' | '));
   } finally {

@@ -29,10 +29,18 @@ export interface SendTarget {
   readonly txnPrefix: string;
 }
 
-/** Sends from wrk -t1 -c1 for `seconds` (whole seconds: wrk's -d), each with a new transaction id. */
-export function wrkSends(ctx: SuiteContext, wrk: string, t: SendTarget, arm: string, seconds: number): Promise<LatencyRecord> {
+/** wrk's -d for a stream of `seconds`: only a cap, the script ends the run (it may need 1 s more without LuaJIT's ffi clock) */
+const streamCapSeconds = (seconds: number) => Math.ceil(seconds) + 10;
+
+/**
+ * Sends from wrk -t1 -c1 for `seconds` (or until `maxRequests` answers), each
+ * with a new transaction id; the script ends the run on an answer, so the
+ * server has done exactly the sends counted (none left in flight).
+ */
+export function wrkSends(ctx: SuiteContext, wrk: string, t: SendTarget, arm: string, seconds: number, maxRequests?: number): Promise<LatencyRecord> {
   const request = t.client.sendRequest(t.session, t.roomId, `${t.txnPrefix}-${TXN_COUNTER}`, SEND_BODY).data;
-  return runWrkScript(arm, { wrk, target: ctx.target!, script: wrkSendStreamScript(request), connections: 1, durationSeconds: Math.max(1, Math.round(seconds)), signal: ctx.signal });
+  const script = wrkSendStreamScript(request, { seconds, ...(maxRequests !== undefined ? { maxRequests } : {}) });
+  return runWrkScript(arm, { wrk, target: ctx.target!, script, connections: 1, durationSeconds: streamCapSeconds(seconds), signal: ctx.signal });
 }
 
 /** `count` sends from our own client, one at a time (or until `maxMs`). */
@@ -54,7 +62,7 @@ export async function warmUpSends(ctx: SuiteContext, wrk: string | undefined, t:
   try {
     result = await warmUp(ctx.signal, policy, async (i, ms, max) => {
       const w = wrk
-        ? await wrkSends(ctx, wrk, { ...t, txnPrefix: `${t.txnPrefix}-w${i}` }, 'warm-up', ms / 1000)
+        ? await wrkSends(ctx, wrk, { ...t, txnPrefix: `${t.txnPrefix}-w${i}` }, 'warm-up', ms / 1000, max)
         : await clientSends(ctx, { ...t, txnPrefix: `${t.txnPrefix}-w${i}` }, 'warm-up', max, { maxMs: ms });
       label.tick();
       return windowOf(w);

@@ -70,7 +70,8 @@ export function luaString(s: string | Buffer): string {
  * done(): one line, `MYELIN_WRK {json}`, with wrk's summary, 1,001 latency
  * percentiles and, for scripts that keep them (./wrk-scripts.ts), the first
  * thread's own counts (requests sent, answers, non-2xx answers, the first
- * of them, the elapsed time between the first request and the last answer).
+ * of them, the elapsed time between the first request and the last answer,
+ * whether the script ended the run itself).
  */
 export const LUA_DONE = `local threads = {}
 setup = function(thread) threads[#threads + 1] = thread end
@@ -83,8 +84,9 @@ done = function(summary, latency, requests)
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout))
   local t = threads[1]
   if t and t:get("myelin_sent") ~= nil then
-    io.write(string.format('"sent":%d,"answered":%d,"bad":%d,"firstBad":%s,"elapsedUs":%d,',
-      t:get("myelin_sent"), t:get("myelin_answered"), t:get("myelin_bad"), json_string(t:get("myelin_first_bad")), t:get("myelin_elapsed_us")))
+    io.write(string.format('"sent":%d,"answered":%d,"bad":%d,"firstBad":%s,"elapsedUs":%d,"finished":%s,',
+      t:get("myelin_sent"), t:get("myelin_answered"), t:get("myelin_bad"), json_string(t:get("myelin_first_bad")), t:get("myelin_elapsed_us"),
+      t:get("myelin_finished") == 1 and "true" or "false"))
   end
   io.write('"quantilesUs":[')
   for p = 0, 999 do
@@ -132,6 +134,8 @@ export interface WrkSummary {
   firstBad?: string;
   /** first request to last answer (µs, CLOCK_MONOTONIC through LuaJIT's ffi); -1 when unknown */
   elapsedUs?: number;
+  /** the script stopped the run itself (on an answer), not wrk's -d nor an interrupt */
+  finished?: boolean;
 }
 
 /** Parses wrk's output (our done() line) and the shell's `times` (CPU of wrk). */
@@ -246,9 +250,12 @@ export interface WrkScriptOptions extends Omit<WrkOptions, 'requests'> {
 }
 
 /**
- * One wrk run of a script; resolves with a record like drive()'s. With
- * `expect`, the run must end with exactly that many requests answered, and
- * its wall time is the script's own (first request to last answer).
+ * One wrk run of a script; resolves with a record like drive()'s. The
+ * scripts of ./wrk-scripts.ts keep counts and end the run themselves, on an
+ * answer: such a run must end so (durationSeconds is then only a cap; unless
+ * interrupted), with every request sent answered, so the server did exactly
+ * the requests counted; its wall time is the script's own (first request to
+ * last answer). With `expect`, exactly that many requests are answered.
  */
 export async function runWrkScript(arm: string, o: WrkScriptOptions): Promise<LatencyRecord> {
   const sampler = new ServerSampler(o.target.serverPid);
@@ -262,13 +269,20 @@ export async function runWrkScript(arm: string, o: WrkScriptOptions): Promise<La
   const requests = summary.requests;
   const notes = [`wrk ${requests} requests; latencies are wrk's percentiles`];
   let wallNs = summary.durationUs * 1000;
-  if (o.expect !== undefined) {
-    if (summary.answered !== undefined && summary.answered < o.expect) {
-      if (o.signal?.aborted) notes.push(`interrupted after ${summary.answered} of ${o.expect} requests`);
-      else throw new Error(`wrk: only ${summary.answered} of ${o.expect} requests were answered before its time cap of ${o.durationSeconds} s`);
-    }
-    if (summary.sent !== undefined && summary.sent > o.expect) throw new Error(`wrk: asked for ${summary.sent} requests of a list of ${o.expect} (a connection was lost and a request skipped?)`);
+  if (o.expect !== undefined && summary.answered !== undefined && summary.answered < o.expect) {
+    if (o.signal?.aborted) notes.push(`interrupted after ${summary.answered} of ${o.expect} requests`);
+    else throw new Error(`wrk: only ${summary.answered} of ${o.expect} requests were answered before its time cap of ${o.durationSeconds} s`);
+  }
+  if (o.expect !== undefined && summary.sent !== undefined && summary.sent > o.expect) throw new Error(`wrk: asked for ${summary.sent} requests of a list of ${o.expect} (a connection was lost and a request skipped?)`);
+  if (summary.sent !== undefined && summary.answered !== undefined) {
     if (requests !== summary.answered) throw new Error(`wrk counted ${requests} answers, the script ${summary.answered}`);
+    if (!summary.finished) {
+      // wrk's -d (or the interrupt) stopped the thread: a request may have been in flight
+      if (!o.signal?.aborted) throw new Error(`wrk: the script did not end the run before wrk's time cap of ${o.durationSeconds} s (${summary.sent} sent, ${summary.answered} answered)`);
+      if (summary.sent > summary.answered) notes.push(`interrupted with ${summary.sent - summary.answered} request sent but not answered`);
+    } else if (summary.sent !== summary.answered) {
+      throw new Error(`wrk: the script ended the run with ${summary.sent} requests sent and ${summary.answered} answered`);
+    }
     if (summary.elapsedUs !== undefined && summary.elapsedUs >= 0) wallNs = summary.elapsedUs * 1000;
     else notes.push('wall time from wrk\'s own clock, including its start and stop (no LuaJIT ffi clock)');
   }
