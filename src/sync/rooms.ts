@@ -338,7 +338,10 @@ function* timelineEvents(
   // Concatenation, not join: the pieces stay a rope that the socket write flattens once.
   let out = '';
   if (w !== undefined && picked !== undefined && ctx.filter.eventFormat === undefined) {
-    for (const x of picked) out += (out === '' ? '[' : ',') + (ctx.timelines.cachedClientEvent(x, ser) ?? (yield* ctx.timelines.clientEvent(tx, w, x, ser, ctx.next.events)).json);
+    for (const x of picked) {
+      out = ctx.timelines.appendCachedClientEvent(out, x, ser)
+        ?? (out === '' ? '[' : `${out},`) + (yield* ctx.timelines.clientEvent(tx, w, x, ser, ctx.next.events)).json;
+    }
   } else {
     const opts = ctx.filter.eventFormat === undefined ? TIMELINE_EVENT : TIMELINE_PDU;
     for (const e of events) out += (out === '' ? '[' : ',') + JSON.stringify(yield* ser.serialize(tx, e, opts));

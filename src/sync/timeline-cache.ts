@@ -40,11 +40,28 @@ const MAX_MEMOS = 5_000;
 /** snapshots per visibility memo (a memo past this starts again) */
 const MAX_MEMO_SNAPSHOTS = 64;
 
+/**
+ * An event's client JSON around its unsigned object, in the few flat pieces a response splices
+ * (a response string is a rope of these; uWS flattens it once per answer, and the walk costs
+ * per piece, so each event adds three: open, age, close).
+ */
 interface ClientJson {
-  /** `{"type":…,"origin_server_ts":N` (everything before unsigned) */
-  readonly head: string;
-  /** what follows unsigned, with the closing brace */
-  readonly tail: string;
+  /** `{"type":…,"origin_server_ts":N,"unsigned":{"age":` (everything before unsigned, and unsigned's start) */
+  readonly open: string;
+  /** `,` + open: the form spliced after an earlier event of the list */
+  readonly nextOpen: string;
+  /** `}` ending unsigned, then what follows it, with the closing brace */
+  readonly close: string;
+  /** the membership `memberClose` was made for (most readers of a room share one) */
+  memberOf: string | undefined;
+  /** `,"membership":<memberOf>` + close */
+  memberClose: string;
+}
+
+/** `s` as one flat string (V8 flattens a concatenation when a character is read): kept strings are spliced as one piece. */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
 }
 
 export interface WindowEvent {
@@ -246,7 +263,7 @@ export class TimelineCache {
     if (x.client === undefined || x.client === null) {
       return new RawJson(JSON.stringify(yield* ser.serialize(tx, e, TIMELINE_EVENT)));
     }
-    let unsigned = `"age":${Math.max(0, ser.now - e.originServerTs)}`;
+    let unsigned = '';
     const membership = ser.visibility?.membershipAfterKnown(e) ?? (yield* ser.membershipAfter(tx, e));
     if (membership !== undefined) unsigned += `,"membership":${JSON.stringify(membership)}`;
     if (ser.deviceId !== undefined && e.sender === ser.userId) {
@@ -256,11 +273,14 @@ export class TimelineCache {
       }
       if (x.txn !== null && x.txn.deviceId === ser.deviceId) unsigned += `,"transaction_id":${JSON.stringify(x.txn.txnId)}`;
     }
-    return new RawJson(`${x.client.head},"unsigned":{${unsigned}}${x.client.tail}`);
+    return new RawJson(x.client.open + Math.max(0, ser.now - e.originServerTs) + unsigned + x.client.close);
   }
 
-  /** clientEvent's text without a read, when the event's JSON (and, for the sender, its transaction) is known. */
-  cachedClientEvent(x: WindowEvent, ser: ClientEventSerializer): string | undefined {
+  /**
+   * `list` with clientEvent's text appended (after `[` when `list` is '', else after a comma),
+   * without a read: undefined unless the event's JSON (and, for the sender, its transaction) is known.
+   */
+  appendCachedClientEvent(list: string, x: WindowEvent, ser: ClientEventSerializer): string | undefined {
     const client = x.client;
     if (client === undefined || client === null) return undefined;
     const e = x.event;
@@ -268,9 +288,16 @@ export class TimelineCache {
     if (own && x.txn === undefined) return undefined;
     const membership = ser.visibility?.membershipAfterKnown(e);
     if (membership === undefined) return undefined;
-    const age = `"age":${Math.max(0, ser.now - e.originServerTs)}`;
-    const txn = own && x.txn !== null && x.txn!.deviceId === ser.deviceId ? `,"transaction_id":${JSON.stringify(x.txn!.txnId)}` : '';
-    return `${client.head},"unsigned":{${age},"membership":${membershipJson(membership)}${txn}}${client.tail}`;
+    const age = Math.max(0, ser.now - e.originServerTs);
+    const open = list === '' ? `[${client.open}` : list + client.nextOpen;
+    if (own && x.txn !== null && x.txn!.deviceId === ser.deviceId) {
+      return `${open}${age},"membership":${membershipJson(membership)},"transaction_id":${JSON.stringify(x.txn!.txnId)}${client.close}`;
+    }
+    if (client.memberOf !== membership) {
+      client.memberClose = flat(`,"membership":${membershipJson(membership)}${client.close}`);
+      client.memberOf = membership;
+    }
+    return open + age + client.memberClose;
   }
 
   /** The user-independent part of the event's client JSON, or null when it must be served by the full serializer. */
@@ -288,8 +315,9 @@ export class TimelineCache {
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
     keys.forEach((k, i) => { if (k !== 'unsigned') (at < 0 || i < at ? before : after)[k] = rest[k]; });
-    const head = JSON.stringify(before).slice(0, -1);
+    const open = flat(`${JSON.stringify(before).slice(0, -1)},"unsigned":{"age":`);
     const tailJson = JSON.stringify(after);
-    return { head, tail: tailJson === '{}' ? '}' : `,${tailJson.slice(1)}` };
+    const close = flat(tailJson === '{}' ? '}}' : `},${tailJson.slice(1)}`);
+    return { open, nextOpen: flat(`,${open}`), close, memberOf: undefined, memberClose: '' };
   }
 }

@@ -69,6 +69,28 @@ describe('/sync from cached timelines', () => {
     }
   });
 
+  it('readers with different memberships at an event each get their own unsigned.membership from the cached event', async () => {
+    const start = (await sync(bob)).next_batch as string;
+    const id = await send(alice, 'before-carol', { msgtype: 'm.text', body: 'before carol joined' });
+    const carol = await registerUser(server, 'ct_carol_late');
+    await api.ok(carol, 'POST', `/_matrix/client/v3/join/${R}`, {});
+    const carolFilter = JSON.stringify({ room: { timeline: { limit: 20 } } });
+    // Alternating readers: the cached event is spliced for one membership, then the other, then back.
+    let seen: Json | undefined;
+    for (let i = 0; i < 3; i++) {
+      const forBob = timeline(await sync(bob, start)).find((e) => e.event_id === id);
+      const forCarol = timeline(await sync(carol, undefined, carolFilter)).find((e) => e.event_id === id);
+      assert.equal(forBob?.unsigned.membership, 'join');
+      // spec (v1.11): a user with no membership at the event's time reads "leave"
+      assert.equal(forCarol?.unsigned.membership, 'leave');
+      const bobRest = { ...forBob, unsigned: undefined };
+      const carolRest = { ...forCarol, unsigned: undefined };
+      assert.deepEqual(carolRest, bobRest);
+      if (seen !== undefined) assert.deepEqual(bobRest, seen);
+      seen = bobRest;
+    }
+  });
+
   it('a rotating since token sees the same limited timeline from the cache as from the store', async () => {
     const tokens: string[] = [(await sync(bob)).next_batch];
     for (let i = 0; i < 30; i++) {
