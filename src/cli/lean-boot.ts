@@ -12,14 +12,17 @@
 // grown young generation and fragmented old-space pages, ~2.9 MB resident until then),
 // and keeps the lean settings while the server is idle (endLeanBootWhenBusy): the first
 // second with work in it brings V8's defaults back, and from then on requests are
-// tiered up and sized exactly as without this. Ending at `listen` instead lets the idle
-// process's own trickle (timers, GC notifications) reach a tier-up of a start-up-hot
+// tiered up and sized exactly as without this. The busy check runs only once there is
+// work (server/activity-clock.ts: woken by a garbage collection, i.e. by work that
+// allocates), not once a second for good: an idle server that never gets busy sleeps.
+// Ending at `listen` instead lets the idle process's own trickle (timers, GC notifications) reach a tier-up of a start-up-hot
 // helper after that collection, seconds later: +3.5 MB while nothing happens.
 //
 // These are runtime V8 flag changes (node:v8 setFlagsFromString); each is read when V8
 // decides (tier-up, new-space growth), not cached at start. Nothing is changed when the
 // operator passed V8 flags of their own that these would override.
 import { setFlagsFromString } from 'node:v8';
+import { ActivityClock } from '../server/activity-clock.js';
 
 /** V8 flags set while starting, with the defaults they are restored to. */
 const LEAN: readonly (readonly [lean: string, restore: string])[] = [
@@ -38,7 +41,10 @@ export const LEAN_BOOT_LIMIT_MS = 5_000;
 export const BUSY_UTILIZATION = 0.02;
 const BUSY_CHECK_MS = 1_000;
 
+let active = false;
+/** start-up's time limit, then the busy check */
 let timer: NodeJS.Timeout | undefined;
+let busyCheck: ActivityClock | undefined;
 
 /** Whether lean start-up applies to this process (no operator V8 flags in the way). */
 export function leanBootAllowed(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
@@ -47,13 +53,14 @@ export function leanBootAllowed(execArgv: readonly string[] = process.execArgv, 
 
 /** Whether the lean settings are in force now. */
 export function leanBootActive(): boolean {
-  return timer !== undefined;
+  return active;
 }
 
 /** Sets the lean settings until endLeanBoot() or LEAN_BOOT_LIMIT_MS. */
 export function beginLeanBoot(): void {
-  if (timer !== undefined || !leanBootAllowed()) return;
+  if (active || !leanBootAllowed()) return;
   for (const [lean] of LEAN) setFlagsFromString(lean);
+  active = true;
   timer = setTimeout(endLeanBoot, LEAN_BOOT_LIMIT_MS);
   timer.unref();
 }
@@ -86,27 +93,34 @@ export async function releaseStartupGarbage(): Promise<boolean> {
 
 /**
  * After start-up: keeps the lean settings while the process is idle and restores V8's
- * defaults at the first check (once a second) that finds the event loop busy at least
- * BUSY_UTILIZATION of the second: any load, or one request with 20 ms of work. Health
- * checks and the idle process's timers stay far below. No-op when not in force.
+ * defaults at the first check that finds the event loop busy at least BUSY_UTILIZATION
+ * of a second (20 ms of work in it: any load). Health checks and the idle process's
+ * timers stay far below. The check runs once a second from a garbage collection on (work
+ * allocates; under the lean settings the young generation is 1 MB, so load collects
+ * within milliseconds) until a second with no collection in it, then waits for the next
+ * one: an idle process is never woken by it. A lone burst of work followed by quiet is
+ * judged on the second after it, and so keeps the lean settings. No-op when not in force.
  */
 export function endLeanBootWhenBusy(): void {
-  if (timer === undefined) return;
+  if (!active || busyCheck !== undefined) return;
   clearTimeout(timer);
-  let last = performance.eventLoopUtilization();
-  timer = setInterval(() => {
-    const now = performance.eventLoopUtilization();
-    const busy = performance.eventLoopUtilization(now, last).utilization;
-    last = now;
-    if (busy >= BUSY_UTILIZATION) endLeanBoot();
-  }, BUSY_CHECK_MS);
-  timer.unref();
+  timer = undefined;
+  busyCheck = new ActivityClock({
+    tick: (utilization, woken) => {
+      if (utilization >= BUSY_UTILIZATION) endLeanBoot();
+      return woken;
+    },
+    intervalMs: BUSY_CHECK_MS,
+  });
 }
 
 /** Restores V8's defaults (no-op when lean start-up is not in force). */
 export function endLeanBoot(): void {
-  if (timer === undefined) return;
-  clearTimeout(timer); // a timeout or the busy check's interval
+  if (!active) return;
+  active = false;
+  clearTimeout(timer);
   timer = undefined;
+  busyCheck?.stop();
+  busyCheck = undefined;
   for (const [, restore] of LEAN) setFlagsFromString(restore);
 }
