@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { Inflight } from './inflight.js';
 import { LazyAbort } from './lazy-abort.js';
+import { RequestQuery } from './query.js';
 import { declaredLength, tooLargeResponse } from './too-large.js';
 import type { HttpRequest, HttpResponse, HttpServer, ListenOptions, RequestHandler } from './types.js';
 
@@ -42,7 +43,7 @@ export async function listenNode(handler: RequestHandler, opts: ListenOptions): 
     const headers = headersOf(req);
     const method = (req.method ?? 'GET').toUpperCase();
     const path = q >= 0 ? url.slice(0, q) : url;
-    const query = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
+    const query = new RequestQuery(q >= 0 ? url.slice(q + 1) : '');
     const remoteAddress = req.socket.remoteAddress ?? '';
 
     const tooLarge = () => {

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import type * as UwsModule from 'uWebSockets.js';
 import { type Abortable, Inflight } from './inflight.js';
 import { LazyAbort } from './lazy-abort.js';
+import { RequestQuery } from './query.js';
 import { reasonPhrase } from './status-text.js';
 import { declaredLength, tooLargeResponse } from './too-large.js';
 import type { HttpRequest, HttpResponse, HttpServer, ListenOptions, RequestHandler } from './types.js';
@@ -136,7 +137,7 @@ class UwsExchange extends LazyAbort implements HttpRequest, Abortable {
   };
 
   get query(): URLSearchParams {
-    return (this.parsedQuery ??= new URLSearchParams(this.rawQuery));
+    return (this.parsedQuery ??= new RequestQuery(this.rawQuery));
   }
 
   /**
