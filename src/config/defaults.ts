@@ -30,10 +30,10 @@ export const DEFAULT_CONFIG: MyelinConfig = {
     // and with process durability the data file's apparent size is the map size (sparse).
     map_size_mb: 64,
     // When a write is acknowledged: 'process' = in the OS page cache (survives kill -9 and crashes;
-    // fsync in the background every flush_interval_ms; a power loss can lose the last interval and
+    // fsync in the background within flush_interval_ms; a power loss can lose the last interval and
     // may damage the store), 'disk' = after fsync (LMDB's crash-proof mode, survives power loss).
     durability: 'process',
-    // 'process' durability: how often commits are flushed to disk in the background (ms).
+    // 'process' durability: the longest a commit waits for its background flush to disk (ms).
     flush_interval_ms: 100,
   },
   // Kernel path for canonical JSON, hashes and signatures: 'auto' (native, else wasm, else js), 'native', 'wasm', 'js'.

@@ -31,3 +31,31 @@ test('a failed background flush makes later writes fail with the reason; writes 
     rmSync(path, { recursive: true, force: true });
   }
 });
+
+test('each commit is fsynced within the flush interval; commits close together share one fsync; later ones get their own', async () => {
+  const path = mkdtempSync(join(tmpdir(), 'myelin-flush-'));
+  const backend = new LmdbBackend({ path, durability: 'process', flushIntervalMs: 20 });
+  const env = (backend as unknown as { env: { sync(cb: (err?: unknown) => void): void } }).env;
+  const realSync = env.sync.bind(env);
+  let syncs = 0;
+  env.sync = (cb) => { syncs++; realSync(cb); };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  try {
+    await sleep(60);
+    assert.equal(syncs, 0, 'nothing written, nothing flushed');
+    for (let i = 0; i < 3; i++) await backend.write(function* (tx) { tx.put(TREES.counters, Buffer.from([i]), Buffer.from([i])); });
+    await sleep(80);
+    assert.equal(syncs, 1, 'the three commits were flushed together');
+    await sleep(60);
+    assert.equal(syncs, 1, 'nothing new, no flush');
+    await backend.write(function* (tx) { tx.put(TREES.counters, Buffer.from('d'), Buffer.from([4])); });
+    await sleep(80);
+    assert.equal(syncs, 2, 'a later commit gets its own flush');
+    await backend.write(function* (tx) { tx.put(TREES.counters, Buffer.from('e'), Buffer.from([5])); });
+    await backend.close();
+    assert.equal(syncs, 3, 'close flushes what is left');
+  } finally {
+    await backend.close().catch(() => undefined);
+    rmSync(path, { recursive: true, force: true });
+  }
+});

@@ -11,8 +11,9 @@
 //   there is nothing left for coalescing writes to save. The data file's
 //   apparent size is the map size (sparse; lmdb-js's LMDB doubles the map as
 //   the store grows). A killed (kill -9) or crashed server loses nothing it
-//   acknowledged. Commits reach the disk by a background fsync every
-//   `flushIntervalMs`; a power loss or kernel crash loses what came after the
+//   acknowledged. Commits reach the disk by a background fsync at most
+//   `flushIntervalMs` after them (a one-shot timer armed by the first commit
+//   after a flush, so an idle store never wakes); a power loss or kernel crash loses what came after the
 //   last flush and, LMDB's page writes being unordered without its own fsyncs,
 //   a power loss during a flush can damage the file. The fast mode that the
 //   project's durability bar (acknowledged data survives kill -9) asks for.
@@ -93,7 +94,9 @@ export class LmdbBackend implements TreeBackend {
   private syncing: Promise<void> | undefined;
   /** waiters for an fsync that starts after the current one (their commits came later) */
   private nextSync: Promise<void> | undefined;
-  private readonly flushTimer: NodeJS.Timeout | undefined;
+  /** armed by the first commit after a flush (`process` durability) */
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly flushIntervalMs: number;
   /** set when a background flush failed: writes are refused from then on */
   private flushFailure: Error | undefined;
 
@@ -140,21 +143,32 @@ export class LmdbBackend implements TreeBackend {
         tree(name).removeSync(key as Buffer);
       },
     };
-    if (this.durability === 'process') {
-      const interval = Math.max(1, options.flushIntervalMs ?? 100);
-      this.flushTimer = setInterval(() => {
-        if (this.dirty) {
-          this.sync().catch((err: unknown) => {
-            // An fsync that failed may have dropped acknowledged pages (the OS
-            // marks them clean anyway): refuse every later write rather than
-            // acknowledge more on a store that may not be on disk.
-            this.flushFailure ??= new Error(`store: flushing to disk failed (${(err as Error)?.message ?? String(err)}); restart the server once the disk is healthy`);
-          });
-        }
-      }, interval);
+    this.flushIntervalMs = Math.max(1, options.flushIntervalMs ?? 100);
+  }
+
+  /**
+   * `process` durability: a commit is flushed at most `flushIntervalMs` after it. The
+   * flush timer is armed by the first commit after a flush (one-shot), not polled: an
+   * idle server has nothing to flush and should not wake 10 times a second to find that.
+   */
+  private markDirty(): void {
+    this.dirty = true;
+    if (this.flushTimer === undefined && !this.closed) {
+      this.flushTimer = setTimeout(this.flushDue, this.flushIntervalMs);
       this.flushTimer.unref();
     }
   }
+
+  private readonly flushDue = (): void => {
+    this.flushTimer = undefined;
+    if (!this.dirty) return;
+    this.sync().catch((err: unknown) => {
+      // An fsync that failed may have dropped acknowledged pages (the OS
+      // marks them clean anyway): refuse every later write rather than
+      // acknowledge more on a store that may not be on disk.
+      this.flushFailure ??= new Error(`store: flushing to disk failed (${(err as Error)?.message ?? String(err)}); restart the server once the disk is healthy`);
+    });
+  };
 
   read<T>(body: (tx: ReadTx) => Op<T>): Awaitable<T> {
     this.checkOpen();
@@ -177,7 +191,7 @@ export class LmdbBackend implements TreeBackend {
       // The body threw (its transaction is aborted) or the commit failed (map full, disk full).
       return Promise.reject(err);
     }
-    this.dirty = true;
+    this.markDirty();
     done.tx.committed();
     return Promise.resolve(done.value);
   }
@@ -243,7 +257,8 @@ export class LmdbBackend implements TreeBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.flushTimer) clearInterval(this.flushTimer);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     if (this.durability === 'process') await this.sync();
     else await this.env.flushed;
     await this.env.close();
