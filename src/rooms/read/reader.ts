@@ -12,6 +12,7 @@ import type { Op, ReadTx } from '../../store/trees.js';
 import { splitStateKey } from '../../matrix/pdu.js';
 import { StoreRoomAliases } from '../aliases.js';
 import { ClientEventSerializer, parseEventJson, type ClientEvent } from './client-event.js';
+import { stillRelated } from './aggregations.js';
 import { filterAllows, NO_FILTER, type RoomEventFilter } from './filter.js';
 import { decodePaginationToken, encodePaginationToken } from './pagination-token.js';
 import { HistoryVisibility } from './visibility.js';
@@ -424,16 +425,18 @@ export class RoomReaderImpl implements RoomReader {
       const bounds = dir === 'b'
         ? { ...(from !== undefined ? { before: from + 1 } : {}), ...(to !== undefined ? { after: to } : {}) }
         : { ...(from !== undefined ? { after: from } : {}), ...(to !== undefined ? { before: to + 1 } : {}) };
+      const ser = this.serializer(userId, hv, deviceId);
       const entries = q.recurse === true
-        ? yield* this.relationTree(tx, eventId, q.relType, dir, bounds)
+        ? yield* this.relationTree(tx, ser, eventId, q.relType, dir, bounds)
         : yield* store.relations.children(tx, eventId, { ...(q.relType !== undefined ? { relType: q.relType } : {}), reverse: dir === 'b', ...bounds });
       const chosen: StoredEvent[] = [];
       let next: number | undefined;
       for (const entry of entries) {
         const c = yield* store.events.get(tx, entry.eventId);
-        if (c === undefined || c.roomId !== roomId || c.status !== 'timeline') continue;
+        if (c === undefined || c.roomId !== roomId) continue;
         if (q.eventType !== undefined && c.type !== q.eventType) continue;
-        if (!(yield* hv.canSee(tx, c))) continue;
+        // visible, and not redacted (a redacted child no longer relates: see stillRelated)
+        if (!(yield* stillRelated(tx, ser, c))) continue;
         if (chosen.length === limit) {
           next = dir === 'b' ? chosen[chosen.length - 1]!.streamPos! - 1 : chosen[chosen.length - 1]!.streamPos!;
           break;
@@ -441,7 +444,7 @@ export class RoomReaderImpl implements RoomReader {
         chosen.push(c);
       }
       return {
-        chunk: yield* this.serializer(userId, hv, deviceId).serializeMany(tx, chosen),
+        chunk: yield* ser.serializeMany(tx, chosen),
         ...(next !== undefined ? { next_batch: encodePaginationToken(next) } : {}),
         ...(q.from !== undefined ? { prev_batch: q.from } : {}),
       };
@@ -471,8 +474,8 @@ export class RoomReaderImpl implements RoomReader {
           cursor = e.streamPos! - 1;
           const rootId = threadRootOf(e);
           if (rootId === undefined || seen.has(rootId)) continue;
-          const replies = yield* store.relations.children(tx, rootId, { relType: 'm.thread' });
-          if (replies.length === 0 || replies[replies.length - 1]!.eventId !== e.eventId) continue;
+          // listed at its latest reply that still relates to it (redacted replies do not)
+          if ((yield* this.latestThreadReply(tx, ser, rootId)) !== e.eventId) continue;
           seen.add(rootId);
           const root = yield* store.events.get(tx, rootId);
           if (root === undefined || root.roomId !== roomId || root.status !== 'timeline' || !(yield* hv.canSee(tx, root))) continue;
@@ -488,12 +491,22 @@ export class RoomReaderImpl implements RoomReader {
     }.bind(this));
   }
 
+  private *latestThreadReply(tx: ReadTx, ser: ClientEventSerializer, rootId: string): Op<string | undefined> {
+    const replies = yield* this.deps.store.relations.children(tx, rootId, { relType: 'm.thread' });
+    for (let i = replies.length - 1; i >= 0; i--) {
+      const r = yield* this.deps.store.events.get(tx, replies[i]!.eventId);
+      if (r !== undefined && r.status === 'timeline' && !(yield* ser.isRedacted(tx, r))) return r.eventId;
+    }
+    return undefined;
+  }
+
   /**
    * Events relating to `eventId` directly or through up to RELATIONS_RECURSION_DEPTH relations
    * (spec: relations `recurse`), in stream order; `relType` and the bounds apply to every event
    * found, at any depth (as Synapse), so a thread's edits and reactions come with its replies.
+   * A redacted event no longer relates to its parent, so nothing is reached through it.
    */
-  private *relationTree(tx: ReadTx, eventId: string, relType: string | undefined, dir: Direction, bounds: { before?: number; after?: number }): Op<RelationEntry[]> {
+  private *relationTree(tx: ReadTx, ser: ClientEventSerializer, eventId: string, relType: string | undefined, dir: Direction, bounds: { before?: number; after?: number }): Op<RelationEntry[]> {
     const { store } = this.deps;
     const seen = new Set<string>([eventId]);
     const found: RelationEntry[] = [];
@@ -504,6 +517,8 @@ export class RoomReaderImpl implements RoomReader {
         for (const entry of yield* store.relations.children(tx, parent)) {
           if (seen.has(entry.eventId)) continue;
           seen.add(entry.eventId);
+          const child = yield* store.events.get(tx, entry.eventId);
+          if (child === undefined || (yield* ser.isRedacted(tx, child))) continue;
           next.push(entry.eventId);
           found.push(entry);
         }

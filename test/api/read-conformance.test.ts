@@ -1,0 +1,86 @@
+// Read paths against spec rules that cut across endpoints: a redacted child event no longer
+// relates to its parent (client-server-api#aggregations-of-child-events: "when a child event is
+// redacted then the relationship is broken"), on /relations, /threads and in bundled aggregations.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { apiClient, type Json as J } from '../helpers/client.js';
+import { registerUser, type TestUser as User } from '../helpers/users.js';
+
+let server: TestServer;
+const V3 = '/_matrix/client/v3';
+const V1 = '/_matrix/client/v1';
+const enc = encodeURIComponent;
+const { ok } = apiClient(() => server);
+
+let txn = 0;
+async function send(user: User, roomId: string, body: string, extra: J = {}, type = 'm.room.message'): Promise<string> {
+  const content = type === 'm.room.message' ? { msgtype: 'm.text', body, ...extra } : extra;
+  return (await ok(user, 'PUT', `${V3}/rooms/${enc(roomId)}/send/${type}/rc${++txn}`, content)).event_id as string;
+}
+async function redact(user: User, roomId: string, eventId: string): Promise<string> {
+  return (await ok(user, 'PUT', `${V3}/rooms/${enc(roomId)}/redact/${enc(eventId)}/rd${++txn}`, {})).event_id as string;
+}
+const ids = (chunk: J[]): string[] => chunk.map((e) => e.event_id as string);
+
+let alice: User;
+let bob: User;
+
+before(async () => {
+  server = await startTestServer({ adapter: 'none' });
+  alice = await registerUser(server, 'alice');
+  bob = await registerUser(server, 'bob');
+});
+after(async () => { await server.close(); });
+
+describe('redacted child events break their relationship', () => {
+  test('a redacted thread reply, reference or reaction leaves /relations, the bundle and the thread summary', async () => {
+    const room = (await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' })).room_id as string;
+    await ok(bob, 'POST', `${V3}/join/${enc(room)}`, {});
+    const root = await send(alice, room, 'root');
+    const thread = { 'm.relates_to': { rel_type: 'm.thread', event_id: root } };
+    const r1 = await send(bob, room, 'r1', thread);
+    const r2 = await send(bob, room, 'r2', thread);
+    const ref = await send(bob, room, 'see above', { 'm.relates_to': { rel_type: 'm.reference', event_id: root } });
+    const reaction = await send(bob, room, '', { 'm.relates_to': { rel_type: 'm.annotation', event_id: root, key: '👍' } }, 'm.reaction');
+    const relUrl = `${V1}/rooms/${enc(room)}/relations/${enc(root)}`;
+    assert.deepEqual(ids((await ok(alice, 'GET', relUrl)).chunk), [reaction, ref, r2, r1]);
+
+    await redact(bob, room, r2);
+    await redact(bob, room, ref);
+    await redact(alice, room, reaction);
+    assert.deepEqual(ids((await ok(alice, 'GET', relUrl)).chunk), [r1], 'redacted children are no longer related');
+    assert.deepEqual(ids((await ok(alice, 'GET', `${relUrl}/m.thread`)).chunk), [r1]);
+    assert.deepEqual(ids((await ok(alice, 'GET', `${relUrl}/m.annotation/m.reaction`)).chunk), []);
+    assert.deepEqual(ids((await ok(alice, 'GET', `${relUrl}?recurse=true`)).chunk), [r1]);
+
+    const ev = await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(root)}`);
+    const bundle = ev.unsigned['m.relations'];
+    assert.equal(bundle['m.thread'].count, 1);
+    assert.equal(bundle['m.thread'].latest_event.event_id, r1, 'the latest unredacted reply');
+    assert.equal(bundle['m.reference'], undefined, 'the only reference was redacted');
+
+    const threads = await ok(alice, 'GET', `${V1}/rooms/${enc(room)}/threads`);
+    assert.deepEqual(ids(threads.chunk), [root]);
+    assert.equal(threads.chunk[0].unsigned['m.relations']['m.thread'].latest_event.event_id, r1);
+
+    // every reply redacted: the root is no longer a thread root
+    await redact(bob, room, r1);
+    const bare = await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(root)}`);
+    assert.equal(bare.unsigned['m.relations'], undefined);
+    assert.deepEqual(ids((await ok(alice, 'GET', `${V1}/rooms/${enc(room)}/threads`)).chunk), []);
+    // the redacted events themselves are still served (redacted) by id
+    const gone = await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(r2)}`);
+    assert.deepEqual(gone.content, {});
+  });
+
+  test('recurse does not reach through a redacted event', async () => {
+    const room = (await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' })).room_id as string;
+    const root = await send(alice, room, 'root');
+    const reply = await send(alice, room, 'reply', { 'm.relates_to': { rel_type: 'm.thread', event_id: root } });
+    await send(alice, room, '', { 'm.relates_to': { rel_type: 'm.annotation', event_id: reply, key: 'x' } }, 'm.reaction');
+    await redact(alice, room, reply);
+    const deep = await ok(alice, 'GET', `${V1}/rooms/${enc(room)}/relations/${enc(root)}?recurse=true`);
+    assert.deepEqual(ids(deep.chunk), []);
+  });
+});
