@@ -1,6 +1,7 @@
 // Read paths against spec rules that cut across endpoints: a redacted child event no longer
 // relates to its parent (client-server-api#aggregations-of-child-events: "when a child event is
-// redacted then the relationship is broken"), on /relations, /threads and in bundled aggregations.
+// redacted then the relationship is broken"), on /relations, /threads and in bundled aggregations;
+// events of ignored users are not served (client-server-api#ignoring-users), state events excepted.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -11,7 +12,7 @@ let server: TestServer;
 const V3 = '/_matrix/client/v3';
 const V1 = '/_matrix/client/v1';
 const enc = encodeURIComponent;
-const { ok } = apiClient(() => server);
+const { ok, fails } = apiClient(() => server);
 
 let txn = 0;
 async function send(user: User, roomId: string, body: string, extra: J = {}, type = 'm.room.message'): Promise<string> {
@@ -82,5 +83,45 @@ describe('redacted child events break their relationship', () => {
     await redact(alice, room, reply);
     const deep = await ok(alice, 'GET', `${V1}/rooms/${enc(room)}/relations/${enc(root)}?recurse=true`);
     assert.deepEqual(ids(deep.chunk), []);
+  });
+});
+
+describe('ignored users (m.ignored_user_list)', () => {
+  test('their non-state events leave /messages, /context, /event, /relations and the thread summary; state events stay; un-ignoring brings them back', async () => {
+    const carol = await registerUser(server, 'carol');
+    const room = (await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' })).room_id as string;
+    await ok(bob, 'POST', `${V3}/join/${enc(room)}`, {});
+    await ok(carol, 'POST', `${V3}/join/${enc(room)}`, {});
+    const root = await send(alice, room, 'root');
+    const bobMsg = await send(bob, room, 'from bob');
+    const bobReply = await send(bob, room, 'bob reply', { 'm.relates_to': { rel_type: 'm.thread', event_id: root } });
+    const carolReply = await send(carol, room, 'carol reply', { 'm.relates_to': { rel_type: 'm.thread', event_id: root } });
+    const topic = (await ok(alice, 'PUT', `${V3}/rooms/${enc(room)}/state/m.room.topic/`, { topic: 't' })).event_id as string;
+    // bob may not set the topic (power), so his state event is a profile change
+    await ok(bob, 'PUT', `${V3}/profile/${enc(bob.userId)}/displayname`, { displayname: 'Bobby' });
+    const last = await send(carol, room, 'last');
+    const ignoreList = `${V3}/user/${enc(alice.userId)}/account_data/m.ignored_user_list`;
+    await ok(alice, 'PUT', ignoreList, { ignored_users: { [bob.userId]: {} } });
+
+    const page = await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&limit=50`);
+    const seen = (page.chunk as J[]);
+    assert.ok(!seen.some((e) => e.event_id === bobMsg || e.event_id === bobReply), 'no message of bob');
+    assert.ok(seen.some((e) => e.type === 'm.room.member' && e.state_key === bob.userId && e.content.displayname === 'Bobby'), 'his state events stay');
+    assert.ok(seen.some((e) => e.event_id === carolReply) && seen.some((e) => e.event_id === topic));
+    // others are not affected
+    assert.ok((await ok(carol, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&limit=50`)).chunk.some((e: J) => e.event_id === bobMsg));
+
+    await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(bobMsg)}`, undefined, 404, 'M_NOT_FOUND');
+    await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/context/${enc(bobMsg)}`, undefined, 404, 'M_NOT_FOUND');
+    const ctx = await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/context/${enc(last)}?limit=20`);
+    assert.ok(!(ctx.events_before as J[]).some((e) => e.sender === bob.userId && e.state_key === undefined));
+    assert.deepEqual(ids((await ok(alice, 'GET', `${V1}/rooms/${enc(room)}/relations/${enc(root)}`)).chunk), [carolReply]);
+    const thread = (await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(root)}`)).unsigned['m.relations']['m.thread'];
+    assert.equal(thread.count, 1, 'an ignored user\'s reply is not aggregated (spec note on ignored users)');
+    assert.equal(thread.latest_event.event_id, carolReply);
+
+    await ok(alice, 'PUT', ignoreList, { ignored_users: {} });
+    assert.ok((await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&limit=50`)).chunk.some((e: J) => e.event_id === bobMsg));
+    assert.equal((await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(bobMsg)}`)).content.body, 'from bob');
   });
 });

@@ -15,7 +15,7 @@ import { ClientEventSerializer, parseEventJson, type ClientEvent } from './clien
 import { stillRelated } from './aggregations.js';
 import { filterAllows, NO_FILTER, type RoomEventFilter } from './filter.js';
 import { decodePaginationToken, encodePaginationToken } from './pagination-token.js';
-import { HistoryVisibility } from './visibility.js';
+import { HistoryVisibility, ignoredUsers } from './visibility.js';
 
 export type Direction = 'b' | 'f';
 
@@ -220,6 +220,16 @@ export class RoomReaderImpl implements RoomReader {
     throw forbidden(`You are not a member of ${roomId} and it is not world readable`);
   }
 
+  /**
+   * History visibility for the timeline reads (/messages, /context, /event, /relations, /threads
+   * and the aggregations they bundle): also hides non-state events of users the reader ignores
+   * (client-server-api#ignoring-users; Synapse's filter_events_for_client does the same).
+   */
+  private *timelineVisibility(tx: ReadTx, roomId: string, userId: string): Op<HistoryVisibility> {
+    const ignoredSenders = yield* ignoredUsers(tx, this.deps.store, userId);
+    return yield* HistoryVisibility.forUser(tx, this.deps.store, roomId, userId, { ignoredSenders });
+  }
+
   /** Whether the user forgot the room (the record src/rooms/forgotten.ts keeps: 1 forgotten, 0 back since). */
   private *forgot(tx: ReadTx, userId: string, roomId: string): Op<boolean> {
     const rec = yield* this.deps.store.transactionIds.get(tx, `forgotten\u0000${userId}`, roomId);
@@ -357,7 +367,7 @@ export class RoomReaderImpl implements RoomReader {
       // After the access check: a user who may not read the room is told so whatever else is wrong.
       if (q.dir === undefined) throw missingParam('dir', 'dir is required ("b" or "f")');
       if (q.dir !== 'b' && q.dir !== 'f') throw invalidParam('dir must be "b" or "f"');
-      const hv = yield* HistoryVisibility.forUser(tx, this.deps.store, roomId, userId);
+      const hv = yield* this.timelineVisibility(tx, roomId, userId);
       const from = fromArg ?? (q.dir === 'b' ? yield* this.latestPos(tx, roomId) : 0);
       const scan = limit === 0 ? { events: [], cursor: from, exhausted: false } : yield* this.scan(tx, roomId, hv, filter, q.dir, from, to, limit);
       const ser = this.serializer(userId, hv, deviceId);
@@ -374,7 +384,7 @@ export class RoomReaderImpl implements RoomReader {
     const total = Math.max(0, Math.min(limit, MAX_MESSAGES_LIMIT));
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
       const { store } = this.deps;
-      const hv = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+      const hv = yield* this.timelineVisibility(tx, roomId, userId);
       const e = yield* store.events.get(tx, eventId);
       if (e === undefined || e.roomId !== roomId || e.streamPos === undefined || !(yield* hv.canSee(tx, e))) {
         throw notFound('Event not found');
@@ -403,7 +413,7 @@ export class RoomReaderImpl implements RoomReader {
 
   event(userId: string, roomId: string, eventId: string, deviceId?: string): Promise<ClientEvent> {
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
-      const hv = yield* HistoryVisibility.forUser(tx, this.deps.store, roomId, userId);
+      const hv = yield* this.timelineVisibility(tx, roomId, userId);
       const e = yield* this.deps.store.events.get(tx, eventId);
       if (e === undefined || e.roomId !== roomId || !(yield* hv.canSee(tx, e))) throw notFound('Event not found');
       return yield* this.serializer(userId, hv, deviceId).serialize(tx, e);
@@ -418,7 +428,7 @@ export class RoomReaderImpl implements RoomReader {
     const to = q.to === undefined ? undefined : decodePaginationToken(q.to, 'to');
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
       const { store } = this.deps;
-      const hv = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+      const hv = yield* this.timelineVisibility(tx, roomId, userId);
       const parent = yield* store.events.get(tx, eventId);
       if (parent === undefined || parent.roomId !== roomId || !(yield* hv.canSee(tx, parent))) throw notFound('Event not found');
       // Tokens mark a point in stream order: backwards returns positions ≤ from, forwards > from.
@@ -457,7 +467,7 @@ export class RoomReaderImpl implements RoomReader {
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
       const { store } = this.deps;
       yield* this.access(tx, roomId, userId);
-      const hv = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+      const hv = yield* this.timelineVisibility(tx, roomId, userId);
       const ser = this.serializer(userId, hv, deviceId);
       // Walk the timeline backwards: a thread is listed where its latest reply is, so the
       // order is by latest reply and a page boundary never lists a thread twice.
