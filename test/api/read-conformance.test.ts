@@ -1,7 +1,8 @@
 // Read paths against spec rules that cut across endpoints: a redacted child event no longer
 // relates to its parent (client-server-api#aggregations-of-child-events: "when a child event is
 // redacted then the relationship is broken"), on /relations, /threads and in bundled aggregations;
-// events of ignored users are not served (client-server-api#ignoring-users), state events excepted.
+// events of ignored users are not served (client-server-api#ignoring-users), state events excepted;
+// /messages tokens at the edges of history behave as clients and Complement expect of Synapse.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -123,5 +124,41 @@ describe('ignored users (m.ignored_user_list)', () => {
     await ok(alice, 'PUT', ignoreList, { ignored_users: {} });
     assert.ok((await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&limit=50`)).chunk.some((e: J) => e.event_id === bobMsg));
     assert.equal((await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(bobMsg)}`)).content.body, 'from bob');
+  });
+});
+
+describe('/messages at the edges of history', () => {
+  test('the last page has an end; the empty page after it has none and its start is the room\'s first position (Complement: findRoomStartToken)', async () => {
+    const room = (await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' })).room_id as string;
+    const sent: string[] = [];
+    for (let i = 0; i < 12; i++) sent.push(await send(alice, room, `m${i}`));
+    const url = (q: string) => `${V3}/rooms/${enc(room)}/messages?${q}`;
+    // backwards with big pages until a response has no end; its start is where forwards begins
+    let from: string | undefined;
+    let startToken: string | undefined;
+    const backwards: string[] = [];
+    for (let i = 0; i < 10 && startToken === undefined; i++) {
+      const page = await ok(alice, 'GET', url(`dir=b&limit=8${from !== undefined ? `&from=${enc(from)}` : ''}`));
+      backwards.push(...ids(page.chunk));
+      if (page.end === undefined) {
+        assert.deepEqual(page.chunk, [], 'end is left out only on an empty page');
+        startToken = page.start as string;
+      } else from = page.end as string;
+    }
+    assert.ok(startToken !== undefined);
+    const forwards: string[] = [];
+    from = startToken;
+    for (let i = 0; i < 10; i++) {
+      const page = await ok(alice, 'GET', url(`dir=f&limit=5&from=${enc(from!)}`));
+      forwards.push(...ids(page.chunk));
+      if (page.end === undefined) break;
+      from = page.end as string;
+    }
+    assert.deepEqual(forwards, [...backwards].reverse(), 'forwards from the start token sees every event once, the creation events too');
+    for (const id of sent) assert.ok(forwards.includes(id));
+    // a filter that leaves nothing: an empty chunk at the end of history, no end
+    const none = await ok(alice, 'GET', url(`dir=b&limit=5&filter=${enc(JSON.stringify({ types: ['m.nothing'] }))}`));
+    assert.deepEqual(none.chunk, []);
+    assert.equal(none.end, undefined);
   });
 });

@@ -374,7 +374,11 @@ export class RoomReaderImpl implements RoomReader {
       const chunk = yield* ser.serializeMany(tx, scan.events);
       // start is the given from, verbatim (spec: "the same as the value given in from")
       const out: { start: string; end?: string; chunk: ClientEvent[]; state?: ClientEvent[] } = { start: q.from ?? encodePaginationToken(from), chunk };
-      if (!scan.exhausted) out.end = encodePaginationToken(scan.cursor);
+      // `end` is left out only when the page is empty at the end of history. A page that reaches the
+      // end still gets one (the next request answers an empty chunk without `end`), as Synapse does:
+      // clients and Complement's pagination tests take that last response's `start` as the room's
+      // first position and paginate forwards from it, which must not skip the last page's events.
+      if (!scan.exhausted || chunk.length > 0) out.end = encodePaginationToken(scan.cursor);
       if (filter.lazyLoadMembers) out.state = yield* ser.serializeMany(tx, yield* this.lazyMembers(tx, scan.events), { bundle: false });
       return out;
     }.bind(this));
