@@ -397,7 +397,9 @@ export class RoomServiceImpl implements RoomService {
   async redact(requester: Requester, roomId: string, eventId: string, reason: string | undefined, txnId: string): Promise<SentEvent> {
     this.writer.rulesOf(roomId);
     const target = this.events.get(eventId);
-    if (target === undefined || target.pdu.roomId !== roomId) throw notFound(`Event ${eventId} not found in room ${roomId}`);
+    if (target === undefined) throw notFound(`Event ${eventId} not found in room ${roomId}`);
+    // 400, as Synapse ("Cannot redact event from a different room"; sytest expects it)
+    if (target.pdu.roomId !== roomId) throw invalidParam(`Event ${eventId} is not in room ${roomId}`);
     this.checkMayRedact(requester.userId, roomId, target.pdu);
     const { store } = this.deps;
     const scope = txnScope(requester, 'redact', roomId, eventId);
