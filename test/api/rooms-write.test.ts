@@ -194,8 +194,11 @@ describe('send, state, redact', () => {
       assert.notEqual(two.event_id, one.event_id);
       const ev = await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/event/${enc(one.event_id as string)}`);
       assert.equal(ev.content.body, 'posted');
+      assert.equal(ev.unsigned.transaction_id, undefined, 'the client gave no transaction id, so none comes back');
       const red = await ok(alice, 'POST', `${room}/redact/${enc(two.event_id as string)}`, { reason: 'dup' });
       assert.match(red.event_id as string, /^\$/);
+      const redEv = await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/event/${enc(red.event_id as string)}`);
+      assert.equal(redEv.unsigned.transaction_id, undefined);
       assert.deepEqual((await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/event/${enc(two.event_id as string)}`)).content, {});
     }
     await fails(bob, 'POST', `${V3}/rooms/${enc(room_id)}/send/m.room.message`, { body: 'not joined' }, 403, 'M_FORBIDDEN');
