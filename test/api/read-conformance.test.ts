@@ -162,3 +162,19 @@ describe('/messages at the edges of history', () => {
     assert.equal(none.end, undefined);
   });
 });
+
+describe('/context access', () => {
+  test('a non-member of a room that is not world readable is forbidden (403, as Synapse; sytest); a member who may not see the event gets 404', async () => {
+    const dave = await registerUser(server, 'dave');
+    const room = (await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat', initial_state: [{ type: 'm.room.history_visibility', content: { history_visibility: 'joined' } }] })).room_id as string;
+    const early = await send(alice, room, 'before dave');
+    await fails(dave, 'GET', `${V3}/rooms/${enc(room)}/context/${enc(early)}`, undefined, 403, 'M_FORBIDDEN');
+    await ok(dave, 'POST', `${V3}/join/${enc(room)}`, {});
+    await fails(dave, 'GET', `${V3}/rooms/${enc(room)}/context/${enc(early)}`, undefined, 404, 'M_NOT_FOUND');
+    const late = await send(alice, room, 'after dave');
+    const ctx = await ok(dave, 'GET', `${V3}/rooms/${enc(room)}/context/${enc(late)}?limit=10`);
+    assert.equal(ctx.event.event_id, late);
+    assert.ok(!(ctx.events_before as J[]).some((e) => e.event_id === early), 'history before the join stays hidden');
+    await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/context/${enc('$unknown')}`, undefined, 404, 'M_NOT_FOUND');
+  });
+});

@@ -388,6 +388,9 @@ export class RoomReaderImpl implements RoomReader {
     const total = Math.max(0, Math.min(limit, MAX_MESSAGES_LIMIT));
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
       const { store } = this.deps;
+      // Users who may not read the room at all are told so (403, as Synapse; sytest "/context/ on
+      // non world readable room does not work"); an event they cannot see in it is not found.
+      yield* this.access(tx, roomId, userId);
       const hv = yield* this.timelineVisibility(tx, roomId, userId);
       const e = yield* store.events.get(tx, eventId);
       if (e === undefined || e.roomId !== roomId || e.streamPos === undefined || !(yield* hv.canSee(tx, e))) {
