@@ -2,7 +2,8 @@
 // relates to its parent (client-server-api#aggregations-of-child-events: "when a child event is
 // redacted then the relationship is broken"), on /relations, /threads and in bundled aggregations;
 // events of ignored users are not served (client-server-api#ignoring-users), state events excepted;
-// /messages tokens at the edges of history behave as clients and Complement expect of Synapse.
+// /messages tokens at the edges of history behave as clients and Complement expect of Synapse;
+// timestamp_to_event (spec v1.6) finds the closest event in either direction.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -176,5 +177,62 @@ describe('/context access', () => {
     assert.equal(ctx.event.event_id, late);
     assert.ok(!(ctx.events_before as J[]).some((e) => e.event_id === early), 'history before the join stays hidden');
     await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/context/${enc('$unknown')}`, undefined, 404, 'M_NOT_FOUND');
+  });
+});
+
+describe('/timestamp_to_event (spec v1.6)', () => {
+  test('the closest event forwards and backwards, ties by room order, 404 past the ends, 403 for non-members, bad parameters 400', async () => {
+    const room = (await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' })).room_id as string;
+    const wait = () => new Promise((resolve) => setTimeout(resolve, 5));
+    await wait();
+    const beforeA = Date.now();
+    await wait();
+    const a = await send(alice, room, 'A');
+    await wait();
+    const afterA = Date.now();
+    await wait();
+    const b = await send(alice, room, 'B');
+    await wait();
+    const afterB = Date.now();
+    const url = (ts: number, dir: string) => `${V1}/rooms/${enc(room)}/timestamp_to_event?ts=${ts}&dir=${dir}`;
+    const tsOf = async (id: string) => (await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/event/${enc(id)}`)).origin_server_ts as number;
+
+    const fwd = await ok(alice, 'GET', url(beforeA, 'f'));
+    assert.deepEqual(fwd, { event_id: a, origin_server_ts: await tsOf(a) });
+    assert.equal((await ok(alice, 'GET', url(afterA, 'f'))).event_id, b);
+    assert.equal((await ok(alice, 'GET', url(afterB, 'b'))).event_id, b);
+    assert.equal((await ok(alice, 'GET', url(afterA, 'b'))).event_id, a);
+    assert.equal((await ok(alice, 'GET', url(await tsOf(a), 'f'))).event_id, a, 'an event exactly at ts counts');
+    await fails(alice, 'GET', url(afterB + 60_000, 'f'), undefined, 404, 'M_NOT_FOUND');
+    await fails(alice, 'GET', url(1000, 'b'), undefined, 404, 'M_NOT_FOUND');
+    // forwards from the room's first timestamp: the create event (first of the events sharing it)
+    const created = (await ok(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=f&limit=1`)).chunk[0] as J;
+    assert.equal(created.type, 'm.room.create');
+    assert.equal((await ok(alice, 'GET', url(created.origin_server_ts as number, 'f'))).event_id, created.event_id);
+
+    const outsider = await registerUser(server, 'outsider');
+    await fails(outsider, 'GET', url(beforeA, 'f'), undefined, 403, 'M_FORBIDDEN');
+    await fails(alice, 'GET', `${V1}/rooms/${enc(room)}/timestamp_to_event?dir=f`, undefined, 400, 'M_MISSING_PARAM');
+    await fails(alice, 'GET', `${V1}/rooms/${enc(room)}/timestamp_to_event?ts=${beforeA}`, undefined, 400, 'M_MISSING_PARAM');
+    await fails(alice, 'GET', url(beforeA, 'x'), undefined, 400, 'M_INVALID_PARAM');
+    await fails(alice, 'GET', `${V1}/rooms/${enc(room)}/timestamp_to_event?ts=soon&dir=f`, undefined, 400, 'M_INVALID_PARAM');
+  });
+
+  test('among events with the same timestamp: forwards the first, backwards the last', async () => {
+    let now = 1_800_000_000_000;
+    const fixed = await startTestServer({ adapter: 'none', clock: { now: () => now } });
+    try {
+      const api = apiClient(() => fixed);
+      const carol = await registerUser(fixed, 'carol');
+      const room = (await api.ok(carol, 'POST', `${V3}/createRoom`, {})).room_id as string;
+      now += 1000;
+      const same1 = (await api.ok(carol, 'PUT', `${V3}/rooms/${enc(room)}/send/m.room.message/s1`, { msgtype: 'm.text', body: '1' })).event_id;
+      const same2 = (await api.ok(carol, 'PUT', `${V3}/rooms/${enc(room)}/send/m.room.message/s2`, { msgtype: 'm.text', body: '2' })).event_id;
+      const url = (dir: string) => `${V1}/rooms/${enc(room)}/timestamp_to_event?ts=${now}&dir=${dir}`;
+      assert.equal((await api.ok(carol, 'GET', url('f'))).event_id, same1);
+      assert.equal((await api.ok(carol, 'GET', url('b'))).event_id, same2);
+    } finally {
+      await fixed.close();
+    }
   });
 });

@@ -128,6 +128,8 @@ export interface RoomReader {
   relations(userId: string, roomId: string, eventId: string, q: RelationsQuery, deviceId?: string): Promise<RelationsResponse>;
   /** thread roots, the thread with the latest reply first (spec: threads list) */
   threads(userId: string, roomId: string, q: ThreadsQuery, deviceId?: string): Promise<ThreadsResponse>;
+  /** the event closest to `ts` in `dir` (spec v1.6 timestamp_to_event); 404 when there is none */
+  timestampToEvent(userId: string, roomId: string, ts: number, dir: Direction): Promise<{ event_id: string; origin_server_ts: number }>;
   roomAliases(userId: string, roomId: string): Promise<{ aliases: string[] }>;
   resolveAlias(alias: string): Promise<{ room_id: string; servers: string[] }>;
   createAlias(userId: string, alias: string, roomId: string): Promise<void>;
@@ -148,6 +150,8 @@ export const DEFAULT_MESSAGES_LIMIT = 10;
 export const MAX_MESSAGES_LIMIT = 1000;
 /** events looked at per /messages request before answering with what was found (filters that match little) */
 const MAX_SCANNED = 5000;
+/** events looked at by one timestamp_to_event request (a whole room, up to this size) */
+const MAX_TS_SCANNED = 200_000;
 const SCAN_BATCH = 100;
 
 // Scopes of S2's StoreRoomAliases (src/rooms/aliases.ts) in the transaction-ids repository.
@@ -515,6 +519,39 @@ export class RoomReaderImpl implements RoomReader {
       if (r !== undefined && r.status === 'timeline' && !(yield* ser.isRedacted(tx, r))) return r.eventId;
     }
     return undefined;
+  }
+
+  /**
+   * Spec: client-server-api#get_matrixclientv1roomsroomidtimestamp_to_event. Forwards: the event
+   * with the smallest origin_server_ts at or after `ts`; backwards: the largest at or before it;
+   * ties go to the event nearest in the room's order (the first forwards, the last backwards), as
+   * Synapse orders them. Only events the user may see count; the room is walked whole (there is
+   * no timestamp index), up to MAX_TS_SCANNED events from the end.
+   */
+  timestampToEvent(userId: string, roomId: string, ts: number, dir: Direction): Promise<{ event_id: string; origin_server_ts: number }> {
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { store } = this.deps;
+      yield* this.access(tx, roomId, userId);
+      const hv = yield* this.timelineVisibility(tx, roomId, userId);
+      let best: StoredEvent | undefined;
+      let cursor = (yield* this.latestPos(tx, roomId)) + 1;
+      for (let scanned = 0; scanned < MAX_TS_SCANNED;) {
+        // newest first, so among equal timestamps the last one seen is the earliest in the room
+        const batch = yield* store.events.timeline(tx, roomId, { before: cursor, reverse: true, limit: SCAN_BATCH });
+        for (const e of batch) {
+          scanned++;
+          cursor = e.streamPos!;
+          const t = e.originServerTs;
+          const better = dir === 'f'
+            ? t >= ts && (best === undefined || t <= best.originServerTs)
+            : t <= ts && (best === undefined || t > best.originServerTs);
+          if (better && (yield* hv.canSee(tx, e))) best = e;
+        }
+        if (batch.length < SCAN_BATCH) break;
+      }
+      if (best === undefined) throw notFound(`Unable to find an event from ${ts} in the ${dir === 'f' ? 'forward' : 'backward'} direction`);
+      return { event_id: best.eventId, origin_server_ts: best.originServerTs };
+    }.bind(this));
   }
 
   /**

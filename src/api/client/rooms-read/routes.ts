@@ -12,6 +12,7 @@ import { getRoomAliasesRoute } from './get-room-aliases.js';
 import { directoryRoutes } from '../directory/routes.js';
 import { relationsRoutes } from '../relations/get-relations.js';
 import { getThreadsRoute } from '../relations/get-threads.js';
+import { getTimestampToEventRoute } from './get-timestamp-to-event.js';
 
 export const roomReadRoutes: readonly AnyRoute[] = [
   getStateRoute,
@@ -27,4 +28,5 @@ export const roomReadRoutes: readonly AnyRoute[] = [
   ...directoryRoutes,
   ...relationsRoutes,
   getThreadsRoute,
+  getTimestampToEventRoute,
 ];
