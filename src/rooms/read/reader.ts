@@ -13,9 +13,10 @@ import { splitStateKey } from '../../matrix/pdu.js';
 import { StoreRoomAliases } from '../aliases.js';
 import { ClientEventSerializer, parseEventJson, type ClientEvent } from './client-event.js';
 import { stillRelated } from './aggregations.js';
-import { filterAllows, NO_FILTER, type RoomEventFilter } from './filter.js';
+import { filterAllows, NO_FILTER, parseRoomEventFilter, type RoomEventFilter } from './filter.js';
 import { decodePaginationToken, encodePaginationToken } from './pagination-token.js';
 import { HistoryVisibility, ignoredUsers } from './visibility.js';
+import { matchRank, searchableText, SEARCH_KEYS, words, type SearchQuery } from './search.js';
 
 export type Direction = 'b' | 'f';
 
@@ -130,6 +131,8 @@ export interface RoomReader {
   threads(userId: string, roomId: string, q: ThreadsQuery, deviceId?: string): Promise<ThreadsResponse>;
   /** the event closest to `ts` in `dir` (spec v1.6 timestamp_to_event); 404 when there is none */
   timestampToEvent(userId: string, roomId: string, ts: number, dir: Direction): Promise<{ event_id: string; origin_server_ts: number }>;
+  /** POST /search's room_events category (client-server-api#server-side-search) */
+  searchRoomEvents(userId: string, q: SearchQuery, deviceId?: string): Promise<SearchRoomEventsResult>;
   roomAliases(userId: string, roomId: string): Promise<{ aliases: string[] }>;
   resolveAlias(alias: string): Promise<{ room_id: string; servers: string[] }>;
   createAlias(userId: string, alias: string, roomId: string): Promise<void>;
@@ -138,6 +141,13 @@ export interface RoomReader {
   directoryVisibility(roomId: string): Promise<{ visibility: 'public' | 'private' }>;
   setDirectoryVisibility(userId: string, roomId: string, visibility: 'public' | 'private'): Promise<void>;
   publicRooms(q: PublicRoomsQuery): Promise<PublicRoomsResponse>;
+}
+
+export interface SearchRoomEventsResult {
+  readonly count: number;
+  readonly highlights: string[];
+  readonly results: { rank: number; result: ClientEvent; context?: Record<string, unknown> }[];
+  readonly next_batch?: string;
 }
 
 export interface RoomReaderDeps {
@@ -152,6 +162,10 @@ export const MAX_MESSAGES_LIMIT = 1000;
 const MAX_SCANNED = 5000;
 /** events looked at by one timestamp_to_event request (a whole room, up to this size) */
 const MAX_TS_SCANNED = 200_000;
+/** events looked at by one search, over all its rooms (there is no search index) */
+const MAX_SEARCH_SCANNED = 100_000;
+const DEFAULT_SEARCH_LIMIT = 10;
+const MAX_SEARCH_LIMIT = 100;
 const SCAN_BATCH = 100;
 
 // Scopes of S2's StoreRoomAliases (src/rooms/aliases.ts) in the transaction-ids repository.
@@ -551,6 +565,92 @@ export class RoomReaderImpl implements RoomReader {
       }
       if (best === undefined) throw notFound(`Unable to find an event from ${ts} in the ${dir === 'f' ? 'forward' : 'backward'} direction`);
       return { event_id: best.eventId, origin_server_ts: best.originServerTs };
+    }.bind(this));
+  }
+
+  /**
+   * Room events matching a search term in the rooms the user is joined to (or those of
+   * filter.rooms among them), newest first ('recent') or best match first ('rank'), with the
+   * context the client asked for. Redacted events and events the user may not see are left out
+   * (Complement: "Search results ... do not include redacted events"). next_batch is an offset.
+   */
+  searchRoomEvents(userId: string, q: SearchQuery, deviceId?: string): Promise<SearchRoomEventsResult> {
+    const filter = parseRoomEventFilter(q.filterJson ?? null);
+    const limit = Math.min(filter.limit ?? DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT);
+    let offset = 0;
+    if (q.nextBatch !== undefined) {
+      const m = /^o(\d{1,9})$/.exec(q.nextBatch);
+      if (m === null) return Promise.reject(invalidParam('Invalid next_batch'));
+      offset = Number(m[1]);
+    }
+    const termWords = words(q.searchTerm);
+    const types = new Set<string>(q.keys.map((k) => SEARCH_KEYS[k]));
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { store } = this.deps;
+      let rooms = (yield* store.membership.ofUser(tx, userId, 'join')).map((m) => m.roomId);
+      if (q.rooms !== undefined) rooms = rooms.filter((r) => q.rooms!.includes(r));
+      if (q.notRooms !== undefined) rooms = rooms.filter((r) => !q.notRooms!.includes(r));
+      const perRoom = new Map<string, { hv: HistoryVisibility; ser: ClientEventSerializer }>();
+      const hits: { e: StoredEvent; rank: number }[] = [];
+      let scanned = 0;
+      for (const roomId of rooms) {
+        if (termWords.length === 0 || scanned >= MAX_SEARCH_SCANNED) break;
+        const hv = yield* this.timelineVisibility(tx, roomId, userId);
+        const ser = this.serializer(userId, hv, deviceId);
+        perRoom.set(roomId, { hv, ser });
+        let cursor = (yield* this.latestPos(tx, roomId)) + 1;
+        for (;;) {
+          const batch = yield* store.events.timeline(tx, roomId, { before: cursor, reverse: true, limit: SCAN_BATCH });
+          for (const e of batch) {
+            scanned++;
+            cursor = e.streamPos!;
+            if (!types.has(e.type)) continue;
+            const content = (parseEventJson(e.json).content ?? {}) as Record<string, unknown>;
+            if (!filterAllows(filter, e.type, e.sender, () => content)) continue;
+            const rank = matchRank(termWords, searchableText(e.type, content, q.keys));
+            if (rank === 0 || !(yield* hv.canSee(tx, e)) || (yield* ser.isRedacted(tx, e))) continue;
+            hits.push({ e, rank });
+          }
+          if (batch.length < SCAN_BATCH || scanned >= MAX_SEARCH_SCANNED) break;
+        }
+      }
+      hits.sort((a, b) => (q.orderBy === 'rank' ? b.rank - a.rank : 0) || b.e.streamPos! - a.e.streamPos!);
+      const results: SearchRoomEventsResult['results'] = [];
+      for (const { e, rank } of hits.slice(offset, offset + limit)) {
+        const { hv, ser } = perRoom.get(e.roomId)!;
+        const result = yield* ser.serialize(tx, e);
+        if (q.beforeLimit === 0 && q.afterLimit === 0) {
+          results.push({ rank, result });
+          continue;
+        }
+        const before = q.beforeLimit === 0 ? { events: [], cursor: e.streamPos! - 1 } : yield* this.scan(tx, e.roomId, hv, NO_FILTER, 'b', e.streamPos! - 1, undefined, q.beforeLimit);
+        const after = q.afterLimit === 0 ? { events: [], cursor: e.streamPos! } : yield* this.scan(tx, e.roomId, hv, NO_FILTER, 'f', e.streamPos!, undefined, q.afterLimit);
+        const context: Record<string, unknown> = {
+          events_before: yield* ser.serializeMany(tx, before.events),
+          events_after: yield* ser.serializeMany(tx, after.events),
+          start: encodePaginationToken(before.cursor),
+          end: encodePaginationToken(after.cursor),
+        };
+        if (q.includeProfile) {
+          // the senders' profiles as their member events gave them at the result
+          const profiles: Record<string, { displayname?: string; avatar_url?: string }> = {};
+          for (const m of yield* this.lazyMembers(tx, [e, ...before.events, ...after.events])) {
+            const c = (parseEventJson(m.json).content ?? {}) as { displayname?: unknown; avatar_url?: unknown };
+            profiles[m.stateKey!] = {
+              ...(typeof c.displayname === 'string' ? { displayname: c.displayname } : {}),
+              ...(typeof c.avatar_url === 'string' ? { avatar_url: c.avatar_url } : {}),
+            };
+          }
+          context.profile_info = profiles;
+        }
+        results.push({ rank, result, context });
+      }
+      return {
+        count: hits.length,
+        highlights: termWords,
+        results,
+        ...(offset + limit < hits.length ? { next_batch: `o${offset + limit}` } : {}),
+      };
     }.bind(this));
   }
 

@@ -13,6 +13,7 @@ import { directoryRoutes } from '../directory/routes.js';
 import { relationsRoutes } from '../relations/get-relations.js';
 import { getThreadsRoute } from '../relations/get-threads.js';
 import { getTimestampToEventRoute } from './get-timestamp-to-event.js';
+import { searchRoute } from '../search/search.js';
 
 export const roomReadRoutes: readonly AnyRoute[] = [
   getStateRoute,
@@ -29,4 +30,5 @@ export const roomReadRoutes: readonly AnyRoute[] = [
   ...relationsRoutes,
   getThreadsRoute,
   getTimestampToEventRoute,
+  searchRoute,
 ];
