@@ -34,9 +34,13 @@ export const forbidden = (msg = 'Forbidden', extra?: Record<string, unknown>) =>
 export const notFound = (msg = 'Not found') => new MatrixError(404, 'M_NOT_FOUND', msg);
 export const badJson = (msg: string, extra?: Record<string, unknown>) => new MatrixError(400, 'M_BAD_JSON', msg, extra);
 export const notJson = (msg = 'Content not JSON') => new MatrixError(400, 'M_NOT_JSON', msg);
-/** `soft_logout: true` tells the client to re-login without dropping its device state. */
+/**
+ * `soft_logout: true` tells the client to re-login without dropping its device state. The spec
+ * lets `false` be omitted (#soft-logout); it is always sent, as Synapse does, for clients and
+ * test suites that read the field.
+ */
 export const unknownToken = (softLogout = false, msg = 'Unknown access token') =>
-  new MatrixError(401, 'M_UNKNOWN_TOKEN', msg, softLogout ? { soft_logout: true } : undefined);
+  new MatrixError(401, 'M_UNKNOWN_TOKEN', msg, { soft_logout: softLogout });
 export const missingToken = (msg = 'Missing access token') => new MatrixError(401, 'M_MISSING_TOKEN', msg);
 export const missingParam = (name: string, msg = `Missing parameter: ${name}`) => new MatrixError(400, 'M_MISSING_PARAM', msg);
 export const invalidParam = (msg: string) => new MatrixError(400, 'M_INVALID_PARAM', msg);

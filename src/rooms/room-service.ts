@@ -68,13 +68,20 @@ function txnScope(requester: Requester, endpoint: TxnEndpoint, roomId: string, t
   return `client\u0000${requester.userId}\u0000${requester.deviceId}\u0000${endpoint}\u0000${roomId}\u0000${target}`;
 }
 
+/**
+ * Transaction ids the server makes for the POST send/redact forms, which carry none
+ * (src/api/client/rooms/server-txn.ts). The client never saw them, so they are not echoed
+ * back as unsigned.transaction_id ("the client-supplied transaction ID").
+ */
+export const SERVER_TXN_PREFIX = 'm.server.';
+
 /** In the event's write: the client transaction id's answer, and which device sent the event under which id. */
 function* recordTxn(
   tx: WriteTx, ids: TransactionIds, eventTxns: EventTxnIds, scope: string, txnId: string, ts: number,
   roomId: string, deviceId: string, eventId: string,
 ): Op<void> {
   yield* ids.put(tx, scope, txnId, { ts, response: encoder.encode(JSON.stringify({ event_id: eventId, room_id: roomId })) });
-  yield* eventTxns.put(tx, eventId, { deviceId, txnId });
+  if (!txnId.startsWith(SERVER_TXN_PREFIX)) yield* eventTxns.put(tx, eventId, { deviceId, txnId });
 }
 
 /**
@@ -397,7 +404,9 @@ export class RoomServiceImpl implements RoomService {
   async redact(requester: Requester, roomId: string, eventId: string, reason: string | undefined, txnId: string): Promise<SentEvent> {
     this.writer.rulesOf(roomId);
     const target = this.events.get(eventId);
-    if (target === undefined || target.pdu.roomId !== roomId) throw notFound(`Event ${eventId} not found in room ${roomId}`);
+    if (target === undefined) throw notFound(`Event ${eventId} not found in room ${roomId}`);
+    // 400, as Synapse ("Cannot redact event from a different room"; sytest expects it)
+    if (target.pdu.roomId !== roomId) throw invalidParam(`Event ${eventId} is not in room ${roomId}`);
     this.checkMayRedact(requester.userId, roomId, target.pdu);
     const { store } = this.deps;
     const scope = txnScope(requester, 'redact', roomId, eventId);

@@ -5,9 +5,11 @@ import { MatrixError, forbidden, invalidParam, notFound } from '../api/errors.js
 import type { Requester } from '../api/route.js';
 import { MAX_ID_BYTES, utf8Length } from '../matrix/ids.js';
 import type { UsersContext } from './context.js';
+import { pushRulesAccountData } from './push-rules.js';
 
+const PUSH_RULES_TYPE = 'm.push_rules';
 /** Types the server maintains through their own APIs (read markers, push rules). */
-const SERVER_CONTROLLED = new Set(['m.fully_read', 'm.push_rules']);
+const SERVER_CONTROLLED = new Set(['m.fully_read', PUSH_RULES_TYPE]);
 const TAG_TYPE = 'm.tag';
 
 function checkOwner(requester: Requester, userId: string, what: string): void {
@@ -33,6 +35,9 @@ export async function getAccountData(
   checkOwner(requester, userId, 'get');
   checkRoomId(roomId);
   const { store } = ctx;
+  // Server-managed types are read "as normal" (client-server-api#client-config): the push rules
+  // exist (as their defaults) before the user changes any.
+  if (roomId === null && type === PUSH_RULES_TYPE) return store.read((tx) => pushRulesAccountData(ctx, tx, userId));
   const entry = await store.read((tx) => store.accountData.get(tx, userId, roomId, type));
   if (entry === undefined) throw notFound('Account data not found');
   return decode(entry.content);

@@ -34,13 +34,20 @@ function* isDirectoryRoom(store: Store, tx: ReadTx, roomId: string): Op<boolean>
   return (yield* stateContent(store, tx, roomId, 'm.room.history_visibility'))?.history_visibility === 'world_readable';
 }
 
-/** Candidate users, each with a member event of theirs (remote users' names come from it). */
+/**
+ * Candidate users, each with a member event of theirs (remote users' names come from it). The
+ * requester is one only through a directory room: sharing a private room with yourself does not
+ * list you (as Synapse's users_who_share_private_rooms; Complement's user directory tests).
+ */
 function* candidates(store: Store, tx: ReadTx, userId: string): Op<Map<string, string>> {
   const users = new Map<string, string>();
   const seenRooms = new Set<string>();
   for (const m of yield* store.membership.ofUser(tx, userId, 'join')) {
     seenRooms.add(m.roomId);
-    for (const member of yield* store.membership.ofRoom(tx, m.roomId, 'join')) users.set(member.userId, member.eventId);
+    const listsSelf = !users.has(userId) && (yield* isDirectoryRoom(store, tx, m.roomId));
+    for (const member of yield* store.membership.ofRoom(tx, m.roomId, 'join')) {
+      if (member.userId !== userId || listsSelf) users.set(member.userId, member.eventId);
+    }
   }
   // Every room the server knows (keys of the rooms tree are room nids).
   for (const entry of yield* tx.range(TREES.rooms, {})) {

@@ -9,6 +9,7 @@ import * as loginMod from './login.js';
 import * as presence from './presence.js';
 import * as profile from './profile.js';
 import * as push from './push-rules.js';
+import * as pushers from './pushers.js';
 import * as registration from './registration.js';
 import type { UserService } from './service.js';
 import { authenticateToken } from './sessions.js';
@@ -52,5 +53,7 @@ export function createUserService(deps: UserServiceDeps): UserService {
     setPushRuleAttr: (requester, kind, ruleId, attr, value) => push.setPushRuleAttr(ctx, requester, kind, ruleId, attr, value),
     createFilter: (requester, userId, filter) => filters.createFilter(ctx, requester, userId, filter),
     getFilter: (userId, filterId) => filters.getFilter(ctx, userId, filterId),
+    getPushers: (requester) => pushers.getPushers(ctx, requester),
+    setPusher: (requester, request) => pushers.setPusher(ctx, requester, request),
   };
 }

@@ -70,6 +70,11 @@ function* readRules(ctx: UsersContext, tx: ReadTx, userId: string): Op<PushRules
   return rules;
 }
 
+/** The m.push_rules account data as clients read it: the user's rules, the defaults until they change any. */
+export function* pushRulesAccountData(ctx: UsersContext, tx: ReadTx, userId: string): Op<{ global: PushRuleset }> {
+  return { global: yield* readRules(ctx, tx, userId) };
+}
+
 export async function getPushRules(ctx: UsersContext, requester: Requester): Promise<PushRuleset> {
   const { store } = ctx;
   return store.read((tx) => readRules(ctx, tx, requester.userId));

@@ -8,6 +8,7 @@
 
 import type { Requester } from '../api/route.js';
 import type { PushRule, PushRuleBody, PushRuleset } from './push-rules.js';
+import type { Pusher, SetPusherRequest } from './pushers.js';
 
 export type { PushRule, PushRuleBody, PushRuleset } from './push-rules.js';
 
@@ -151,6 +152,10 @@ export interface UserService {
   createFilter(requester: Requester, userId: string, filter: Record<string, unknown>): Promise<string>;
   /** Also what /sync uses to resolve `filter=<id>` (undefined when unknown). */
   getFilter(userId: string, filterId: string): Promise<Record<string, unknown> | undefined>;
+
+  // --- pushers (each tied to the device that set it) ---
+  getPushers(requester: Requester): Promise<Pusher[]>;
+  setPusher(requester: Requester, request: SetPusherRequest): Promise<void>;
 }
 
 /** What UserService tells the rest of the server (wired by src/server/index.ts). */

@@ -5,6 +5,7 @@ import type { Requester } from '../api/route.js';
 import type { Op, ReadTx, WriteTx } from '../store/trees.js';
 import type { UsersContext } from './context.js';
 import { accessTokenId, newAccessToken, newDeviceId } from './ids.js';
+import { deletePushersOfDevices } from './pushers.js';
 
 export interface IssuedSession {
   readonly deviceId: string;
@@ -35,7 +36,7 @@ export function* issueSession(
   return { deviceId: id, accessToken, ...(deviceListPos !== undefined ? { deviceListPos } : {}) };
 }
 
-/** Inside a write: delete devices (tokens and e2ee keys with them). Returns the device list position if any existed. */
+/** Inside a write: delete devices (tokens, e2ee keys and pushers with them). Returns the device list position if any existed. */
 export function* deleteDevicesOf(ctx: UsersContext, tx: WriteTx, userId: string, deviceIds: readonly string[]): Op<number | undefined> {
   const { store } = ctx;
   let any = false;
@@ -44,6 +45,7 @@ export function* deleteDevicesOf(ctx: UsersContext, tx: WriteTx, userId: string,
     yield* store.e2eKeys.deleteDevice(tx, userId, deviceId);
     any ||= existed;
   }
+  yield* deletePushersOfDevices(ctx, tx, userId, deviceIds);
   return any ? yield* store.e2eKeys.markDeviceListChanged(tx, userId) : undefined;
 }
 

@@ -60,6 +60,20 @@ describe('account data', () => {
     assert.equal(res.json.errcode, 'M_MISSING_TOKEN');
   });
 
+  it('server-managed types are still read as normal: m.push_rules (the defaults before any change, then the changed rules)', async () => {
+    let res = await req('GET', `/user/${alice.userId}/account_data/m.push_rules`);
+    assert.equal(res.status, 200, res.text);
+    const viaPushRulesApi = await req('GET', '/pushrules/');
+    assert.deepEqual(res.json, viaPushRulesApi.json);
+    assert.ok(res.json.global.override.some((r: { rule_id: string }) => r.rule_id === '.m.rule.master'));
+    assert.equal((await req('PUT', '/pushrules/global/content/mine', { pattern: 'cake', actions: ['notify'] })).status, 200);
+    res = await req('GET', `/user/${alice.userId}/account_data/m.push_rules`);
+    assert.ok(res.json.global.content.some((r: { rule_id: string }) => r.rule_id === 'mine'));
+    assert.deepEqual(res.json, (await req('GET', '/pushrules/')).json);
+    res = await req('GET', `/user/${alice.userId}/account_data/m.push_rules`, undefined, bob.accessToken);
+    assert.equal(res.status, 403, 'still only your own');
+  });
+
   it('each write lands on the account_data stream (what /sync reads)', async () => {
     const { store } = server.services;
     const before = await store.read((tx) => store.accountData.all(tx, alice.userId));

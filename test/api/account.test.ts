@@ -272,6 +272,7 @@ describe('login, whoami, logout', () => {
     res = await server.inject({ method: 'GET', path: `${V3}/account/whoami`, accessToken: 'myt_nope' });
     assert.equal(res.status, 401);
     assert.equal(res.json.errcode, 'M_UNKNOWN_TOKEN');
+    assert.equal(res.json.soft_logout, false, 'a hard logout, said explicitly (as Synapse)');
   });
 
   it('logout ends that session and deletes its device; others keep working', async () => {
@@ -279,7 +280,10 @@ describe('login, whoami, logout', () => {
     const b = await loginUser(server, 'alice', 'wonderland-1');
     const res = await server.inject({ method: 'POST', path: `${V3}/logout`, accessToken: a.accessToken, body: {} });
     assert.equal(res.status, 200);
-    assert.equal((await server.inject({ method: 'GET', path: `${V3}/account/whoami`, accessToken: a.accessToken })).json.errcode, 'M_UNKNOWN_TOKEN');
+    const after = await server.inject({ method: 'GET', path: `${V3}/account/whoami`, accessToken: a.accessToken });
+    assert.equal(after.status, 401);
+    assert.equal(after.json.errcode, 'M_UNKNOWN_TOKEN');
+    assert.equal(after.json.soft_logout, false);
     const devices = (await server.inject({ method: 'GET', path: `${V3}/devices`, accessToken: b.accessToken })).json.devices as { device_id: string }[];
     assert.ok(!devices.some((d) => d.device_id === a.deviceId));
     assert.ok(devices.some((d) => d.device_id === b.deviceId));

@@ -227,6 +227,16 @@ describe('user directory', () => {
     assert.equal(res.json.results[0].user_id, '@bob:localhost');
   });
 
+  it('the searcher finds themself only through a public room, not through a private room they share (as Synapse)', async () => {
+    let res = await search(users.alice!.accessToken, { search_term: 'alice' });
+    assert.deepEqual(ids(res.json), [], 'alice is only in a private room');
+    res = await search(users.bob!.accessToken, { search_term: 'localhost' });
+    assert.ok(!ids(res.json).includes('@bob:localhost'));
+    assert.ok(ids(res.json).includes('@alice:localhost'), 'the room-mate is found');
+    res = await search(users.carol!.accessToken, { search_term: 'carol' });
+    assert.deepEqual(ids(res.json), ['@carol:localhost'], 'carol is in a public room, which lists her to everyone');
+  });
+
   it('limits results and says so', async () => {
     const res = await search(users.alice!.accessToken, { search_term: 'localhost', limit: 1 });
     assert.equal(res.json.results.length, 1);

@@ -194,8 +194,11 @@ describe('send, state, redact', () => {
       assert.notEqual(two.event_id, one.event_id);
       const ev = await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/event/${enc(one.event_id as string)}`);
       assert.equal(ev.content.body, 'posted');
+      assert.equal(ev.unsigned.transaction_id, undefined, 'the client gave no transaction id, so none comes back');
       const red = await ok(alice, 'POST', `${room}/redact/${enc(two.event_id as string)}`, { reason: 'dup' });
       assert.match(red.event_id as string, /^\$/);
+      const redEv = await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/event/${enc(red.event_id as string)}`);
+      assert.equal(redEv.unsigned.transaction_id, undefined);
       assert.deepEqual((await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/event/${enc(two.event_id as string)}`)).content, {});
     }
     await fails(bob, 'POST', `${V3}/rooms/${enc(room_id)}/send/m.room.message`, { body: 'not joined' }, 403, 'M_FORBIDDEN');
@@ -231,7 +234,7 @@ describe('send, state, redact', () => {
     await ok(alice, 'PUT', `${V3}/rooms/${enc(v11)}/state/m.room.power_levels`, { users: { [alice.userId]: 100 } });
   });
 
-  test('redact: {event_id}; unknown events M_NOT_FOUND; others\' events need the redact level', async () => {
+  test('redact: {event_id}; unknown events M_NOT_FOUND, another room\'s 400; others\' events need the redact level', async () => {
     const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
     const room = `${V3}/rooms/${enc(room_id)}`;
     await ok(bob, 'POST', `${room}/join`, {});
@@ -243,5 +246,9 @@ describe('send, state, redact', () => {
     await fails(bob, 'PUT', `${room}/redact/${enc(msg.event_id)}/r2`, {}, 403, 'M_FORBIDDEN');
     await ok(alice, 'PUT', `${room}/redact/${enc(bobMsg.event_id)}/r3`, {});
     await fails(alice, 'PUT', `${room}/redact/${enc('$missing')}/r4`, {}, 404, 'M_NOT_FOUND');
+    // an event of another room is a bad request (Synapse; sytest 'POST /redact disallows redaction of event in different room')
+    const { room_id: other } = await ok(bob, 'POST', `${V3}/createRoom`, {}) as { room_id: string };
+    await fails(bob, 'POST', `${V3}/rooms/${enc(other)}/redact/${enc(msg.event_id)}`, {}, 400, 'M_INVALID_PARAM');
+    assert.equal((await ok(alice, 'GET', `${room}/event/${enc(msg.event_id)}`)).content.body, 'secret', 'not redacted');
   });
 });

@@ -1,12 +1,13 @@
 // Bundled aggregations (spec: client-server-api#aggregations-of-child-events) in
 // unsigned.m.relations of non-state, unredacted events:
 // - m.replace: the most recent valid replacement (same sender and type as the original,
-//   has m.new_content, not redacted; latest origin_server_ts, then largest event_id),
+//   has m.new_content; latest origin_server_ts, then largest event_id),
 //   served as a whole event. The original's content is NOT replaced (spec v1.7+).
 // - m.thread: latest_event (whole event, with its own bundle), count, current_user_participated.
 // - m.reference: chunk of {event_id}.
 // m.annotation is not bundled (modules/event_annotations.md); Synapse still bundles
 // reactions under m.annotation, which the spec dropped.
+// Redacted children are left out everywhere (the relationship is broken, see stillRelated).
 import type { StoredEvent } from '../../store/repositories/events.js';
 import type { Op, ReadTx } from '../../store/trees.js';
 import type { ClientEvent, ClientEventSerializer } from './client-event.js';
@@ -18,6 +19,17 @@ function relatesTo(content: unknown): { rel_type?: unknown; event_id?: unknown }
   return typeof r === 'object' && r !== null ? (r as { rel_type?: unknown }) : undefined;
 }
 
+/**
+ * Whether a child event still relates to its parent for the serializer's user: on the timeline,
+ * visible, and not redacted (a redacted child's m.relates_to is gone: "when a child event is
+ * redacted then the relationship is broken", client-server-api#aggregations-of-child-events).
+ */
+export function* stillRelated(tx: ReadTx, s: ClientEventSerializer, c: StoredEvent | undefined): Op<boolean> {
+  if (c === undefined || c.status !== 'timeline') return false;
+  if (s.visibility !== undefined && !(yield* s.visibility.canSee(tx, c))) return false;
+  return !(yield* s.isRedacted(tx, c));
+}
+
 /** The children of `eventId` the serializer's user may see, by relation type, in stream order. */
 export function* visibleChildrenByType(tx: ReadTx, s: ClientEventSerializer, eventId: string, relTypes: readonly string[]): Op<Map<string, StoredEvent[]>> {
   const out = new Map<string, StoredEvent[]>(relTypes.map((t) => [t, []]));
@@ -26,9 +38,8 @@ export function* visibleChildrenByType(tx: ReadTx, s: ClientEventSerializer, eve
     const list = out.get(entry.relType);
     if (list === undefined) continue;
     const c = yield* s.store.events.get(tx, entry.eventId);
-    if (c === undefined || c.status !== 'timeline') continue;
-    if (s.visibility !== undefined && !(yield* s.visibility.canSee(tx, c))) continue;
-    list.push(c);
+    if (!(yield* stillRelated(tx, s, c))) continue;
+    list.push(c!);
   }
   return out;
 }
@@ -39,9 +50,8 @@ export function* visibleChildren(tx: ReadTx, s: ClientEventSerializer, eventId: 
   const out: StoredEvent[] = [];
   for (const entry of entries) {
     const c = yield* s.store.events.get(tx, entry.eventId);
-    if (c === undefined || c.status !== 'timeline') continue;
-    if (s.visibility !== undefined && !(yield* s.visibility.canSee(tx, c))) continue;
-    out.push(c);
+    if (!(yield* stillRelated(tx, s, c))) continue;
+    out.push(c!);
   }
   return out;
 }
@@ -56,7 +66,6 @@ export function* latestEdit(
     if (c.sender !== original.sender || c.type !== original.type || c.stateKey !== undefined) continue;
     const content = parseEventJson(c.json).content as Record<string, unknown> | undefined;
     if (typeof content?.['m.new_content'] !== 'object' || content['m.new_content'] === null) continue;
-    if (yield* s.isRedacted(tx, c)) continue;
     if (best === undefined || c.originServerTs > best.originServerTs || (c.originServerTs === best.originServerTs && c.eventId > best.eventId)) best = c;
   }
   return best;

@@ -12,9 +12,11 @@ import type { Op, ReadTx } from '../../store/trees.js';
 import { splitStateKey } from '../../matrix/pdu.js';
 import { StoreRoomAliases } from '../aliases.js';
 import { ClientEventSerializer, parseEventJson, type ClientEvent } from './client-event.js';
-import { filterAllows, NO_FILTER, type RoomEventFilter } from './filter.js';
+import { stillRelated } from './aggregations.js';
+import { filterAllows, NO_FILTER, parseRoomEventFilter, type RoomEventFilter } from './filter.js';
 import { decodePaginationToken, encodePaginationToken } from './pagination-token.js';
-import { HistoryVisibility } from './visibility.js';
+import { HistoryVisibility, ignoredUsers } from './visibility.js';
+import { matchRank, searchableText, SEARCH_KEYS, words, type SearchQuery } from './search.js';
 
 export type Direction = 'b' | 'f';
 
@@ -127,6 +129,10 @@ export interface RoomReader {
   relations(userId: string, roomId: string, eventId: string, q: RelationsQuery, deviceId?: string): Promise<RelationsResponse>;
   /** thread roots, the thread with the latest reply first (spec: threads list) */
   threads(userId: string, roomId: string, q: ThreadsQuery, deviceId?: string): Promise<ThreadsResponse>;
+  /** the event closest to `ts` in `dir` (spec v1.6 timestamp_to_event); 404 when there is none */
+  timestampToEvent(userId: string, roomId: string, ts: number, dir: Direction): Promise<{ event_id: string; origin_server_ts: number }>;
+  /** POST /search's room_events category (client-server-api#server-side-search) */
+  searchRoomEvents(userId: string, q: SearchQuery, deviceId?: string): Promise<SearchRoomEventsResult>;
   roomAliases(userId: string, roomId: string): Promise<{ aliases: string[] }>;
   resolveAlias(alias: string): Promise<{ room_id: string; servers: string[] }>;
   createAlias(userId: string, alias: string, roomId: string): Promise<void>;
@@ -135,6 +141,13 @@ export interface RoomReader {
   directoryVisibility(roomId: string): Promise<{ visibility: 'public' | 'private' }>;
   setDirectoryVisibility(userId: string, roomId: string, visibility: 'public' | 'private'): Promise<void>;
   publicRooms(q: PublicRoomsQuery): Promise<PublicRoomsResponse>;
+}
+
+export interface SearchRoomEventsResult {
+  readonly count: number;
+  readonly highlights: string[];
+  readonly results: { rank: number; result: ClientEvent; context?: Record<string, unknown> }[];
+  readonly next_batch?: string;
 }
 
 export interface RoomReaderDeps {
@@ -147,6 +160,12 @@ export const DEFAULT_MESSAGES_LIMIT = 10;
 export const MAX_MESSAGES_LIMIT = 1000;
 /** events looked at per /messages request before answering with what was found (filters that match little) */
 const MAX_SCANNED = 5000;
+/** events looked at by one timestamp_to_event request (a whole room, up to this size) */
+const MAX_TS_SCANNED = 200_000;
+/** events looked at by one search, over all its rooms (there is no search index) */
+const MAX_SEARCH_SCANNED = 100_000;
+const DEFAULT_SEARCH_LIMIT = 10;
+const MAX_SEARCH_LIMIT = 100;
 const SCAN_BATCH = 100;
 
 // Scopes of S2's StoreRoomAliases (src/rooms/aliases.ts) in the transaction-ids repository.
@@ -217,6 +236,16 @@ export class RoomReaderImpl implements RoomReader {
       if ((yield* hv.valueAt(tx, current)) === 'world_readable') return { snapshot: current };
     }
     throw forbidden(`You are not a member of ${roomId} and it is not world readable`);
+  }
+
+  /**
+   * History visibility for the timeline reads (/messages, /context, /event, /relations, /threads
+   * and the aggregations they bundle): also hides non-state events of users the reader ignores
+   * (client-server-api#ignoring-users; Synapse's filter_events_for_client does the same).
+   */
+  private *timelineVisibility(tx: ReadTx, roomId: string, userId: string): Op<HistoryVisibility> {
+    const ignoredSenders = yield* ignoredUsers(tx, this.deps.store, userId);
+    return yield* HistoryVisibility.forUser(tx, this.deps.store, roomId, userId, { ignoredSenders });
   }
 
   /** Whether the user forgot the room (the record src/rooms/forgotten.ts keeps: 1 forgotten, 0 back since). */
@@ -356,14 +385,18 @@ export class RoomReaderImpl implements RoomReader {
       // After the access check: a user who may not read the room is told so whatever else is wrong.
       if (q.dir === undefined) throw missingParam('dir', 'dir is required ("b" or "f")');
       if (q.dir !== 'b' && q.dir !== 'f') throw invalidParam('dir must be "b" or "f"');
-      const hv = yield* HistoryVisibility.forUser(tx, this.deps.store, roomId, userId);
+      const hv = yield* this.timelineVisibility(tx, roomId, userId);
       const from = fromArg ?? (q.dir === 'b' ? yield* this.latestPos(tx, roomId) : 0);
       const scan = limit === 0 ? { events: [], cursor: from, exhausted: false } : yield* this.scan(tx, roomId, hv, filter, q.dir, from, to, limit);
       const ser = this.serializer(userId, hv, deviceId);
       const chunk = yield* ser.serializeMany(tx, scan.events);
       // start is the given from, verbatim (spec: "the same as the value given in from")
       const out: { start: string; end?: string; chunk: ClientEvent[]; state?: ClientEvent[] } = { start: q.from ?? encodePaginationToken(from), chunk };
-      if (!scan.exhausted) out.end = encodePaginationToken(scan.cursor);
+      // `end` is left out only when the page is empty at the end of history. A page that reaches the
+      // end still gets one (the next request answers an empty chunk without `end`), as Synapse does:
+      // clients and Complement's pagination tests take that last response's `start` as the room's
+      // first position and paginate forwards from it, which must not skip the last page's events.
+      if (!scan.exhausted || chunk.length > 0) out.end = encodePaginationToken(scan.cursor);
       if (filter.lazyLoadMembers) out.state = yield* ser.serializeMany(tx, yield* this.lazyMembers(tx, scan.events), { bundle: false });
       return out;
     }.bind(this));
@@ -373,7 +406,10 @@ export class RoomReaderImpl implements RoomReader {
     const total = Math.max(0, Math.min(limit, MAX_MESSAGES_LIMIT));
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
       const { store } = this.deps;
-      const hv = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+      // Users who may not read the room at all are told so (403, as Synapse; sytest "/context/ on
+      // non world readable room does not work"); an event they cannot see in it is not found.
+      yield* this.access(tx, roomId, userId);
+      const hv = yield* this.timelineVisibility(tx, roomId, userId);
       const e = yield* store.events.get(tx, eventId);
       if (e === undefined || e.roomId !== roomId || e.streamPos === undefined || !(yield* hv.canSee(tx, e))) {
         throw notFound('Event not found');
@@ -402,7 +438,7 @@ export class RoomReaderImpl implements RoomReader {
 
   event(userId: string, roomId: string, eventId: string, deviceId?: string): Promise<ClientEvent> {
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
-      const hv = yield* HistoryVisibility.forUser(tx, this.deps.store, roomId, userId);
+      const hv = yield* this.timelineVisibility(tx, roomId, userId);
       const e = yield* this.deps.store.events.get(tx, eventId);
       if (e === undefined || e.roomId !== roomId || !(yield* hv.canSee(tx, e))) throw notFound('Event not found');
       return yield* this.serializer(userId, hv, deviceId).serialize(tx, e);
@@ -417,23 +453,25 @@ export class RoomReaderImpl implements RoomReader {
     const to = q.to === undefined ? undefined : decodePaginationToken(q.to, 'to');
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
       const { store } = this.deps;
-      const hv = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+      const hv = yield* this.timelineVisibility(tx, roomId, userId);
       const parent = yield* store.events.get(tx, eventId);
       if (parent === undefined || parent.roomId !== roomId || !(yield* hv.canSee(tx, parent))) throw notFound('Event not found');
       // Tokens mark a point in stream order: backwards returns positions ≤ from, forwards > from.
       const bounds = dir === 'b'
         ? { ...(from !== undefined ? { before: from + 1 } : {}), ...(to !== undefined ? { after: to } : {}) }
         : { ...(from !== undefined ? { after: from } : {}), ...(to !== undefined ? { before: to + 1 } : {}) };
+      const ser = this.serializer(userId, hv, deviceId);
       const entries = q.recurse === true
-        ? yield* this.relationTree(tx, eventId, q.relType, dir, bounds)
+        ? yield* this.relationTree(tx, ser, eventId, q.relType, dir, bounds)
         : yield* store.relations.children(tx, eventId, { ...(q.relType !== undefined ? { relType: q.relType } : {}), reverse: dir === 'b', ...bounds });
       const chosen: StoredEvent[] = [];
       let next: number | undefined;
       for (const entry of entries) {
         const c = yield* store.events.get(tx, entry.eventId);
-        if (c === undefined || c.roomId !== roomId || c.status !== 'timeline') continue;
+        if (c === undefined || c.roomId !== roomId) continue;
         if (q.eventType !== undefined && c.type !== q.eventType) continue;
-        if (!(yield* hv.canSee(tx, c))) continue;
+        // visible, and not redacted (a redacted child no longer relates: see stillRelated)
+        if (!(yield* stillRelated(tx, ser, c))) continue;
         if (chosen.length === limit) {
           next = dir === 'b' ? chosen[chosen.length - 1]!.streamPos! - 1 : chosen[chosen.length - 1]!.streamPos!;
           break;
@@ -441,7 +479,7 @@ export class RoomReaderImpl implements RoomReader {
         chosen.push(c);
       }
       return {
-        chunk: yield* this.serializer(userId, hv, deviceId).serializeMany(tx, chosen),
+        chunk: yield* ser.serializeMany(tx, chosen),
         ...(next !== undefined ? { next_batch: encodePaginationToken(next) } : {}),
         ...(q.from !== undefined ? { prev_batch: q.from } : {}),
       };
@@ -454,7 +492,7 @@ export class RoomReaderImpl implements RoomReader {
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
       const { store } = this.deps;
       yield* this.access(tx, roomId, userId);
-      const hv = yield* HistoryVisibility.forUser(tx, store, roomId, userId);
+      const hv = yield* this.timelineVisibility(tx, roomId, userId);
       const ser = this.serializer(userId, hv, deviceId);
       // Walk the timeline backwards: a thread is listed where its latest reply is, so the
       // order is by latest reply and a page boundary never lists a thread twice.
@@ -471,8 +509,8 @@ export class RoomReaderImpl implements RoomReader {
           cursor = e.streamPos! - 1;
           const rootId = threadRootOf(e);
           if (rootId === undefined || seen.has(rootId)) continue;
-          const replies = yield* store.relations.children(tx, rootId, { relType: 'm.thread' });
-          if (replies.length === 0 || replies[replies.length - 1]!.eventId !== e.eventId) continue;
+          // listed at its latest reply that still relates to it (redacted replies do not)
+          if ((yield* this.latestThreadReply(tx, ser, rootId)) !== e.eventId) continue;
           seen.add(rootId);
           const root = yield* store.events.get(tx, rootId);
           if (root === undefined || root.roomId !== roomId || root.status !== 'timeline' || !(yield* hv.canSee(tx, root))) continue;
@@ -488,12 +526,141 @@ export class RoomReaderImpl implements RoomReader {
     }.bind(this));
   }
 
+  private *latestThreadReply(tx: ReadTx, ser: ClientEventSerializer, rootId: string): Op<string | undefined> {
+    const replies = yield* this.deps.store.relations.children(tx, rootId, { relType: 'm.thread' });
+    for (let i = replies.length - 1; i >= 0; i--) {
+      const r = yield* this.deps.store.events.get(tx, replies[i]!.eventId);
+      if (r !== undefined && r.status === 'timeline' && !(yield* ser.isRedacted(tx, r))) return r.eventId;
+    }
+    return undefined;
+  }
+
+  /**
+   * Spec: client-server-api#get_matrixclientv1roomsroomidtimestamp_to_event. Forwards: the event
+   * with the smallest origin_server_ts at or after `ts`; backwards: the largest at or before it;
+   * ties go to the event nearest in the room's order (the first forwards, the last backwards), as
+   * Synapse orders them. Only events the user may see count; the room is walked whole (there is
+   * no timestamp index), up to MAX_TS_SCANNED events from the end.
+   */
+  timestampToEvent(userId: string, roomId: string, ts: number, dir: Direction): Promise<{ event_id: string; origin_server_ts: number }> {
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { store } = this.deps;
+      yield* this.access(tx, roomId, userId);
+      const hv = yield* this.timelineVisibility(tx, roomId, userId);
+      let best: StoredEvent | undefined;
+      let cursor = (yield* this.latestPos(tx, roomId)) + 1;
+      for (let scanned = 0; scanned < MAX_TS_SCANNED;) {
+        // newest first, so among equal timestamps the last one seen is the earliest in the room
+        const batch = yield* store.events.timeline(tx, roomId, { before: cursor, reverse: true, limit: SCAN_BATCH });
+        for (const e of batch) {
+          scanned++;
+          cursor = e.streamPos!;
+          const t = e.originServerTs;
+          const better = dir === 'f'
+            ? t >= ts && (best === undefined || t <= best.originServerTs)
+            : t <= ts && (best === undefined || t > best.originServerTs);
+          if (better && (yield* hv.canSee(tx, e))) best = e;
+        }
+        if (batch.length < SCAN_BATCH) break;
+      }
+      if (best === undefined) throw notFound(`Unable to find an event from ${ts} in the ${dir === 'f' ? 'forward' : 'backward'} direction`);
+      return { event_id: best.eventId, origin_server_ts: best.originServerTs };
+    }.bind(this));
+  }
+
+  /**
+   * Room events matching a search term in the rooms the user is joined to (or those of
+   * filter.rooms among them), newest first ('recent') or best match first ('rank'), with the
+   * context the client asked for. Redacted events and events the user may not see are left out
+   * (Complement: "Search results ... do not include redacted events"). next_batch is an offset.
+   */
+  searchRoomEvents(userId: string, q: SearchQuery, deviceId?: string): Promise<SearchRoomEventsResult> {
+    const filter = parseRoomEventFilter(q.filterJson ?? null);
+    const limit = Math.min(filter.limit ?? DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT);
+    let offset = 0;
+    if (q.nextBatch !== undefined) {
+      const m = /^o(\d{1,9})$/.exec(q.nextBatch);
+      if (m === null) return Promise.reject(invalidParam('Invalid next_batch'));
+      offset = Number(m[1]);
+    }
+    const termWords = words(q.searchTerm);
+    const types = new Set<string>(q.keys.map((k) => SEARCH_KEYS[k]));
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { store } = this.deps;
+      let rooms = (yield* store.membership.ofUser(tx, userId, 'join')).map((m) => m.roomId);
+      if (q.rooms !== undefined) rooms = rooms.filter((r) => q.rooms!.includes(r));
+      if (q.notRooms !== undefined) rooms = rooms.filter((r) => !q.notRooms!.includes(r));
+      const perRoom = new Map<string, { hv: HistoryVisibility; ser: ClientEventSerializer }>();
+      const hits: { e: StoredEvent; rank: number }[] = [];
+      let scanned = 0;
+      for (const roomId of rooms) {
+        if (termWords.length === 0 || scanned >= MAX_SEARCH_SCANNED) break;
+        const hv = yield* this.timelineVisibility(tx, roomId, userId);
+        const ser = this.serializer(userId, hv, deviceId);
+        perRoom.set(roomId, { hv, ser });
+        let cursor = (yield* this.latestPos(tx, roomId)) + 1;
+        for (;;) {
+          const batch = yield* store.events.timeline(tx, roomId, { before: cursor, reverse: true, limit: SCAN_BATCH });
+          for (const e of batch) {
+            scanned++;
+            cursor = e.streamPos!;
+            if (!types.has(e.type)) continue;
+            const content = (parseEventJson(e.json).content ?? {}) as Record<string, unknown>;
+            if (!filterAllows(filter, e.type, e.sender, () => content)) continue;
+            const rank = matchRank(termWords, searchableText(e.type, content, q.keys));
+            if (rank === 0 || !(yield* hv.canSee(tx, e)) || (yield* ser.isRedacted(tx, e))) continue;
+            hits.push({ e, rank });
+          }
+          if (batch.length < SCAN_BATCH || scanned >= MAX_SEARCH_SCANNED) break;
+        }
+      }
+      hits.sort((a, b) => (q.orderBy === 'rank' ? b.rank - a.rank : 0) || b.e.streamPos! - a.e.streamPos!);
+      const results: SearchRoomEventsResult['results'] = [];
+      for (const { e, rank } of hits.slice(offset, offset + limit)) {
+        const { hv, ser } = perRoom.get(e.roomId)!;
+        const result = yield* ser.serialize(tx, e);
+        if (q.beforeLimit === 0 && q.afterLimit === 0) {
+          results.push({ rank, result });
+          continue;
+        }
+        const before = q.beforeLimit === 0 ? { events: [], cursor: e.streamPos! - 1 } : yield* this.scan(tx, e.roomId, hv, NO_FILTER, 'b', e.streamPos! - 1, undefined, q.beforeLimit);
+        const after = q.afterLimit === 0 ? { events: [], cursor: e.streamPos! } : yield* this.scan(tx, e.roomId, hv, NO_FILTER, 'f', e.streamPos!, undefined, q.afterLimit);
+        const context: Record<string, unknown> = {
+          events_before: yield* ser.serializeMany(tx, before.events),
+          events_after: yield* ser.serializeMany(tx, after.events),
+          start: encodePaginationToken(before.cursor),
+          end: encodePaginationToken(after.cursor),
+        };
+        if (q.includeProfile) {
+          // the senders' profiles as their member events gave them at the result
+          const profiles: Record<string, { displayname?: string; avatar_url?: string }> = {};
+          for (const m of yield* this.lazyMembers(tx, [e, ...before.events, ...after.events])) {
+            const c = (parseEventJson(m.json).content ?? {}) as { displayname?: unknown; avatar_url?: unknown };
+            profiles[m.stateKey!] = {
+              ...(typeof c.displayname === 'string' ? { displayname: c.displayname } : {}),
+              ...(typeof c.avatar_url === 'string' ? { avatar_url: c.avatar_url } : {}),
+            };
+          }
+          context.profile_info = profiles;
+        }
+        results.push({ rank, result, context });
+      }
+      return {
+        count: hits.length,
+        highlights: termWords,
+        results,
+        ...(offset + limit < hits.length ? { next_batch: `o${offset + limit}` } : {}),
+      };
+    }.bind(this));
+  }
+
   /**
    * Events relating to `eventId` directly or through up to RELATIONS_RECURSION_DEPTH relations
    * (spec: relations `recurse`), in stream order; `relType` and the bounds apply to every event
    * found, at any depth (as Synapse), so a thread's edits and reactions come with its replies.
+   * A redacted event no longer relates to its parent, so nothing is reached through it.
    */
-  private *relationTree(tx: ReadTx, eventId: string, relType: string | undefined, dir: Direction, bounds: { before?: number; after?: number }): Op<RelationEntry[]> {
+  private *relationTree(tx: ReadTx, ser: ClientEventSerializer, eventId: string, relType: string | undefined, dir: Direction, bounds: { before?: number; after?: number }): Op<RelationEntry[]> {
     const { store } = this.deps;
     const seen = new Set<string>([eventId]);
     const found: RelationEntry[] = [];
@@ -504,6 +671,8 @@ export class RoomReaderImpl implements RoomReader {
         for (const entry of yield* store.relations.children(tx, parent)) {
           if (seen.has(entry.eventId)) continue;
           seen.add(entry.eventId);
+          const child = yield* store.events.get(tx, entry.eventId);
+          if (child === undefined || (yield* ser.isRedacted(tx, child))) continue;
           next.push(entry.eventId);
           found.push(entry);
         }

@@ -8,6 +8,8 @@
 //   invited: the user's membership at the event is invite (or join)    → visible
 //   joined:  only as a member at the event
 // Unknown history_visibility values read as shared (spec).
+// Optionally (`ignoredSenders`, the user's m.ignored_user_list) non-state events of ignored
+// users are not visible either (client-server-api#ignoring-users; state events still are).
 // Use one `HistoryVisibility` per request and room: it caches the history_visibility
 // events and the user's current membership.
 import type { Store } from '../../store/index.js';
@@ -46,6 +48,8 @@ export class HistoryVisibility {
     /** `shared` history up to this stream position is visible (Infinity when joined now, -1 never) */
     private readonly sharedUntil: number,
     memo: VisibilityMemo | undefined,
+    /** senders whose non-state events the user ignores */
+    private readonly ignoredSenders: ReadonlySet<string> | undefined,
   ) {
     this.atCache = memo ?? new Map();
   }
@@ -56,7 +60,12 @@ export class HistoryVisibility {
    */
   static *forUser(
     tx: ReadTx, store: Store, roomId: string, userId: string | undefined,
-    opts: { readonly current?: { readonly membership: string; readonly eventId: string }; readonly memo?: VisibilityMemo } = {},
+    opts: {
+      readonly current?: { readonly membership: string; readonly eventId: string };
+      readonly memo?: VisibilityMemo;
+      /** hide non-state events of these senders (see ignoredUsers) */
+      readonly ignoredSenders?: ReadonlySet<string>;
+    } = {},
   ): Op<HistoryVisibility> {
     let sharedUntil = -1;
     if (userId !== undefined) {
@@ -71,7 +80,8 @@ export class HistoryVisibility {
         }
       }
     }
-    return new HistoryVisibility(store, userId, roomId, sharedUntil, opts.memo);
+    const ignored = opts.ignoredSenders !== undefined && opts.ignoredSenders.size > 0 ? opts.ignoredSenders : undefined;
+    return new HistoryVisibility(store, userId, roomId, sharedUntil, opts.memo, ignored);
   }
 
   /** The history_visibility in force in a state snapshot. */
@@ -119,6 +129,7 @@ export class HistoryVisibility {
     if (e.roomId !== this.roomId) return false;
     if (e.status !== 'timeline' || e.stateBefore === undefined) return false;
     if (this.userId !== undefined && e.type === 'm.room.member' && e.stateKey === this.userId) return true;
+    if (this.ignoredSenders !== undefined && e.stateKey === undefined && this.ignoredSenders.has(e.sender)) return false;
     const at = this.atCache.get(e.stateBefore);
     return at === undefined ? undefined : this.decide(e, at);
   }
@@ -138,6 +149,21 @@ export class HistoryVisibility {
     for (const e of events) if (yield* this.canSee(tx, e)) out.push(e);
     return out;
   }
+}
+
+/** The users `userId` ignores: the keys of ignored_users in their m.ignored_user_list account data. */
+export function* ignoredUsers(tx: ReadTx, store: Store, userId: string | undefined): Op<ReadonlySet<string>> {
+  if (userId === undefined) return new Set();
+  const entry = yield* store.accountData.get(tx, userId, null, 'm.ignored_user_list');
+  if (entry === undefined) return new Set();
+  let list: unknown;
+  try {
+    list = (JSON.parse(decoder.decode(entry.content)) as { ignored_users?: unknown }).ignored_users;
+  } catch {
+    return new Set();
+  }
+  if (typeof list !== 'object' || list === null || Array.isArray(list)) return new Set();
+  return new Set(Object.keys(list).filter((id) => id !== userId));
 }
 
 /** One-off check (builds a checker; prefer HistoryVisibility.forUser for batches). */

@@ -39,6 +39,8 @@ import { setPushRuleRoute } from '../push-rules/set-push-rule.js';
 import { deletePushRuleRoute } from '../push-rules/delete-push-rule.js';
 import { getPushRuleEnabledRoute, setPushRuleEnabledRoute } from '../push-rules/push-rule-enabled.js';
 import { getPushRuleActionsRoute, setPushRuleActionsRoute } from '../push-rules/push-rule-actions.js';
+import { getPushersRoute } from '../pushers/get-pushers.js';
+import { setPusherRoute } from '../pushers/set-pusher.js';
 
 export const usersRoutes: readonly AnyRoute[] = [
   // account
@@ -90,4 +92,7 @@ export const usersRoutes: readonly AnyRoute[] = [
   setPushRuleEnabledRoute,
   getPushRuleActionsRoute,
   setPushRuleActionsRoute,
+  // pushers
+  getPushersRoute,
+  setPusherRoute,
 ];

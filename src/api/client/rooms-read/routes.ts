@@ -12,6 +12,8 @@ import { getRoomAliasesRoute } from './get-room-aliases.js';
 import { directoryRoutes } from '../directory/routes.js';
 import { relationsRoutes } from '../relations/get-relations.js';
 import { getThreadsRoute } from '../relations/get-threads.js';
+import { getTimestampToEventRoute } from './get-timestamp-to-event.js';
+import { searchRoute } from '../search/search.js';
 
 export const roomReadRoutes: readonly AnyRoute[] = [
   getStateRoute,
@@ -27,4 +29,6 @@ export const roomReadRoutes: readonly AnyRoute[] = [
   ...directoryRoutes,
   ...relationsRoutes,
   getThreadsRoute,
+  getTimestampToEventRoute,
+  searchRoute,
 ];
