@@ -15,7 +15,7 @@ import type { LazyMembersCache } from './lazy-members.js';
 import { encodeSyncToken, type SyncToken } from './tokens.js';
 import type { TypingTracker } from './typing.js';
 import { unreadCounts, type UnreadCountsCache } from './unread.js';
-import { threadedUnreadCounts } from './thread-unread.js';
+import { threadedUnreadCounts, type ThreadUnreadCache } from './thread-unread.js';
 import { RawJson } from './raw-json.js';
 import { type RoomWindow, TIMELINE_EVENT, TIMELINE_PDU, type TimelineCache, WINDOW, type WindowEvent } from './timeline-cache.js';
 
@@ -31,6 +31,7 @@ export interface RoomSyncContext {
   readonly typing: TypingTracker;
   readonly lazy: LazyMembersCache;
   readonly unread: UnreadCountsCache;
+  readonly threadUnread: ThreadUnreadCache;
   readonly timelines: TimelineCache;
   /** rooms with events in (since, next] when the sync read them from the stream at once (many rooms, few new events) */
   readonly roomsWithNews?: ReadonlySet<string>;
@@ -286,7 +287,7 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   const firstPos = tl.events[0]?.streamPos;
   const prevBatch = encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : ctx.next.events });
   const memberChange = fromStart || tl.events.some((e) => e.type === 'm.room.member') || state.some((e) => e.type === 'm.room.member');
-  const threaded = ctx.filter.timeline.unreadThreadNotifications ? yield* threadedUnreadCounts(tx, store, roomId, userId, memberEvent, ctx.next.events) : undefined;
+  const threaded = ctx.filter.timeline.unreadThreadNotifications ? yield* threadedUnreadCounts(tx, store, roomId, userId, memberEvent, { events: ctx.next.events, receipts: ctx.next.receipts, cache: ctx.threadUnread }) : undefined;
   const section: Record<string, unknown> = {
     state: { events: projected(state, ctx.filter.eventFields) },
     timeline: { events: yield* timelineEvents(tx, ctx, ser, window, picked, tl.events), limited: tl.limited, prev_batch: prevBatch },

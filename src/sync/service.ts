@@ -20,6 +20,7 @@ import { sendToDevice } from './to-device.js';
 import { encodeSyncToken, parseSyncToken, type SyncToken } from './tokens.js';
 import { checkTypingUser, TypingTracker } from './typing.js';
 import { UnreadCountsCache } from './unread.js';
+import { ThreadUnreadCache } from './thread-unread.js';
 import { TimelineCache } from './timeline-cache.js';
 import { DeviceKeyCounter } from './device-key-counts.js';
 import { streamPositions } from './stream-positions.js';
@@ -80,6 +81,7 @@ export class SyncServiceImpl implements SyncService {
   /** (user, device) → to-device position already acknowledged (saves a write per sync) */
   private readonly acked = new Map<string, number>();
   private readonly unread = new UnreadCountsCache();
+  private readonly threadUnread = new ThreadUnreadCache();
   private readonly timelines: TimelineCache;
   private readonly keyCounts: DeviceKeyCounter;
   /** user → [events position, memberships at it] */
@@ -334,7 +336,7 @@ export class SyncServiceImpl implements SyncService {
       for (const e of yield* store.events.stream(tx, since!.events, gap)) if (e.streamPos <= next.events) roomsWithNews.add(e.roomId);
     }
     const ctx: RoomSyncContext = {
-      store, userId, deviceId, now, filter, since, next, fullState, typing, lazy: this.lazy, unread: this.unread, timelines: this.timelines,
+      store, userId, deviceId, now, filter, since, next, fullState, typing, lazy: this.lazy, unread: this.unread, threadUnread: this.threadUnread, timelines: this.timelines,
       receiptsByRoom: receiptsByRoom ?? NO_RECEIPTS, accountDataByRoom: roomData ?? NO_ACCOUNT_DATA, roomsWithNews, memberChanges: undefined,
     };
     const join: Record<string, unknown> = {};

@@ -3,7 +3,8 @@
 // rel_type m.thread) counts for its thread root, every other event for the main timeline. An
 // unthreaded receipt reads everything up to it; a receipt with a thread_id reads that thread
 // only ('main': the main timeline). Same notifying events and highlights as unread.ts.
-// Computed per request, without unread.ts's memo: only syncs whose filter asks pay for it.
+// Kept per (room, user) like unread.ts's counts and extended with the events after the last
+// counted position, instead of scanning up to MAX_SCANNED events per room per sync.
 import type { Store } from '../store/index.js';
 import type { StoredEvent } from '../store/repositories/events.js';
 import type { Op, ReadTx } from '../store/trees.js';
@@ -21,9 +22,70 @@ export interface ThreadedUnreadCounts {
   readonly threads: Record<string, UnreadCounts> | undefined;
 }
 
+/**
+ * What the counts were computed from. The read positions depend only on the user's receipts
+ * (the receipts stream moves with each) and member event; the counted events are the room's
+ * timeline in (unthreaded, upTo], which only ever grows at higher positions. So a memo at the
+ * same receipts position and member event is extended, valid across processes sharing the store.
+ */
+interface ThreadMemo {
+  readonly memberEventId: string | undefined;
+  readonly receiptsPos: number;
+  /** the unthreaded read position (or the join), where the scan starts */
+  readonly unthreaded: number;
+  /** thread root ('main' for the main timeline) → its read position */
+  readonly byThread: ReadonlyMap<string, number>;
+  readonly displayName: string | undefined;
+  /** events up to this stream position were looked at */
+  readonly upTo: number;
+  /** events looked at (the scan limit counts them all) */
+  readonly scanned: number;
+  readonly main: UnreadCounts;
+  readonly threads: Readonly<Record<string, UnreadCounts>> | undefined;
+}
+
+/** Per (room, user) threaded counts; a memo is never changed in place (another read may hold it). */
+export class ThreadUnreadCache {
+  private readonly memos = new Map<string, ThreadMemo>();
+  static readonly MAX = 20_000;
+
+  get(roomId: string, userId: string): ThreadMemo | undefined {
+    return this.memos.get(`${roomId}\u0000${userId}`);
+  }
+
+  set(roomId: string, userId: string, memo: ThreadMemo): void {
+    const key = `${roomId}\u0000${userId}`;
+    if (!this.memos.has(key) && this.memos.size >= ThreadUnreadCache.MAX) this.memos.delete(this.memos.keys().next().value!);
+    this.memos.set(key, memo);
+  }
+}
+
+/** The counts of the room's timeline up to `at.events` (the read's events position), at receipts position `at.receipts`. */
 export function* threadedUnreadCounts(
-  tx: ReadTx, store: Store, roomId: string, userId: string, memberEvent: StoredEvent | undefined, upTo: number,
+  tx: ReadTx, store: Store, roomId: string, userId: string, memberEvent: StoredEvent | undefined,
+  at: { readonly events: number; readonly receipts: number; readonly cache?: ThreadUnreadCache },
 ): Op<ThreadedUnreadCounts> {
+  let memo = at.cache?.get(roomId, userId);
+  if (memo === undefined || memo.receiptsPos !== at.receipts || memo.memberEventId !== memberEvent?.eventId || memo.upTo > at.events) {
+    memo = yield* readPositions(tx, store, roomId, userId, memberEvent, at.receipts);
+  }
+  if (memo.upTo < at.events && memo.scanned < MAX_SCANNED) {
+    memo = yield* extended(tx, store, roomId, userId, memo, at.events);
+  }
+  at.cache?.set(roomId, userId, memo);
+  // (copies: the response may be changed by whoever holds it, the memo may not)
+  let threads: Record<string, UnreadCounts> | undefined;
+  if (memo.threads !== undefined) {
+    threads = {};
+    for (const root in memo.threads) threads[root] = { ...memo.threads[root]! };
+  }
+  return { main: { ...memo.main }, threads };
+}
+
+/** A memo with nothing counted yet, from the user's read receipts in the room. */
+function* readPositions(
+  tx: ReadTx, store: Store, roomId: string, userId: string, memberEvent: StoredEvent | undefined, receiptsPos: number,
+): Op<ThreadMemo> {
   let unthreaded = memberEvent?.streamPos ?? 0;
   const byThread = new Map<string, number>();
   for (const r of yield* store.receipts.ofRoom(tx, roomId)) {
@@ -33,24 +95,36 @@ export function* threadedUnreadCounts(
     if (r.threadId === '') unthreaded = Math.max(unthreaded, pos);
     else byThread.set(r.threadId, Math.max(byThread.get(r.threadId) ?? 0, pos));
   }
-  const displayName = lowerDisplayNameOf(memberEvent);
+  return {
+    memberEventId: memberEvent?.eventId, receiptsPos, unthreaded, byThread, displayName: lowerDisplayNameOf(memberEvent),
+    upTo: unthreaded, scanned: 0, main: { notification_count: 0, highlight_count: 0 }, threads: undefined,
+  };
+}
+
+/** `memo` with the room's events in (memo.upTo, upTo] counted (a new memo). */
+function* extended(tx: ReadTx, store: Store, roomId: string, userId: string, memo: ThreadMemo, upTo: number): Op<ThreadMemo> {
   const lowerId = userId.toLowerCase();
-  const main: { notification_count: number; highlight_count: number } = { notification_count: 0, highlight_count: 0 };
+  const main = { ...memo.main };
   let threads: Record<string, { notification_count: number; highlight_count: number }> | undefined;
-  const events = yield* store.events.timeline(tx, roomId, { after: unthreaded, before: upTo + 1, limit: MAX_SCANNED });
+  if (memo.threads !== undefined) {
+    threads = {};
+    for (const root in memo.threads) threads[root] = { ...memo.threads[root]! };
+  }
+  const events = yield* store.events.timeline(tx, roomId, { after: memo.upTo, before: upTo + 1, limit: MAX_SCANNED - memo.scanned });
   for (const e of events) {
     if (e.sender === userId || !NOTIFYING.has(e.type)) continue;
     const content = parseEventJson(e.json).content as Record<string, unknown> | undefined;
     const rel = content?.['m.relates_to'] as { rel_type?: unknown; event_id?: unknown } | undefined;
     const root = rel?.rel_type === 'm.thread' && typeof rel.event_id === 'string' ? rel.event_id : undefined;
-    if (e.streamPos! <= (byThread.get(root ?? MAIN) ?? 0)) continue;
+    if (e.streamPos! <= (memo.byThread.get(root ?? MAIN) ?? 0)) continue;
     let counts = main;
     if (root !== undefined) {
       threads ??= {};
       counts = threads[root] ??= { notification_count: 0, highlight_count: 0 };
     }
     counts.notification_count++;
-    if (mentions(content?.body, lowerId, displayName)) counts.highlight_count++;
+    if (mentions(content?.body, lowerId, memo.displayName)) counts.highlight_count++;
   }
-  return { main, threads };
+  // Looked at up to the read's position (nothing newer can land at or below it).
+  return { ...memo, upTo, scanned: memo.scanned + events.length, main, threads };
 }

@@ -158,6 +158,48 @@ describe('/sync from cached timelines', () => {
     assert.deepEqual(await counts(), { notification_count: 0, highlight_count: 0 });
   });
 
+  it('threaded unread counts are extended after being kept, and reset by thread, main and unthreaded receipts', async () => {
+    const room = (await api.ok(alice, 'POST', '/_matrix/client/v3/createRoom', { preset: 'public_chat' })).room_id as string;
+    const r = encodeURIComponent(room);
+    await api.ok(bob, 'POST', `/_matrix/client/v3/join/${r}`, {});
+    const threaded = JSON.stringify({ room: { timeline: { limit: 5, unread_thread_notifications: true } } });
+    const start = (await sync(bob, undefined, threaded)).next_batch as string;
+    let n = 0;
+    const post = async (body: string, root?: string): Promise<string> => (await api.ok(alice, 'PUT', `/_matrix/client/v3/rooms/${r}/send/m.room.message/thr-${++n}`, {
+      msgtype: 'm.text', body, ...(root !== undefined ? { 'm.relates_to': { rel_type: 'm.thread', event_id: root } } : {}),
+    })).event_id as string;
+    const counts = async (): Promise<Json> => {
+      const section = (await sync(bob, start, threaded)).rooms.join[room];
+      return { main: section.unread_notifications, threads: section.unread_thread_notifications };
+    };
+    const root = await post('root');
+    await post('reply one', root);
+    const second = await post(`reply two for ${bob.userId}`, root);
+    await post('main one');
+    const first = { main: { notification_count: 2, highlight_count: 0 }, threads: { [root]: { notification_count: 2, highlight_count: 1 } } };
+    assert.deepEqual(await counts(), first);
+    assert.deepEqual(await counts(), first, 'the same answer from the kept counts');
+    // New events after the kept position are added to the right counts.
+    await post('reply three', root);
+    const mainTwo = await post('main two');
+    assert.deepEqual(await counts(), { main: { notification_count: 3, highlight_count: 0 }, threads: { [root]: { notification_count: 3, highlight_count: 1 } } });
+    // A receipt in the thread reads that thread up to it, and nothing else.
+    await api.ok(bob, 'POST', `/_matrix/client/v3/rooms/${r}/receipt/m.read/${encodeURIComponent(second)}`, { thread_id: root });
+    assert.deepEqual(await counts(), { main: { notification_count: 3, highlight_count: 0 }, threads: { [root]: { notification_count: 1, highlight_count: 0 } } });
+    await post(`reply four for ${bob.userId}`, root);
+    assert.deepEqual(await counts(), { main: { notification_count: 3, highlight_count: 0 }, threads: { [root]: { notification_count: 2, highlight_count: 1 } } });
+    // A main-timeline receipt reads the main timeline only.
+    await api.ok(bob, 'POST', `/_matrix/client/v3/rooms/${r}/receipt/m.read/${encodeURIComponent(mainTwo)}`, { thread_id: 'main' });
+    assert.deepEqual(await counts(), { main: { notification_count: 0, highlight_count: 0 }, threads: { [root]: { notification_count: 2, highlight_count: 1 } } });
+    // An unthreaded receipt on the latest event reads everything.
+    const latest = await post('main three');
+    await api.ok(bob, 'POST', `/_matrix/client/v3/rooms/${r}/receipt/m.read/${encodeURIComponent(latest)}`, {});
+    assert.deepEqual(await counts(), { main: { notification_count: 0, highlight_count: 0 }, threads: undefined });
+    // The sender's own events never count.
+    await api.ok(bob, 'PUT', `/_matrix/client/v3/rooms/${r}/send/m.room.message/own-1`, { msgtype: 'm.text', body: 'mine', 'm.relates_to': { rel_type: 'm.thread', event_id: root } });
+    assert.deepEqual(await counts(), { main: { notification_count: 0, highlight_count: 0 }, threads: undefined });
+  });
+
   it('a since token at the current position answers with nothing for the rooms', async () => {
     const now = (await sync(bob)).next_batch as string;
     const body = await sync(bob, now);
