@@ -9,6 +9,7 @@ import { usersRoutes } from './account/routes.js';
 import { roomWriteRoutes } from './rooms/routes.js';
 import { syncRoutes } from './sync/routes.js';
 import { roomReadRoutes } from './rooms-read/routes.js';
+import { backupVersionRoute, currentBackupVersionRoute } from './key-backup/backup-version.js';
 
 export const clientRoutes: readonly AnyRoute[] = [
   // server info (S1)
@@ -24,4 +25,7 @@ export const clientRoutes: readonly AnyRoute[] = [
   ...roomReadRoutes,
   // sync, typing, receipts, read markers, to-device (S5)
   ...syncRoutes,
+  // server-side key backup: none stored yet (answers that no backup exists)
+  currentBackupVersionRoute,
+  backupVersionRoute,
 ];
