@@ -65,6 +65,13 @@ function isEmptyObject(o: object): boolean {
   return true;
 }
 
+/** Whether `o` has exactly `n` own enumerable keys (without the array Object.keys makes). */
+function hasKeyCount(o: object, n: number): boolean {
+  let count = 0;
+  for (const _ in o) count++; // eslint-disable-line @typescript-eslint/no-unused-vars
+  return count === n;
+}
+
 /** `{"events":[…]}` */
 function eventList(x: unknown): string {
   const events = (x as { events?: unknown[] } | undefined)?.events;
@@ -81,14 +88,14 @@ function roomSection(section: Record<string, unknown>): string {
       case 'state': case 'ephemeral': case 'account_data': text = eventList(v); break;
       case 'timeline': {
         const t = v as { events: unknown; limited: unknown; prev_batch: unknown };
-        text = Object.keys(t).length === 3 && typeof t.limited === 'boolean'
+        text = typeof t.limited === 'boolean' && hasKeyCount(t, 3)
           ? `{"events":${encodeJson(t.events)},"limited":${t.limited ? 'true' : 'false'},"prev_batch":${encodeJson(t.prev_batch)}}`
           : encodeJson(v);
         break;
       }
       case 'unread_notifications': {
         const u = v as { notification_count: unknown; highlight_count: unknown };
-        text = Object.keys(u).length === 2 && typeof u.notification_count === 'number' && typeof u.highlight_count === 'number'
+        text = typeof u.notification_count === 'number' && typeof u.highlight_count === 'number' && hasKeyCount(u, 2)
           ? `{"notification_count":${u.notification_count},"highlight_count":${u.highlight_count}}`
           : encodeJson(v);
         break;
@@ -103,7 +110,8 @@ function roomSection(section: Record<string, unknown>): string {
 function roomsOfKind(rooms: unknown): string {
   if (typeof rooms !== 'object' || rooms === null || isEmptyObject(rooms)) return '{}';
   let out = '';
-  for (const [roomId, section] of Object.entries(rooms)) {
+  for (const roomId in rooms) {
+    const section = (rooms as Record<string, unknown>)[roomId];
     if (section === undefined) continue;
     out += `${out === '' ? '{' : ','}${encodeString(roomId)}:${roomSection(section as Record<string, unknown>)}`;
   }
@@ -132,7 +140,7 @@ export function encodeSyncResponse(r: Record<string, unknown>): string {
       case 'account_data': case 'presence': case 'to_device': text = eventList(v); break;
       case 'device_lists': {
         const d = v as { changed?: unknown[]; left?: unknown[] };
-        text = Object.keys(d).length === 2 && d.changed?.length === 0 && d.left?.length === 0 ? '{"changed":[],"left":[]}' : encodeJson(v);
+        text = d.changed?.length === 0 && d.left?.length === 0 && hasKeyCount(d, 2) ? '{"changed":[],"left":[]}' : encodeJson(v);
         break;
       }
       default: text = typeof v === 'object' && v !== null && !Array.isArray(v) && isEmptyObject(v) ? '{}' : encodeJson(v);

@@ -9,6 +9,7 @@ import type { Store } from '../store/index.js';
 import type { StoredEvent } from '../store/repositories/events.js';
 import type { Op, ReadTx } from '../store/trees.js';
 import { parseEventJson } from '../rooms/read/client-event.js';
+import { RoomUserMap } from './room-user-map.js';
 import { lowerDisplayNameOf, mentions, NOTIFYING, type UnreadCounts } from './unread.js';
 
 /** Events looked at after the earliest read position, at most (as unread.ts). */
@@ -46,17 +47,15 @@ interface ThreadMemo {
 
 /** Per (room, user) threaded counts; a memo is never changed in place (another read may hold it). */
 export class ThreadUnreadCache {
-  private readonly memos = new Map<string, ThreadMemo>();
   static readonly MAX = 20_000;
+  private readonly memos = new RoomUserMap<ThreadMemo>(ThreadUnreadCache.MAX);
 
   get(roomId: string, userId: string): ThreadMemo | undefined {
-    return this.memos.get(`${roomId}\u0000${userId}`);
+    return this.memos.get(roomId, userId);
   }
 
   set(roomId: string, userId: string, memo: ThreadMemo): void {
-    const key = `${roomId}\u0000${userId}`;
-    if (!this.memos.has(key) && this.memos.size >= ThreadUnreadCache.MAX) this.memos.delete(this.memos.keys().next().value!);
-    this.memos.set(key, memo);
+    this.memos.set(roomId, userId, memo);
   }
 }
 

@@ -21,6 +21,7 @@ import type { Op, ReadTx } from '../store/trees.js';
 import { type ClientEventSerializer, parseEventJson } from '../rooms/read/client-event.js';
 import type { VisibilityMemo } from '../rooms/read/visibility.js';
 import { RawJson } from './raw-json.js';
+import { RoomUserMap } from './room-user-map.js';
 
 /** How /sync serializes a timeline event the cache cannot splice. */
 export const TIMELINE_EVENT = Object.freeze({ includeRoomId: false, membership: true });
@@ -104,8 +105,8 @@ export class TimelineCache {
   private total = 0;
   /** member events of the users syncing (read per room per sync) */
   private readonly events = new Map<string, StoredEvent>();
-  /** `${roomId}\0${userId}` → visibility per state snapshot (facts of immutable snapshots) */
-  private readonly visibility = new Map<string, VisibilityMemo>();
+  /** (room, user) → visibility per state snapshot (facts of immutable snapshots) */
+  private readonly visibility = new RoomUserMap<VisibilityMemo>(MAX_MEMOS);
   /** `${roomId}\0${pos}` → the snapshot after the room's last event at or before pos (pos ≤ a read's position: fixed) */
   private readonly snapshots = new Map<string, number>();
 
@@ -129,12 +130,8 @@ export class TimelineCache {
   }
 
   visibilityMemo(roomId: string, userId: string): VisibilityMemo {
-    const key = `${roomId}\u0000${userId}`;
-    let memo = this.visibility.get(key);
-    if (memo === undefined || memo.size > MAX_MEMO_SNAPSHOTS) {
-      if (memo === undefined && this.visibility.size >= MAX_MEMOS) this.visibility.delete(this.visibility.keys().next().value!);
-      this.visibility.set(key, (memo = new Map()));
-    }
+    let memo = this.visibility.get(roomId, userId);
+    if (memo === undefined || memo.size > MAX_MEMO_SNAPSHOTS) this.visibility.set(roomId, userId, (memo = new Map()));
     return memo;
   }
 

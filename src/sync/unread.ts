@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import type { StoredEvent } from '../store/repositories/events.js';
 import type { Op, ReadTx } from '../store/trees.js';
 import { parseEventJson } from '../rooms/read/client-event.js';
+import { RoomUserMap } from './room-user-map.js';
 
 export const NOTIFYING: ReadonlySet<string> = new Set(['m.room.message', 'm.room.encrypted', 'm.sticker', 'm.call.invite', 'm.poll.start']);
 /** Counts stop here (clients show "99+" long before). */
@@ -35,11 +36,11 @@ interface UnreadMemo {
  * transaction, and a room's timeline only ever grows at higher positions.
  */
 export class UnreadCountsCache {
-  private readonly memos = new Map<string, UnreadMemo>();
   static readonly MAX = 20_000;
+  private readonly memos = new RoomUserMap<UnreadMemo>(UnreadCountsCache.MAX);
 
   get(roomId: string, userId: string): UnreadMemo | undefined {
-    return this.memos.get(`${roomId}\u0000${userId}`);
+    return this.memos.get(roomId, userId);
   }
 
   /** The counts when the memo is exactly at this position (no read, no generator). */
@@ -50,9 +51,7 @@ export class UnreadCountsCache {
   }
 
   set(roomId: string, userId: string, memo: UnreadMemo): void {
-    const key = `${roomId}\u0000${userId}`;
-    if (!this.memos.has(key) && this.memos.size >= UnreadCountsCache.MAX) this.memos.delete(this.memos.keys().next().value!);
-    this.memos.set(key, memo);
+    this.memos.set(roomId, userId, memo);
   }
 }
 
