@@ -70,6 +70,12 @@ export class RoomWriter {
       }
       // Most recent first when the room has more forward extremities than an event may cite.
       if (prevEvents.length > MAX_PREV_EVENTS) prevEvents = prevEvents.sort((a, b) => b.depth - a.depth).slice(0, MAX_PREV_EVENTS);
+      // Auth rule 1: a create event has no prev events. The pipeline skips the auth rules for
+      // a create event we built (it is the first of a new room), so one sent into an existing
+      // room (PUT /state/m.room.create) is refused here, as Synapse does (403).
+      if (prevEvents.length > 0 && type === 'm.room.create' && stateKey === '') {
+        throw forbidden('The room already has its m.room.create event: a create event must not have prev_events');
+      }
       const keys: StateKey[] = [];
       for (const [t, s] of authEventTypes(rules, { type, sender, stateKey, content })) keys.push(stateKeyOf(t, s));
       keys.push(CREATE_KEY);

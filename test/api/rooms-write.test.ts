@@ -218,6 +218,23 @@ describe('send, state, redact', () => {
     await fails(alice, 'PUT', `${V3}/rooms/${enc('!none:localhost')}/state/m.room.name`, { name: 'x' }, 404, 'M_NOT_FOUND');
   });
 
+  // Auth rule 1: a create event has no prev_events, so a room has exactly one (Synapse: 403).
+  test('put state m.room.create into an existing room: 403, and the room\'s state is unchanged (v10 and v12)', async () => {
+    for (const room_version of ['10', '12']) {
+      const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat', room_version }) as { room_id: string };
+      const room = `${V3}/rooms/${enc(room_id)}`;
+      await ok(bob, 'POST', `${room}/join`, {});
+      const create = await ok(alice, 'GET', `${room}/state/m.room.create`);
+      for (const who of [alice, bob, carol]) {
+        await fails(who, 'PUT', `${room}/state/m.room.create`, { room_version: '1' }, 403, 'M_FORBIDDEN');
+        await fails(who, 'PUT', `${room}/state/m.room.create/`, {}, 403, 'M_FORBIDDEN');
+      }
+      assert.deepEqual(await ok(alice, 'GET', `${room}/state/m.room.create`), create);
+      assert.equal((await ok(alice, 'GET', `${room}/state/m.room.member/${enc(alice.userId)}`)).membership, 'join');
+      await ok(alice, 'PUT', `${room}/send/m.room.message/after-create-${room_version}`, { msgtype: 'm.text', body: 'still here' });
+    }
+  });
+
   test('power levels of a v12 room listing its creator in users: 400 (Synapse, Complement TestPowerLevels), the state unchanged', async () => {
     const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { room_version: '12' }) as { room_id: string };
     const room = `${V3}/rooms/${enc(room_id)}`;
