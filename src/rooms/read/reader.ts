@@ -281,7 +281,13 @@ export class RoomReaderImpl implements RoomReader {
 
   joinedMembers(userId: string, roomId: string): Promise<{ joined: Record<string, { display_name: string | null; avatar_url: string | null }> }> {
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
-      const { snapshot } = yield* this.access(tx, roomId, userId);
+      // Only a current member may list them (spec: "The current user must be in the room"):
+      // Synapse refuses departed users and world-readable peekers alike, unlike /members.
+      const { store } = this.deps;
+      if ((yield* store.membership.get(tx, roomId, userId))?.membership !== 'join') {
+        throw forbidden(`You are not joined to ${roomId}: only its current members may list its joined members`);
+      }
+      const snapshot = yield* store.state.currentSnapshot(tx, roomId);
       const joined: Record<string, { display_name: string | null; avatar_url: string | null }> = {};
       for (const e of yield* this.stateEvents(tx, snapshot)) {
         if (e.type !== 'm.room.member' || e.membership !== 'join' || e.stateKey === undefined) continue;
