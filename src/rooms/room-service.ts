@@ -137,8 +137,11 @@ export class RoomServiceImpl implements RoomService {
     let alias: string | undefined;
     if (request.room_alias_name !== undefined) {
       const local = request.room_alias_name;
-      if (local === '' || /[:#\s]/.test(local)) throw invalidParam('room_alias_name must be a non-empty localpart without ":", "#" or whitespace');
+      // Appendices "Room aliases": any code point but ":" and NUL (so "#" too: bridged IRC
+      // channels), 255 bytes at most with sigil and domain; whitespace is refused as Synapse does.
+      if (local === '' || /[:\s\u0000]/.test(local)) throw invalidParam('room_alias_name must be a non-empty localpart without ":", NUL or whitespace');
       alias = `#${local}:${this.deps.serverName}`;
+      if (Buffer.byteLength(alias) > 255) throw invalidParam(`room_alias_name: the alias would be ${Buffer.byteLength(alias)} bytes long; 255 at most`);
       if ((await this.aliases.resolve(alias)) !== undefined) throw new MatrixError(400, 'M_ROOM_IN_USE', `Room alias ${alias} is already taken`);
     }
     const member = await this.memberContent(requester.userId, 'join');

@@ -60,6 +60,32 @@ describe('POST /createRoom', () => {
   });
 });
 
+describe('room alias grammar (appendices "Room aliases")', () => {
+  test('room_alias_name: "#" allowed (bridged IRC channels, as Synapse), ":" NUL and whitespace refused, 255 bytes at most with sigil and domain', async () => {
+    const irc = await ok(alice, 'POST', `${V3}/createRoom`, { room_alias_name: '#irc-channel' });
+    assert.equal(irc.room_alias, '##irc-channel:localhost');
+    assert.equal((await ok(bob, 'GET', `${V3}/directory/room/${enc('##irc-channel:localhost')}`)).room_id, irc.room_id);
+    for (const bad of ['a:b', 'a b', 'a\u0000b', 'a\tb']) await fails(alice, 'POST', `${V3}/createRoom`, { room_alias_name: bad }, 400, 'M_INVALID_PARAM');
+    const fits = 'f'.repeat(255 - '#:localhost'.length);
+    assert.equal((await ok(alice, 'POST', `${V3}/createRoom`, { room_alias_name: fits })).room_alias, `#${fits}:localhost`);
+    await fails(alice, 'POST', `${V3}/createRoom`, { room_alias_name: `${fits}g` }, 400, 'M_INVALID_PARAM');
+    await fails(alice, 'POST', `${V3}/createRoom`, { room_alias_name: 'é'.repeat(130) }, 400, 'M_INVALID_PARAM');
+    await fails(bob, 'GET', `${V3}/directory/room/${enc(`#${fits}g:localhost`)}`, undefined, 400, 'M_INVALID_PARAM');
+  });
+
+  test('PUT, GET and DELETE /directory/room/{roomAlias}: an alias over 255 bytes is 400 M_INVALID_PARAM and is not created', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, {}) as { room_id: string };
+    const long = `#${'l'.repeat(250)}:localhost`;
+    await fails(alice, 'PUT', `${V3}/directory/room/${enc(long)}`, { room_id }, 400, 'M_INVALID_PARAM');
+    await fails(alice, 'GET', `${V3}/directory/room/${enc(long)}`, undefined, 400, 'M_INVALID_PARAM');
+    await fails(alice, 'DELETE', `${V3}/directory/room/${enc(long)}`, undefined, 400, 'M_INVALID_PARAM');
+    assert.deepEqual((await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/aliases`)).aliases, []);
+    const fits = `#${'l'.repeat(255 - '#:localhost'.length)}:localhost`;
+    await ok(alice, 'PUT', `${V3}/directory/room/${enc(fits)}`, { room_id });
+    assert.deepEqual((await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/aliases`)).aliases, [fits]);
+  });
+});
+
 describe('membership endpoints', () => {
   test('join by alias and by id; invite-only rooms; unknown rooms; bad ids', async () => {
     const pub = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat', room_alias_name: 'square' });

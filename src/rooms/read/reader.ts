@@ -180,7 +180,9 @@ function threadRootOf(e: StoredEvent): string | undefined {
 
 function checkAlias(alias: string): void {
   const i = alias.indexOf(':');
-  if (!alias.startsWith('#') || i < 2 || i === alias.length - 1) throw invalidParam(`${JSON.stringify(alias)} is not a room alias`);
+  if (!alias.startsWith('#') || i < 2 || i === alias.length - 1 || alias.includes('\u0000')) throw invalidParam(`${JSON.stringify(alias)} is not a room alias`);
+  // Appendices "Room aliases": 255 bytes at most, sigil and domain included.
+  if (Buffer.byteLength(alias) > 255) throw invalidParam(`A room alias is 255 bytes at most (this one is ${Buffer.byteLength(alias)})`);
 }
 
 export class RoomReaderImpl implements RoomReader {
