@@ -25,6 +25,7 @@ import { StaticKeyRing } from './key-ring.js';
 import { EventPipeline, type KeyRing, type PipelineResult, type RoomEventSink } from './pipeline/index.js';
 import { restrictedJoinAuthoriser } from './restricted-join.js';
 import { RoomWriter } from './room-writer.js';
+import { planUpgrade, restrictedPowerLevels } from './room-upgrade.js';
 import type { CreateRoomRequest, CreateRoomResult, RoomService, SentEvent } from './service.js';
 
 /** A user's profile as member events carry it (S3's profile store answers). */
@@ -98,6 +99,8 @@ export class RoomServiceImpl implements RoomService {
   private readonly aliases: RoomAliases;
   private readonly directory: RoomDirectory;
   private readonly forgotten: ForgottenRooms;
+  /** the store's aliases and directory, which a room upgrade moves to the replacement room */
+  private readonly storeAliases: StoreRoomAliases;
 
   constructor(private readonly deps: RoomServiceDeps) {
     this.events = new EventSource(deps.store, deps.kernels);
@@ -109,6 +112,7 @@ export class RoomServiceImpl implements RoomService {
     const fallback = new StoreRoomAliases(deps.store, () => deps.clock.now());
     this.aliases = deps.aliases ?? fallback;
     this.directory = deps.directory ?? fallback;
+    this.storeAliases = fallback;
     this.forgotten = new ForgottenRooms(deps.store, () => deps.clock.now());
   }
 
@@ -428,6 +432,71 @@ export class RoomServiceImpl implements RoomService {
     if (powerLevelOf(rules, userId, authState) < PowerLevels.from(rules, authState).named('redact')) {
       throw forbidden('You do not have permission to redact events of other users');
     }
+  }
+
+  // ---- room upgrades -----------------------------------------------------------------------
+
+  /**
+   * client-server-api "Room Upgrades", server behaviour: (1) the user must be allowed to send
+   * m.room.tombstone; (2, 3) the replacement room is created with its predecessor and the
+   * transferable state (bans too, as Synapse); (4) local aliases and the directory listing
+   * move; (5) the tombstone is sent; (6) the old room's power levels are restricted.
+   * Steps after the replacement exists are best effort where Synapse's are (aliases, bans,
+   * restricting), so a refusal there does not leave the upgrade half done without its tombstone.
+   */
+  async upgradeRoom(requester: Requester, roomId: string, newVersion: string, opts: { additionalCreators?: readonly string[] } = {}): Promise<{ replacement_room: string }> {
+    const newRules = roomVersion(newVersion);
+    if (newRules === undefined) throw unsupportedRoomVersion(`Room version ${newVersion} is not supported by this server`);
+    const oldRules = this.writer.rulesOf(roomId);
+    const { userId } = requester;
+    const current: AuthState = (type, stateKey) => this.writer.currentEvent(roomId, type, stateKey);
+    const tombstone = (replacement: string): Record<string, unknown> => ({ body: 'This room has been replaced', replacement_room: replacement });
+    const rehearsal = this.writer.build({ rules: oldRules, roomId, sender: userId, type: 'm.room.tombstone', stateKey: '', content: tombstone(roomId), prevEvents: [], authState: current });
+    const may = checkAuth(oldRules, rehearsal.pdu, current);
+    if (!may.allowed) throw forbidden(`You cannot upgrade this room: ${may.reason}`);
+
+    const lastEventId = this.events.head(roomId).extremities[0];
+    const plan = planUpgrade(oldRules, newRules, userId, current, roomId, lastEventId, opts.additionalCreators);
+    const { store } = this.deps;
+    const bans = readNow(store, (tx) => store.membership.ofRoom(tx, roomId, 'ban'));
+    const { room_id: replacement } = await this.createRoom(requester, plan.request);
+    const bestEffort = async (step: () => Promise<unknown>): Promise<void> => {
+      try {
+        await step();
+      } catch (err) {
+        if (!(err instanceof MatrixError)) throw err;
+      }
+    };
+    for (const ban of bans) {
+      const reason = this.events.pdu(ban.eventId)?.content.reason;
+      await bestEffort(() => this.writer.send(replacement, userId, 'm.room.member', ban.userId, { membership: 'ban', ...(typeof reason === 'string' ? { reason } : {}) }));
+    }
+    if (plan.finalPowerLevels !== undefined) await this.writer.send(replacement, userId, 'm.room.power_levels', '', plan.finalPowerLevels);
+
+    const moved = await this.storeAliases.ofRoom(roomId);
+    for (const alias of moved) await this.storeAliases.repoint(alias, replacement);
+    const canonical = current('m.room.canonical_alias', '')?.content;
+    if (canonical !== undefined && moved.length > 0) {
+      const isMoved = (a: unknown): boolean => typeof a === 'string' && moved.includes(a);
+      const alt = Array.isArray(canonical.alt_aliases) ? canonical.alt_aliases : [];
+      const next: Record<string, unknown> = {};
+      if (isMoved(canonical.alias)) next.alias = canonical.alias;
+      if (alt.some(isMoved)) next.alt_aliases = alt.filter(isMoved);
+      if (Object.keys(next).length > 0) await bestEffort(() => this.writer.send(replacement, userId, 'm.room.canonical_alias', '', next));
+      const left: Record<string, unknown> = { ...canonical };
+      if (isMoved(canonical.alias)) delete left.alias;
+      if (Array.isArray(canonical.alt_aliases)) left.alt_aliases = alt.filter((a) => !isMoved(a));
+      await bestEffort(() => this.writer.send(roomId, userId, 'm.room.canonical_alias', '', left));
+    }
+    if (await this.storeAliases.visibility(roomId) === 'public') {
+      await this.directory.setVisibility(replacement, 'public');
+      await this.directory.setVisibility(roomId, 'private');
+    }
+
+    await this.writer.send(roomId, userId, 'm.room.tombstone', '', tombstone(replacement));
+    const restricted = restrictedPowerLevels(oldRules, current('m.room.power_levels', '')?.content);
+    if (restricted !== undefined) await bestEffort(() => this.writer.send(roomId, userId, 'm.room.power_levels', '', restricted));
+    return { replacement_room: replacement };
   }
 
   // ---- profile propagation -------------------------------------------------------------------
