@@ -26,6 +26,7 @@ import { EventPipeline, type KeyRing, type PipelineResult, type RoomEventSink } 
 import { restrictedJoinAuthoriser } from './restricted-join.js';
 import { RoomWriter } from './room-writer.js';
 import { planUpgrade, restrictedPowerLevels } from './room-upgrade.js';
+import { checkStateContent } from './state-content.js';
 import type { CreateRoomRequest, CreateRoomResult, RoomService, SentEvent } from './service.js';
 
 /** A user's profile as member events carry it (S3's profile store answers). */
@@ -150,6 +151,7 @@ export class RoomServiceImpl implements RoomService {
     }
     const member = await this.memberContent(requester.userId, 'join');
     const plan = planCreateRoom(rules, requester.userId, request, member, alias);
+    for (const e of request.initial_state ?? []) checkStateContent(rules, undefined, e.type, e.state_key ?? '', e.content);
     this.rehearseCreate(rules, requester.userId, plan, request.is_direct === true);
 
     const roomId = rules.roomIdFromCreateEvent ? undefined : `!${randomBytes(12).toString('base64url')}:${this.deps.serverName}`;
@@ -353,7 +355,7 @@ export class RoomServiceImpl implements RoomService {
   }
 
   async setState(requester: Requester, roomId: string, type: string, stateKey: string, content: Record<string, unknown>): Promise<SentEvent> {
-    this.writer.rulesOf(roomId);
+    checkStateContent(this.writer.rulesOf(roomId), roomId, type, stateKey, content);
     if (type === 'm.room.canonical_alias' && stateKey === '') await this.checkCanonicalAlias(roomId, content);
     const r = await this.pipeline.queue.run(roomId, async () => {
       // Putting the same content again by the same sender changes nothing: answer the current event.

@@ -244,6 +244,31 @@ describe('send, state, redact', () => {
     await fails(alice, 'PUT', `${V3}/rooms/${enc('!none:localhost')}/state/m.room.name`, { name: 'x' }, 404, 'M_NOT_FOUND');
   });
 
+  // Synapse's EventValidator refuses these local events with 400 (sytest "Cannot send tombstone
+  // event that points to the same room"); the auth rules would accept them or answer 403.
+  test('put state: malformed name, topic, membership, power levels or tombstone content is 400 M_BAD_JSON and changes nothing', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { room_version: '10', name: 'Kept', topic: 'Kept topic' }) as { room_id: string };
+    const room = `${V3}/rooms/${enc(room_id)}`;
+    const bad: [string, unknown][] = [
+      ['m.room.name', { name: 5 }], ['m.room.name', {}], ['m.room.topic', { topic: ['x'] }], ['m.room.topic', {}],
+      [`m.room.member/${enc(alice.userId)}`, { displayname: 'no membership' }], [`m.room.member/${enc(alice.userId)}`, { membership: 'party' }],
+      ['m.room.power_levels', { users: { [alice.userId]: 100 }, ban: 'x' }], ['m.room.power_levels', { users: { [alice.userId]: '100' } }],
+      ['m.room.power_levels', { users: { [alice.userId]: 100 }, events: { 'm.room.name': 1.5 } }],
+      ['m.room.tombstone', { body: 'no replacement' }], ['m.room.tombstone', { body: 'self', replacement_room: room_id }],
+    ];
+    for (const [path, content] of bad) await fails(alice, 'PUT', `${room}/state/${path}`, content, 400, 'M_BAD_JSON');
+    assert.equal((await ok(alice, 'GET', `${room}/state/m.room.name`)).name, 'Kept');
+    assert.equal((await ok(alice, 'GET', `${room}/state/m.room.topic`)).topic, 'Kept topic');
+    assert.equal((await ok(alice, 'GET', `${room}/state/m.room.power_levels`)).users[alice.userId], 100);
+    await fails(alice, 'GET', `${room}/state/m.room.tombstone`, undefined, 404, 'M_NOT_FOUND');
+    await ok(alice, 'PUT', `${room}/state/m.room.name`, { name: '' });
+    const other = await ok(alice, 'POST', `${V3}/createRoom`, {}) as { room_id: string };
+    await ok(alice, 'PUT', `${room}/state/m.room.tombstone`, { body: 'moved', replacement_room: other.room_id });
+    // createRoom's initial_state is checked the same way, before the room exists
+    await fails(alice, 'POST', `${V3}/createRoom`, { room_alias_name: 'bad-initial-name', initial_state: [{ type: 'm.room.name', content: { name: 5 } }] }, 400, 'M_BAD_JSON');
+    await fails(alice, 'GET', `${V3}/directory/room/${enc('#bad-initial-name:localhost')}`, undefined, 404, 'M_NOT_FOUND');
+  });
+
   // Auth rule 1: a create event has no prev_events, so a room has exactly one (Synapse: 403).
   test('put state m.room.create into an existing room: 403, and the room\'s state is unchanged (v10 and v12)', async () => {
     for (const room_version of ['10', '12']) {
