@@ -263,7 +263,26 @@ export class RoomServiceImpl implements RoomService {
     this.writer.rulesOf(roomId);
     const content: Record<string, unknown> = { membership: 'leave' };
     if (opts.reason !== undefined) content.reason = opts.reason;
-    return this.sent(await this.writer.send(roomId, requester.userId, 'm.room.member', requester.userId, content));
+    return this.sent(await this.sendMembership(roomId, requester.userId, requester.userId, content));
+  }
+
+  /** Whether the user's current member event is `content` sent by `sender` (a repeated membership change). */
+  private repeatsMembership(roomId: string, sender: string, target: string, content: Record<string, unknown>): Pdu | undefined {
+    const current = this.writer.currentEvent(roomId, 'm.room.member', target);
+    return current !== undefined && current.sender === sender && sameJson(current.content, content) ? current : undefined;
+  }
+
+  /**
+   * A membership change that repeats the current one (same sender, membership and content)
+   * answers the current event instead of sending another, as Synapse's update_membership does:
+   * a retried leave, invite, kick or ban is a 200, not a 403 or a duplicate event.
+   */
+  private sendMembership(roomId: string, sender: string, target: string, content: Record<string, unknown>): Promise<PipelineResult> {
+    return this.pipeline.queue.run(roomId, async () => {
+      const repeated = this.repeatsMembership(roomId, sender, target, content);
+      if (repeated !== undefined) return { eventId: repeated.eventId, roomId } as PipelineResult;
+      return this.writer.sendLocked(this.writer.rulesOf(roomId), roomId, sender, 'm.room.member', target, content);
+    });
   }
 
   async forget(requester: Requester, roomId: string): Promise<void> {
@@ -284,22 +303,25 @@ export class RoomServiceImpl implements RoomService {
     this.writer.rulesOf(roomId);
     const content = await this.memberContent(userId, 'invite', opts.reason);
     if (opts.isDirect === true) content.is_direct = true;
-    const r = await this.writer.send(roomId, requester.userId, 'm.room.member', userId, content);
+    const r = await this.sendMembership(roomId, requester.userId, userId, content);
     await this.forgotten.set(userId, roomId, false);
     return this.sent(r);
   }
 
   async kick(requester: Requester, roomId: string, userId: string, opts: { reason?: string } = {}): Promise<SentEvent> {
     this.writer.rulesOf(roomId);
+    const content = { membership: 'leave', ...(opts.reason !== undefined ? { reason: opts.reason } : {}) };
     const m = this.writer.membershipOf(roomId, userId)?.membership;
-    if (m !== 'join' && m !== 'invite' && m !== 'knock') throw forbidden(`${userId} is not in room ${roomId}`);
-    return this.sent(await this.writer.send(roomId, requester.userId, 'm.room.member', userId, { membership: 'leave', ...(opts.reason !== undefined ? { reason: opts.reason } : {}) }));
+    if (m !== 'join' && m !== 'invite' && m !== 'knock' && this.repeatsMembership(roomId, requester.userId, userId, content) === undefined) {
+      throw forbidden(`${userId} is not in room ${roomId}`);
+    }
+    return this.sent(await this.sendMembership(roomId, requester.userId, userId, content));
   }
 
   async ban(requester: Requester, roomId: string, userId: string, opts: { reason?: string } = {}): Promise<SentEvent> {
     if (!isValidUserId(userId)) throw invalidParam(`${userId} is not a user id`);
     this.writer.rulesOf(roomId);
-    return this.sent(await this.writer.send(roomId, requester.userId, 'm.room.member', userId, { membership: 'ban', ...(opts.reason !== undefined ? { reason: opts.reason } : {}) }));
+    return this.sent(await this.sendMembership(roomId, requester.userId, userId, { membership: 'ban', ...(opts.reason !== undefined ? { reason: opts.reason } : {}) }));
   }
 
   async unban(requester: Requester, roomId: string, userId: string, opts: { reason?: string } = {}): Promise<SentEvent> {

@@ -122,10 +122,43 @@ describe('membership endpoints', () => {
     assert.equal(await server.services.rooms.isForgotten(bob.userId, room_id), true);
     await fails(alice, 'POST', `${room}/forget`, undefined, 400, 'M_UNKNOWN');
     assert.deepEqual(await ok(alice, 'POST', `${room}/leave`, {}), {});
-    await fails(alice, 'POST', `${room}/leave`, {}, 403, 'M_FORBIDDEN');
+    await fails(alice, 'POST', `${room}/leave`, { reason: 'again, differently' }, 403, 'M_FORBIDDEN');
     assert.deepEqual(await ok(alice, 'POST', `${room}/forget`), {});
     await fails(alice, 'POST', `${V3}/rooms/${enc('!none:localhost')}/leave`, {}, 404, 'M_NOT_FOUND');
     await fails(alice, 'POST', `${V3}/rooms/${enc('!none:localhost')}/invite`, { user_id: bob.userId }, 404, 'M_NOT_FOUND');
+  });
+
+  // Synapse's update_membership answers a change that repeats the current member event (same
+  // sender, membership and content) with that event: a client retrying a leave after a lost
+  // answer gets 200, and a repeated invite or ban sends no duplicate event.
+  test('a repeated leave, invite, kick or ban is 200 and sends nothing new; with other content it is a new change', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
+    const room = `${V3}/rooms/${enc(room_id)}`;
+    const member = async (u: User): Promise<string> => {
+      const all = await ok(alice, 'GET', `${room}/state`) as unknown as { type: string; state_key: string; event_id: string }[];
+      return all.find((e) => e.type === 'm.room.member' && e.state_key === u.userId)!.event_id;
+    };
+    await ok(bob, 'POST', `${room}/join`, {});
+    await ok(bob, 'POST', `${room}/leave`, { reason: 'bye' });
+    const left = await member(bob);
+    assert.deepEqual(await ok(bob, 'POST', `${room}/leave`, { reason: 'bye' }), {});
+    assert.equal(await member(bob), left);
+    await fails(bob, 'POST', `${room}/leave`, {}, 403, 'M_FORBIDDEN');
+    await ok(alice, 'POST', `${room}/invite`, { user_id: carol.userId });
+    const invited = await member(carol);
+    await ok(alice, 'POST', `${room}/invite`, { user_id: carol.userId });
+    assert.equal(await member(carol), invited);
+    await ok(alice, 'POST', `${room}/kick`, { user_id: carol.userId, reason: 'no' });
+    const kicked = await member(carol);
+    await ok(alice, 'POST', `${room}/kick`, { user_id: carol.userId, reason: 'no' });
+    assert.equal(await member(carol), kicked);
+    await fails(alice, 'POST', `${room}/kick`, { user_id: carol.userId, reason: 'other' }, 403, 'M_FORBIDDEN');
+    await ok(alice, 'POST', `${room}/ban`, { user_id: bob.userId, reason: 'spam' });
+    const banned = await member(bob);
+    await ok(alice, 'POST', `${room}/ban`, { user_id: bob.userId, reason: 'spam' });
+    assert.equal(await member(bob), banned);
+    await ok(alice, 'POST', `${room}/ban`, { user_id: bob.userId, reason: 'more spam' });
+    assert.notEqual(await member(bob), banned);
   });
 
   test('knock: {room_id}; refused where the join rule or room version does not allow it', async () => {
