@@ -51,6 +51,8 @@ export interface RoomServiceDeps {
   readonly directory?: RoomDirectory;
   /** the profile a member event starts with (default: none) */
   readonly profile?: (userId: string) => Promise<MemberProfile | undefined> | MemberProfile | undefined;
+  /** a local user joined a room that replaced `oldRoomId` (room upgrades): copy their settings over */
+  readonly joinedReplacement?: (userId: string, oldRoomId: string, newRoomId: string) => Promise<void>;
 }
 
 
@@ -243,6 +245,7 @@ export class RoomServiceImpl implements RoomService {
     this.requireLocalRoom(roomId);
     const content = await this.memberContent(requester.userId, 'join', opts.reason);
     if (opts.content !== undefined) mergeCustomMemberContent(content, opts.content);
+    let newlyJoined = false;
     const r = await this.pipeline.queue.run(roomId, async () => {
       const rules = this.writer.rulesOf(roomId);
       const now = this.writer.membershipOf(roomId, requester.userId);
@@ -253,10 +256,25 @@ export class RoomServiceImpl implements RoomService {
       }
       const authoriser = restrictedJoinAuthoriser(this.writer, rules, roomId, requester.userId, now?.membership);
       if (authoriser !== undefined) content.join_authorised_via_users_server = authoriser;
-      return this.writer.sendLocked(rules, roomId, requester.userId, 'm.room.member', requester.userId, content);
+      const sent = await this.writer.sendLocked(rules, roomId, requester.userId, 'm.room.member', requester.userId, content);
+      newlyJoined = true;
+      return sent;
     });
     await this.forgotten.set(requester.userId, roomId, false);
+    if (newlyJoined) await this.afterJoiningReplacement(requester.userId, roomId);
     return this.sent(r);
+  }
+
+  /** Room upgrades: a user joining a room that names a predecessor gets their settings copied from it. */
+  private async afterJoiningReplacement(userId: string, roomId: string): Promise<void> {
+    const predecessor = this.writer.currentEvent(roomId, 'm.room.create', '')?.content.predecessor as { room_id?: unknown } | undefined;
+    if (this.deps.joinedReplacement === undefined || typeof predecessor?.room_id !== 'string') return;
+    try {
+      await this.deps.joinedReplacement(userId, predecessor.room_id, roomId);
+    } catch (err) {
+      // The join stands; copying settings is a courtesy (Synapse logs and carries on).
+      if (!(err instanceof MatrixError)) throw err;
+    }
   }
 
   async leave(requester: Requester, roomId: string, opts: { reason?: string } = {}): Promise<SentEvent> {
@@ -484,6 +502,7 @@ export class RoomServiceImpl implements RoomService {
     const { store } = this.deps;
     const bans = readNow(store, (tx) => store.membership.ofRoom(tx, roomId, 'ban'));
     const { room_id: replacement } = await this.createRoom(requester, plan.request);
+    await this.afterJoiningReplacement(userId, replacement);
     const bestEffort = async (step: () => Promise<unknown>): Promise<void> => {
       try {
         await step();

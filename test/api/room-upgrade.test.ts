@@ -111,6 +111,31 @@ describe('POST /rooms/{roomId}/upgrade', () => {
     assert.ok(listed.includes(replacement) && !listed.includes(old));
   });
 
+  // Spec: joining the new room carries the user's settings over; Synapse copies tags, m.direct
+  // and room push rules (Complement TestPushRuleRoomUpgrade; sytest "/upgrade preserves direct room state").
+  test('the upgrader and each member who joins the replacement keep their tags, m.direct entry and room push rules', async () => {
+    const { room_id: old } = await ok(alice, 'POST', `${V3}/createRoom`, { room_version: '10', preset: 'public_chat' }) as { room_id: string };
+    await ok(bob, 'POST', `${room(old)}/join`, {});
+    for (const u of [alice, bob]) {
+      const other = u === alice ? bob : alice;
+      await ok(u, 'PUT', `${V3}/user/${enc(u.userId)}/rooms/${enc(old)}/tags/m.favourite`, { order: 0.5 });
+      await ok(u, 'PUT', `${V3}/user/${enc(u.userId)}/account_data/m.direct`, { [other.userId]: [old, '!elsewhere:localhost'] });
+      await ok(u, 'PUT', `${V3}/pushrules/global/room/${enc(old)}`, { actions: ['dont_notify'] });
+    }
+    const replacement = await upgrade(alice, old, { new_version: '11' });
+    const check = async (u: User, other: User): Promise<void> => {
+      assert.deepEqual((await ok(u, 'GET', `${V3}/user/${enc(u.userId)}/rooms/${enc(replacement)}/tags`)).tags, { 'm.favourite': { order: 0.5 } });
+      assert.deepEqual(await ok(u, 'GET', `${V3}/user/${enc(u.userId)}/account_data/m.direct`), { [other.userId]: [old, '!elsewhere:localhost', replacement] });
+      const rooms = ((await ok(u, 'GET', `${V3}/pushrules/`)).global.room as Json[]).map((r) => [r.rule_id, r.actions]);
+      assert.deepEqual(rooms.filter(([id]) => id === old || id === replacement).sort(), [[old, ['dont_notify']], [replacement, ['dont_notify']]].sort());
+    };
+    await check(alice, bob);
+    // Bob's settings move when he joins, not before.
+    assert.deepEqual((await ok(bob, 'GET', `${V3}/user/${enc(bob.userId)}/rooms/${enc(replacement)}/tags`)).tags, {});
+    await ok(bob, 'POST', `${V3}/join/${enc(replacement)}`, {});
+    await check(bob, alice);
+  });
+
   test('errors: unknown version 400, not allowed to send the tombstone 403, unknown room 404, no new_version 400, no token 401', async () => {
     const { room_id: old } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
     await ok(bob, 'POST', `${room(old)}/join`, {});
