@@ -177,6 +177,8 @@ export class RoomServiceImpl implements RoomService {
         }
       }
     });
+    // A room created with a predecessor (an upgrade, or one done by hand): the creator's settings follow.
+    await this.afterJoiningReplacement(userId, created);
     if (alias !== undefined) await this.aliases.create(alias, created, userId);
     if (request.visibility !== undefined) await this.directory.setVisibility(created, request.visibility);
     for (const invitee of plan.invites) {
@@ -502,7 +504,6 @@ export class RoomServiceImpl implements RoomService {
     const { store } = this.deps;
     const bans = readNow(store, (tx) => store.membership.ofRoom(tx, roomId, 'ban'));
     const { room_id: replacement } = await this.createRoom(requester, plan.request);
-    await this.afterJoiningReplacement(userId, replacement);
     const bestEffort = async (step: () => Promise<unknown>): Promise<void> => {
       try {
         await step();

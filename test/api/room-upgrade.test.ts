@@ -136,6 +136,16 @@ describe('POST /rooms/{roomId}/upgrade', () => {
     await check(bob, alice);
   });
 
+  // Complement TestPushRuleRoomUpgrade "manually upgrading": createRoom naming a predecessor, then a tombstone.
+  test('a room created by hand with creation_content.predecessor: its creator\'s room push rules follow too', async () => {
+    const { room_id: old } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
+    await ok(alice, 'PUT', `${V3}/pushrules/global/room/${enc(old)}`, { actions: ['dont_notify'] });
+    const { room_id: replacement } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat', creation_content: { predecessor: { room_id: old } } }) as { room_id: string };
+    await ok(alice, 'PUT', `${room(old)}/state/m.room.tombstone/`, { body: 'This room has been replaced', replacement_room: replacement });
+    const ids = ((await ok(alice, 'GET', `${V3}/pushrules/`)).global.room as Json[]).map((r) => r.rule_id);
+    assert.ok(ids.includes(old) && ids.includes(replacement), JSON.stringify(ids));
+  });
+
   test('errors: unknown version 400, not allowed to send the tombstone 403, unknown room 404, no new_version 400, no token 401', async () => {
     const { room_id: old } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
     await ok(bob, 'POST', `${room(old)}/join`, {});
