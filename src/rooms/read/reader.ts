@@ -11,6 +11,7 @@ import type { RelationEntry } from '../../store/repositories/relations.js';
 import type { Op, ReadTx } from '../../store/trees.js';
 import { splitStateKey } from '../../matrix/pdu.js';
 import { StoreRoomAliases } from '../aliases.js';
+import { roomSummaryExtras, type SummaryExtras } from './room-summary.js';
 import { ClientEventSerializer, parseEventJson, type ClientEvent } from './client-event.js';
 import { filterAllows, NO_FILTER, type RoomEventFilter } from './filter.js';
 import { decodePaginationToken, encodePaginationToken } from './pagination-token.js';
@@ -133,6 +134,8 @@ export interface RoomReader {
   /** removes the alias; resolves with the room it pointed to */
   deleteAlias(userId: string, alias: string): Promise<string>;
   directoryVisibility(roomId: string): Promise<{ visibility: 'public' | 'private' }>;
+  /** GET /room_summary: `userId` undefined without an access token; 404 for a room the user may not preview */
+  roomSummary(userId: string | undefined, roomIdOrAlias: string): Promise<PublicRoomsChunk & SummaryExtras & { membership?: string }>;
   setDirectoryVisibility(userId: string, roomId: string, visibility: 'public' | 'private'): Promise<void>;
   publicRooms(q: PublicRoomsQuery): Promise<PublicRoomsResponse>;
 }
@@ -661,6 +664,24 @@ export class RoomReaderImpl implements RoomReader {
         ...(offset > 0 ? { prev_batch: `p${Math.max(0, offset - (limit ?? offset))}` } : {}),
         total_room_count_estimate: rooms.length,
       };
+    }.bind(this));
+  }
+
+  async roomSummary(userId: string | undefined, roomIdOrAlias: string): Promise<PublicRoomsChunk & SummaryExtras & { membership?: string }> {
+    let roomId = roomIdOrAlias;
+    if (roomIdOrAlias.startsWith('#')) {
+      roomId = (await this.resolveAlias(roomIdOrAlias)).room_id;
+    } else if (!roomIdOrAlias.startsWith('!')) {
+      throw invalidParam(`${JSON.stringify(roomIdOrAlias)} is neither a room id nor a room alias`);
+    }
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { store } = this.deps;
+      const membership = userId === undefined ? undefined : (yield* store.membership.get(tx, roomId, userId))?.membership;
+      const room = yield* this.publicRoom(tx, roomId);
+      const extras = room === undefined ? undefined : yield* roomSummaryExtras(store, tx, roomId, userId, membership);
+      if (room === undefined || extras === undefined) throw notFound(`Room ${roomIdOrAlias} not found or not visible to you`);
+      // Authenticated: the user's membership, "leave" when they have none (as Synapse).
+      return { ...room, ...extras, ...(userId !== undefined ? { membership: membership ?? 'leave' } : {}) };
     }.bind(this));
   }
 
