@@ -134,7 +134,8 @@ export class RoomServiceImpl implements RoomService {
 
   // ---- createRoom -------------------------------------------------------------------------
 
-  async createRoom(requester: Requester, request: CreateRoomRequest): Promise<CreateRoomResult> {
+  /** `roomIdChoice`: the id a room before v12 gets (a room upgrade names it in the old room's tombstone first). */
+  async createRoom(requester: Requester, request: CreateRoomRequest, roomIdChoice?: string): Promise<CreateRoomResult> {
     if (requester.isGuest) throw guestAccessForbidden('Guests cannot create rooms');
     const versionId = request.room_version ?? this.deps.defaultRoomVersion;
     const rules = roomVersion(versionId);
@@ -156,7 +157,7 @@ export class RoomServiceImpl implements RoomService {
     for (const e of request.initial_state ?? []) checkStateContent(rules, undefined, e.type, e.state_key ?? '', e.content);
     this.rehearseCreate(rules, requester.userId, plan, request.is_direct === true);
 
-    const roomId = rules.roomIdFromCreateEvent ? undefined : `!${randomBytes(12).toString('base64url')}:${this.deps.serverName}`;
+    const roomId = rules.roomIdFromCreateEvent ? undefined : roomIdChoice ?? `!${randomBytes(12).toString('base64url')}:${this.deps.serverName}`;
     const { userId } = requester;
     // The room id is unknown before the v12 create event exists, so the create event runs under a provisional writer key.
     const writerKey = roomId ?? `create:${randomBytes(9).toString('base64url')}`;
@@ -499,11 +500,16 @@ export class RoomServiceImpl implements RoomService {
     const may = checkAuth(oldRules, rehearsal.pdu, current);
     if (!may.allowed) throw forbidden(`You cannot upgrade this room: ${may.reason}`);
 
-    const lastEventId = this.events.head(roomId).extremities[0];
-    const plan = planUpgrade(oldRules, newRules, userId, current, roomId, lastEventId, opts.additionalCreators);
+    // Before v12 the replacement's id is chosen now and the tombstone built (not yet sent) so the
+    // create event names it as the old room's last event (predecessor.event_id, as Synapse);
+    // a v12 room's id comes from its create event, and its predecessor may omit event_id.
+    const chosenId = newRules.roomIdFromCreateEvent ? undefined : `!${randomBytes(12).toString('base64url')}:${this.deps.serverName}`;
+    const built = chosenId === undefined ? undefined
+      : await this.pipeline.queue.run(roomId, async () => this.writer.buildLocked(oldRules, roomId, userId, 'm.room.tombstone', '', tombstone(chosenId)));
+    const plan = planUpgrade(oldRules, newRules, userId, current, roomId, built?.eventId, opts.additionalCreators);
     const { store } = this.deps;
     const bans = readNow(store, (tx) => store.membership.ofRoom(tx, roomId, 'ban'));
-    const { room_id: replacement } = await this.createRoom(requester, plan.request);
+    const { room_id: replacement } = await this.createRoom(requester, plan.request, chosenId);
     const bestEffort = async (step: () => Promise<unknown>): Promise<void> => {
       try {
         await step();
@@ -517,6 +523,11 @@ export class RoomServiceImpl implements RoomService {
     }
     if (plan.finalPowerLevels !== undefined) await this.writer.send(replacement, userId, 'm.room.power_levels', '', plan.finalPowerLevels);
 
+    // The tombstone is the old room's next event (sytest: the first one a client syncs after the upgrade).
+    if (built !== undefined) await this.pipeline.queue.run(roomId, () => this.writer.submitLocked(oldRules, built));
+    else await this.writer.send(roomId, userId, 'm.room.tombstone', '', tombstone(replacement));
+    const restricted = restrictedPowerLevels(oldRules, current('m.room.power_levels', '')?.content);
+    if (restricted !== undefined) await bestEffort(() => this.writer.send(roomId, userId, 'm.room.power_levels', '', restricted));
     const moved = await this.storeAliases.ofRoom(roomId);
     for (const alias of moved) await this.storeAliases.repoint(alias, replacement);
     const canonical = current('m.room.canonical_alias', '')?.content;
@@ -537,9 +548,6 @@ export class RoomServiceImpl implements RoomService {
       await this.directory.setVisibility(roomId, 'private');
     }
 
-    await this.writer.send(roomId, userId, 'm.room.tombstone', '', tombstone(replacement));
-    const restricted = restrictedPowerLevels(oldRules, current('m.room.power_levels', '')?.content);
-    if (restricted !== undefined) await bestEffort(() => this.writer.send(roomId, userId, 'm.room.power_levels', '', restricted));
     return { replacement_room: replacement };
   }
 

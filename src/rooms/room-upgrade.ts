@@ -63,11 +63,12 @@ function neededLevel(pl: Record<string, unknown>): number {
 
 export function planUpgrade(
   oldRules: RoomVersionRules, newRules: RoomVersionRules, upgrader: string, oldState: AuthState,
-  oldRoomId: string, lastEventId: string | undefined, additionalCreators: readonly string[] | undefined,
+  oldRoomId: string, tombstoneId: string | undefined, additionalCreators: readonly string[] | undefined,
 ): UpgradePlan {
   const oldCreate = oldState('m.room.create', '')?.content ?? {};
   const creationContent: Record<string, unknown> = {
-    predecessor: lastEventId !== undefined ? { room_id: oldRoomId, event_id: lastEventId } : { room_id: oldRoomId },
+    // event_id: the old room's last event, its tombstone (v12+ may omit it: the tombstone is sent after)
+    predecessor: tombstoneId !== undefined ? { room_id: oldRoomId, event_id: tombstoneId } : { room_id: oldRoomId },
   };
   if (oldCreate.type !== undefined) creationContent.type = oldCreate.type;
   if (oldCreate['m.federate'] !== undefined) creationContent['m.federate'] = oldCreate['m.federate'];

@@ -57,6 +57,18 @@ export class RoomWriter {
     rules: RoomVersionRules, roomId: string | undefined, sender: string, type: string, stateKey: string | undefined,
     content: Record<string, unknown>, opts: SendOptions = {},
   ): Promise<PipelineResult> {
+    return this.submitLocked(rules, this.buildLocked(rules, roomId, sender, type, stateKey, content, opts), opts);
+  }
+
+  /**
+   * Build and sign one event on the room's current head, nothing written (call under the room's
+   * writer). A room upgrade builds its tombstone first, so the replacement's create event can
+   * name it as the predecessor's last event, and submits it once the replacement exists.
+   */
+  buildLocked(
+    rules: RoomVersionRules, roomId: string | undefined, sender: string, type: string, stateKey: string | undefined,
+    content: Record<string, unknown>, opts: SendOptions = {},
+  ): BuiltEvent {
     const { store } = this.deps;
     let prevEvents: Pdu[] = [];
     let entries = new Map<string, string>();
@@ -81,9 +93,13 @@ export class RoomWriter {
       keys.push(CREATE_KEY);
       entries = readNow(store, (tx) => store.state.getMany(tx, head.snapshot, keys));
     }
-    const built = this.build({
+    return this.build({
       rules, roomId, sender, type, stateKey, content, prevEvents, authState: authStateOf(entries, this.events), redacts: opts.redacts,
     });
+  }
+
+  /** Submit an event from buildLocked (call under the room's writer). Auth failures become M_FORBIDDEN. */
+  async submitLocked(rules: RoomVersionRules, built: BuiltEvent, opts: SendOptions = {}): Promise<PipelineResult> {
     let result: PipelineResult;
     try {
       result = await this.pipeline.submitLocal({ rules, json: built.json, trusted: true, eventId: built.eventId, bytes: built.bytes, pdu: built.pdu }, opts.extra ? { extra: opts.extra } : {});

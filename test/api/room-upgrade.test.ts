@@ -36,12 +36,16 @@ describe('POST /rooms/{roomId}/upgrade', () => {
   test('the replacement room: its version, predecessor, creator joined; the old room gets a tombstone and restricted power levels', async () => {
     const { room_id: old } = await ok(alice, 'POST', `${V3}/createRoom`, { room_version: '10', preset: 'public_chat', creation_content: { 'm.federate': false } }) as { room_id: string };
     await ok(bob, 'POST', `${room(old)}/join`, {});
-    const last = await ok(alice, 'PUT', `${room(old)}/send/m.room.message/u1`, { msgtype: 'm.text', body: 'before' });
+    await ok(alice, 'PUT', `${room(old)}/send/m.room.message/u1`, { msgtype: 'm.text', body: 'before' });
     const replacement = await upgrade(alice, old, { new_version: '11' });
 
     const create = await ok(alice, 'GET', `${room(replacement)}/state/m.room.create`);
     assert.equal(create.room_version, '11');
-    assert.deepEqual(create.predecessor, { room_id: old, event_id: last.event_id });
+    // predecessor.event_id: the old room's last event, its tombstone (sytest "/upgrade creates a new room")
+    const tombstone = await ok(bob, 'GET', `${room(old)}/state/m.room.tombstone?format=event`);
+    assert.deepEqual(create.predecessor, { room_id: old, event_id: tombstone.event_id });
+    const after = await ok(bob, 'GET', `${room(old)}/messages?dir=b&limit=3`);
+    assert.deepEqual((after.chunk as Json[]).map((e) => e.type), ['m.room.power_levels', 'm.room.tombstone', 'm.room.message'], 'the tombstone comes first, then the restricted power levels');
     assert.equal(create['m.federate'], false);
     assert.equal((await ok(alice, 'GET', `${room(replacement)}/state/m.room.member/${enc(alice.userId)}`)).membership, 'join');
     assert.ok(((await ok(alice, 'GET', `${V3}/joined_rooms`)).joined_rooms as string[]).includes(replacement));
@@ -87,7 +91,7 @@ describe('POST /rooms/{roomId}/upgrade', () => {
     const create = await ok(alice, 'GET', `${room(replacement)}/state/m.room.create`);
     assert.equal(create.room_version, '12');
     assert.deepEqual(create.additional_creators, [bob.userId]);
-    assert.equal(create.predecessor.room_id, old);
+    assert.deepEqual(create.predecessor, { room_id: old }, 'v12: the tombstone is sent after the replacement exists, so event_id is omitted (spec v1.16)');
     assert.deepEqual((await ok(alice, 'GET', `${room(replacement)}/state/m.room.power_levels`)).users, {});
     // and back from v12: the creator keeps the top level
     const again = await upgrade(alice, replacement, { new_version: '11' });
