@@ -26,7 +26,7 @@ import { EventPipeline, type KeyRing, type PipelineResult, type RoomEventSink } 
 import { restrictedJoinAuthoriser } from './restricted-join.js';
 import { RoomWriter } from './room-writer.js';
 import { planUpgrade, restrictedPowerLevels } from './room-upgrade.js';
-import { checkStateContent } from './state-content.js';
+import { checkMessageEventType, checkStateContent } from './state-content.js';
 import type { CreateRoomRequest, CreateRoomResult, RoomService, SentEvent } from './service.js';
 
 /** A user's profile as member events carry it (S3's profile store answers). */
@@ -365,6 +365,7 @@ export class RoomServiceImpl implements RoomService {
 
   async sendEvent(requester: Requester, roomId: string, type: string, content: Record<string, unknown>, txnId: string): Promise<SentEvent> {
     this.writer.rulesOf(roomId);
+    checkMessageEventType(type);
     const { store } = this.deps;
     const scope = txnScope(requester, 'send', roomId, type);
     const ids = store.transactionIds;

@@ -7,6 +7,16 @@ import type { RoomVersionRules } from '../matrix/room-versions.js';
 import { checkPowerLevelsContent } from './create-room-plan.js';
 
 const MEMBERSHIPS = new Set(['join', 'invite', 'leave', 'ban', 'knock']);
+const STATE_ONLY = new Set(['m.room.name', 'm.room.topic', 'm.room.member', 'm.room.tombstone']);
+
+/**
+ * Types that mean something only as state: sent as a message event (PUT /send) they are 400,
+ * as Synapse's EventValidator ("must be state events"; sytest "Cannot send tombstone event
+ * that points to the same room").
+ */
+export function checkMessageEventType(type: string): void {
+  if (STATE_ONLY.has(type)) throw badJson(`${type} events must be state events: use PUT /rooms/{roomId}/state/${type}/{stateKey}`);
+}
 
 /** `roomId` is undefined while the room is being created. */
 export function checkStateContent(rules: RoomVersionRules, roomId: string | undefined, type: string, stateKey: string, content: Record<string, unknown>): void {

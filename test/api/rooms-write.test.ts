@@ -302,6 +302,18 @@ describe('send, state, redact', () => {
     await fails(alice, 'GET', `${V3}/directory/room/${enc('#bad-initial-name:localhost')}`, undefined, 404, 'M_NOT_FOUND');
   });
 
+  test('send: name, topic, member and tombstone events are state only: as message events they are 400 M_BAD_JSON (Synapse)', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, {}) as { room_id: string };
+    const room = `${V3}/rooms/${enc(room_id)}`;
+    await fails(alice, 'PUT', `${room}/send/m.room.tombstone/t1`, { replacement_room: room_id }, 400, 'M_BAD_JSON');
+    await fails(alice, 'POST', `${room}/send/m.room.tombstone`, { replacement_room: room_id }, 400, 'M_BAD_JSON');
+    await fails(alice, 'PUT', `${room}/send/m.room.name/t2`, { name: 'x' }, 400, 'M_BAD_JSON');
+    await fails(alice, 'PUT', `${room}/send/m.room.topic/t3`, { topic: 'x' }, 400, 'M_BAD_JSON');
+    await fails(alice, 'PUT', `${room}/send/m.room.member/t4`, { membership: 'join' }, 400, 'M_BAD_JSON');
+    // other state types as messages stay allowed (Complement sends m.room.join_rules so)
+    await ok(alice, 'PUT', `${room}/send/m.room.join_rules/t5`, { join_rule: 'invite' });
+  });
+
   // Auth rule 1: a create event has no prev_events, so a room has exactly one (Synapse: 403).
   test('put state m.room.create into an existing room: 403, and the room\'s state is unchanged (v10 and v12)', async () => {
     for (const room_version of ['10', '12']) {
