@@ -26,7 +26,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /**
  * The old room's power levels as integers (before v10 levels may be strings such as "50",
- * which later versions refuse); entries the old version could not read are dropped.
+ * which later versions refuse); entries the old version could not read, and users entries
+ * that are not user ids, are dropped (createRoom would refuse them).
  */
 function normalisePowerLevels(rules: RoomVersionRules, content: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...content };
@@ -46,7 +47,7 @@ function normalisePowerLevels(rules: RoomVersionRules, content: Record<string, u
     const levels: Record<string, number> = {};
     for (const [k, v] of Object.entries(m)) {
       const n = parsePowerLevel(rules, v);
-      if (n !== undefined) levels[k] = n;
+      if (n !== undefined && (map !== 'users' || isValidUserId(k))) levels[k] = n;
     }
     out[map] = levels;
   }

@@ -150,6 +150,16 @@ describe('POST /rooms/{roomId}/upgrade', () => {
     assert.ok(ids.includes(old) && ids.includes(replacement), JSON.stringify(ids));
   });
 
+  test('a v1 room with string power levels: the replacement gets them as integers', async () => {
+    const { room_id: old } = await ok(alice, 'POST', `${V3}/createRoom`, { room_version: '1', preset: 'public_chat' }) as { room_id: string };
+    const pl = await ok(alice, 'GET', `${room(old)}/state/m.room.power_levels`);
+    await ok(alice, 'PUT', `${room(old)}/state/m.room.power_levels`, { ...pl, ban: '60', users: { ...pl.users, [bob.userId]: '20' } });
+    const replacement = await upgrade(alice, old, { new_version: '10' });
+    const copied = await ok(alice, 'GET', `${room(replacement)}/state/m.room.power_levels`);
+    assert.equal(copied.ban, 60);
+    assert.deepEqual(copied.users, { [alice.userId]: 100, [bob.userId]: 20 });
+  });
+
   test('errors: unknown version 400, not allowed to send the tombstone 403, unknown room 404, no new_version 400, no token 401', async () => {
     const { room_id: old } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
     await ok(bob, 'POST', `${room(old)}/join`, {});
