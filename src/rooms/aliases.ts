@@ -43,6 +43,22 @@ export class StoreRoomAliases implements RoomAliases, RoomDirectory {
     if (taken) throw roomInUse(`Room alias ${alias} is already taken`);
   }
 
+  /** The local aliases pointing to a room (a room upgrade moves them). */
+  async ofRoom(roomId: string): Promise<string[]> {
+    const ids = this.store.transactionIds;
+    const all = await this.store.read((tx) => ids.list(tx, ALIAS_SCOPE));
+    return all.filter((a) => decoder.decode(a.record.response) === roomId).map((a) => a.txnId);
+  }
+
+  /** Point an existing alias at another room (its creator is kept). */
+  async repoint(alias: string, roomId: string): Promise<void> {
+    const ids = this.store.transactionIds;
+    const ts = this.now();
+    await this.store.write(function* (tx) {
+      yield* ids.put(tx, ALIAS_SCOPE, alias, { ts, response: encoder.encode(roomId) });
+    });
+  }
+
   async setVisibility(roomId: string, visibility: 'public' | 'private'): Promise<void> {
     const ids = this.store.transactionIds;
     const ts = this.now();

@@ -68,7 +68,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * before v10 also integer strings): anything else is M_BAD_JSON before the room exists,
  * where the auth rules of older versions would let a garbled event through.
  */
-function checkPowerLevelsContent(rules: RoomVersionRules, content: Record<string, unknown>): void {
+export function checkPowerLevelsContent(rules: RoomVersionRules, content: Record<string, unknown>): void {
   const level = (v: unknown, where: string): void => {
     if (parsePowerLevel(rules, v) === undefined) throw badJson(`power levels: ${where} must be an integer power level, not ${JSON.stringify(v)}`);
   };

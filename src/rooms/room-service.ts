@@ -25,6 +25,8 @@ import { StaticKeyRing } from './key-ring.js';
 import { EventPipeline, type KeyRing, type PipelineResult, type RoomEventSink } from './pipeline/index.js';
 import { restrictedJoinAuthoriser } from './restricted-join.js';
 import { RoomWriter } from './room-writer.js';
+import { planUpgrade, restrictedPowerLevels } from './room-upgrade.js';
+import { checkMessageEventType, checkStateContent } from './state-content.js';
 import type { CreateRoomRequest, CreateRoomResult, RoomService, SentEvent } from './service.js';
 
 /** A user's profile as member events carry it (S3's profile store answers). */
@@ -49,6 +51,8 @@ export interface RoomServiceDeps {
   readonly directory?: RoomDirectory;
   /** the profile a member event starts with (default: none) */
   readonly profile?: (userId: string) => Promise<MemberProfile | undefined> | MemberProfile | undefined;
+  /** a local user joined a room that replaced `oldRoomId` (room upgrades): copy their settings over */
+  readonly joinedReplacement?: (userId: string, oldRoomId: string, newRoomId: string) => Promise<void>;
 }
 
 
@@ -105,6 +109,8 @@ export class RoomServiceImpl implements RoomService {
   private readonly aliases: RoomAliases;
   private readonly directory: RoomDirectory;
   private readonly forgotten: ForgottenRooms;
+  /** the store's aliases and directory, which a room upgrade moves to the replacement room */
+  private readonly storeAliases: StoreRoomAliases;
 
   constructor(private readonly deps: RoomServiceDeps) {
     this.events = new EventSource(deps.store, deps.kernels);
@@ -116,6 +122,7 @@ export class RoomServiceImpl implements RoomService {
     const fallback = new StoreRoomAliases(deps.store, () => deps.clock.now());
     this.aliases = deps.aliases ?? fallback;
     this.directory = deps.directory ?? fallback;
+    this.storeAliases = fallback;
     this.forgotten = new ForgottenRooms(deps.store, () => deps.clock.now());
   }
 
@@ -134,7 +141,8 @@ export class RoomServiceImpl implements RoomService {
 
   // ---- createRoom -------------------------------------------------------------------------
 
-  async createRoom(requester: Requester, request: CreateRoomRequest): Promise<CreateRoomResult> {
+  /** `roomIdChoice`: the id a room before v12 gets (a room upgrade names it in the old room's tombstone first). */
+  async createRoom(requester: Requester, request: CreateRoomRequest, roomIdChoice?: string): Promise<CreateRoomResult> {
     if (requester.isGuest) throw guestAccessForbidden('Guests cannot create rooms');
     const versionId = request.room_version ?? this.deps.defaultRoomVersion;
     const rules = roomVersion(versionId);
@@ -144,15 +152,19 @@ export class RoomServiceImpl implements RoomService {
     let alias: string | undefined;
     if (request.room_alias_name !== undefined) {
       const local = request.room_alias_name;
-      if (local === '' || /[:#\s]/.test(local)) throw invalidParam('room_alias_name must be a non-empty localpart without ":", "#" or whitespace');
+      // Appendices "Room aliases": any code point but ":" and NUL (so "#" too: bridged IRC
+      // channels), 255 bytes at most with sigil and domain; whitespace is refused as Synapse does.
+      if (local === '' || /[:\s\u0000]/.test(local)) throw invalidParam('room_alias_name must be a non-empty localpart without ":", NUL or whitespace');
       alias = `#${local}:${this.deps.serverName}`;
+      if (Buffer.byteLength(alias) > 255) throw invalidParam(`room_alias_name: the alias would be ${Buffer.byteLength(alias)} bytes long; 255 at most`);
       if ((await this.aliases.resolve(alias)) !== undefined) throw new MatrixError(400, 'M_ROOM_IN_USE', `Room alias ${alias} is already taken`);
     }
     const member = await this.memberContent(requester.userId, 'join');
     const plan = planCreateRoom(rules, requester.userId, request, member, alias);
+    for (const e of request.initial_state ?? []) checkStateContent(rules, undefined, e.type, e.state_key ?? '', e.content);
     this.rehearseCreate(rules, requester.userId, plan, request.is_direct === true);
 
-    const roomId = rules.roomIdFromCreateEvent ? undefined : `!${randomBytes(12).toString('base64url')}:${this.deps.serverName}`;
+    const roomId = rules.roomIdFromCreateEvent ? undefined : roomIdChoice ?? `!${randomBytes(12).toString('base64url')}:${this.deps.serverName}`;
     const { userId } = requester;
     // The room id is unknown before the v12 create event exists, so the create event runs under a provisional writer key.
     const writerKey = roomId ?? `create:${randomBytes(9).toString('base64url')}`;
@@ -173,6 +185,8 @@ export class RoomServiceImpl implements RoomService {
         }
       }
     });
+    // A room created with a predecessor (an upgrade, or one done by hand): the creator's settings follow.
+    await this.afterJoiningReplacement(userId, created);
     if (alias !== undefined) await this.aliases.create(alias, created, userId);
     if (request.visibility !== undefined) await this.directory.setVisibility(created, request.visibility);
     for (const invitee of plan.invites) {
@@ -241,6 +255,7 @@ export class RoomServiceImpl implements RoomService {
     this.requireLocalRoom(roomId);
     const content = await this.memberContent(requester.userId, 'join', opts.reason);
     if (opts.content !== undefined) mergeCustomMemberContent(content, opts.content);
+    let newlyJoined = false;
     const r = await this.pipeline.queue.run(roomId, async () => {
       const rules = this.writer.rulesOf(roomId);
       const now = this.writer.membershipOf(roomId, requester.userId);
@@ -251,17 +266,51 @@ export class RoomServiceImpl implements RoomService {
       }
       const authoriser = restrictedJoinAuthoriser(this.writer, rules, roomId, requester.userId, now?.membership);
       if (authoriser !== undefined) content.join_authorised_via_users_server = authoriser;
-      return this.writer.sendLocked(rules, roomId, requester.userId, 'm.room.member', requester.userId, content);
+      const sent = await this.writer.sendLocked(rules, roomId, requester.userId, 'm.room.member', requester.userId, content);
+      newlyJoined = true;
+      return sent;
     });
     await this.forgotten.set(requester.userId, roomId, false);
+    if (newlyJoined) await this.afterJoiningReplacement(requester.userId, roomId);
     return this.sent(r);
+  }
+
+  /** Room upgrades: a user joining a room that names a predecessor gets their settings copied from it. */
+  private async afterJoiningReplacement(userId: string, roomId: string): Promise<void> {
+    const predecessor = this.writer.currentEvent(roomId, 'm.room.create', '')?.content.predecessor as { room_id?: unknown } | undefined;
+    if (this.deps.joinedReplacement === undefined || typeof predecessor?.room_id !== 'string') return;
+    try {
+      await this.deps.joinedReplacement(userId, predecessor.room_id, roomId);
+    } catch (err) {
+      // The join stands; copying settings is a courtesy (Synapse logs and carries on).
+      if (!(err instanceof MatrixError)) throw err;
+    }
   }
 
   async leave(requester: Requester, roomId: string, opts: { reason?: string } = {}): Promise<SentEvent> {
     this.writer.rulesOf(roomId);
     const content: Record<string, unknown> = { membership: 'leave' };
     if (opts.reason !== undefined) content.reason = opts.reason;
-    return this.sent(await this.writer.send(roomId, requester.userId, 'm.room.member', requester.userId, content));
+    return this.sent(await this.sendMembership(roomId, requester.userId, requester.userId, content));
+  }
+
+  /** Whether the user's current member event is `content` sent by `sender` (a repeated membership change). */
+  private repeatsMembership(roomId: string, sender: string, target: string, content: Record<string, unknown>): Pdu | undefined {
+    const current = this.writer.currentEvent(roomId, 'm.room.member', target);
+    return current !== undefined && current.sender === sender && sameJson(current.content, content) ? current : undefined;
+  }
+
+  /**
+   * A membership change that repeats the current one (same sender, membership and content)
+   * answers the current event instead of sending another, as Synapse's update_membership does:
+   * a retried leave, invite, kick or ban is a 200, not a 403 or a duplicate event.
+   */
+  private sendMembership(roomId: string, sender: string, target: string, content: Record<string, unknown>): Promise<PipelineResult> {
+    return this.pipeline.queue.run(roomId, async () => {
+      const repeated = this.repeatsMembership(roomId, sender, target, content);
+      if (repeated !== undefined) return { eventId: repeated.eventId, roomId } as PipelineResult;
+      return this.writer.sendLocked(this.writer.rulesOf(roomId), roomId, sender, 'm.room.member', target, content);
+    });
   }
 
   async forget(requester: Requester, roomId: string): Promise<void> {
@@ -282,22 +331,25 @@ export class RoomServiceImpl implements RoomService {
     this.writer.rulesOf(roomId);
     const content = await this.memberContent(userId, 'invite', opts.reason);
     if (opts.isDirect === true) content.is_direct = true;
-    const r = await this.writer.send(roomId, requester.userId, 'm.room.member', userId, content);
+    const r = await this.sendMembership(roomId, requester.userId, userId, content);
     await this.forgotten.set(userId, roomId, false);
     return this.sent(r);
   }
 
   async kick(requester: Requester, roomId: string, userId: string, opts: { reason?: string } = {}): Promise<SentEvent> {
     this.writer.rulesOf(roomId);
+    const content = { membership: 'leave', ...(opts.reason !== undefined ? { reason: opts.reason } : {}) };
     const m = this.writer.membershipOf(roomId, userId)?.membership;
-    if (m !== 'join' && m !== 'invite' && m !== 'knock') throw forbidden(`${userId} is not in room ${roomId}`);
-    return this.sent(await this.writer.send(roomId, requester.userId, 'm.room.member', userId, { membership: 'leave', ...(opts.reason !== undefined ? { reason: opts.reason } : {}) }));
+    if (m !== 'join' && m !== 'invite' && m !== 'knock' && this.repeatsMembership(roomId, requester.userId, userId, content) === undefined) {
+      throw forbidden(`${userId} is not in room ${roomId}`);
+    }
+    return this.sent(await this.sendMembership(roomId, requester.userId, userId, content));
   }
 
   async ban(requester: Requester, roomId: string, userId: string, opts: { reason?: string } = {}): Promise<SentEvent> {
     if (!isValidUserId(userId)) throw invalidParam(`${userId} is not a user id`);
     this.writer.rulesOf(roomId);
-    return this.sent(await this.writer.send(roomId, requester.userId, 'm.room.member', userId, { membership: 'ban', ...(opts.reason !== undefined ? { reason: opts.reason } : {}) }));
+    return this.sent(await this.sendMembership(roomId, requester.userId, userId, { membership: 'ban', ...(opts.reason !== undefined ? { reason: opts.reason } : {}) }));
   }
 
   async unban(requester: Requester, roomId: string, userId: string, opts: { reason?: string } = {}): Promise<SentEvent> {
@@ -320,6 +372,7 @@ export class RoomServiceImpl implements RoomService {
 
   async sendEvent(requester: Requester, roomId: string, type: string, content: Record<string, unknown>, txnId: string): Promise<SentEvent> {
     this.writer.rulesOf(roomId);
+    checkMessageEventType(type);
     const { store } = this.deps;
     const scope = txnScope(requester, 'send', roomId, type);
     const ids = store.transactionIds;
@@ -353,7 +406,7 @@ export class RoomServiceImpl implements RoomService {
   }
 
   async setState(requester: Requester, roomId: string, type: string, stateKey: string, content: Record<string, unknown>): Promise<SentEvent> {
-    this.writer.rulesOf(roomId);
+    checkStateContent(this.writer.rulesOf(roomId), roomId, type, stateKey, content);
     if (type === 'm.room.canonical_alias' && stateKey === '') await this.checkCanonicalAlias(roomId, content);
     const r = await this.pipeline.queue.run(roomId, async () => {
       // Putting the same content again by the same sender changes nothing: answer the current event.
@@ -434,6 +487,78 @@ export class RoomServiceImpl implements RoomService {
     if (powerLevelOf(rules, userId, authState) < PowerLevels.from(rules, authState).named('redact')) {
       throw forbidden('You do not have permission to redact events of other users');
     }
+  }
+
+  // ---- room upgrades -----------------------------------------------------------------------
+
+  /**
+   * client-server-api "Room Upgrades", server behaviour: (1) the user must be allowed to send
+   * m.room.tombstone; (2, 3) the replacement room is created with its predecessor and the
+   * transferable state (bans too, as Synapse); (4) local aliases and the directory listing
+   * move; (5) the tombstone is sent; (6) the old room's power levels are restricted.
+   * Steps after the replacement exists are best effort where Synapse's are (aliases, bans,
+   * restricting), so a refusal there does not leave the upgrade half done without its tombstone.
+   */
+  async upgradeRoom(requester: Requester, roomId: string, newVersion: string, opts: { additionalCreators?: readonly string[] } = {}): Promise<{ replacement_room: string }> {
+    const newRules = roomVersion(newVersion);
+    if (newRules === undefined) throw unsupportedRoomVersion(`Room version ${newVersion} is not supported by this server`);
+    const oldRules = this.writer.rulesOf(roomId);
+    const { userId } = requester;
+    const current: AuthState = (type, stateKey) => this.writer.currentEvent(roomId, type, stateKey);
+    const tombstone = (replacement: string): Record<string, unknown> => ({ body: 'This room has been replaced', replacement_room: replacement });
+    const rehearsal = this.writer.build({ rules: oldRules, roomId, sender: userId, type: 'm.room.tombstone', stateKey: '', content: tombstone(roomId), prevEvents: [], authState: current });
+    const may = checkAuth(oldRules, rehearsal.pdu, current);
+    if (!may.allowed) throw forbidden(`You cannot upgrade this room: ${may.reason}`);
+
+    // Before v12 the replacement's id is chosen now and the tombstone built (not yet sent) so the
+    // create event names it as the old room's last event (predecessor.event_id, as Synapse);
+    // a v12 room's id comes from its create event, and its predecessor may omit event_id.
+    const chosenId = newRules.roomIdFromCreateEvent ? undefined : `!${randomBytes(12).toString('base64url')}:${this.deps.serverName}`;
+    const built = chosenId === undefined ? undefined
+      : await this.pipeline.queue.run(roomId, async () => this.writer.buildLocked(oldRules, roomId, userId, 'm.room.tombstone', '', tombstone(chosenId)));
+    const plan = planUpgrade(oldRules, newRules, userId, current, roomId, built?.eventId, opts.additionalCreators);
+    const { store } = this.deps;
+    const bans = readNow(store, (tx) => store.membership.ofRoom(tx, roomId, 'ban'));
+    const { room_id: replacement } = await this.createRoom(requester, plan.request, chosenId);
+    const bestEffort = async (step: () => Promise<unknown>): Promise<void> => {
+      try {
+        await step();
+      } catch (err) {
+        if (!(err instanceof MatrixError)) throw err;
+      }
+    };
+    for (const ban of bans) {
+      const reason = this.events.pdu(ban.eventId)?.content.reason;
+      await bestEffort(() => this.writer.send(replacement, userId, 'm.room.member', ban.userId, { membership: 'ban', ...(typeof reason === 'string' ? { reason } : {}) }));
+    }
+    if (plan.finalPowerLevels !== undefined) await this.writer.send(replacement, userId, 'm.room.power_levels', '', plan.finalPowerLevels);
+
+    // The tombstone is the old room's next event (sytest: the first one a client syncs after the upgrade).
+    if (built !== undefined) await this.pipeline.queue.run(roomId, () => this.writer.submitLocked(oldRules, built));
+    else await this.writer.send(roomId, userId, 'm.room.tombstone', '', tombstone(replacement));
+    const restricted = restrictedPowerLevels(oldRules, current('m.room.power_levels', '')?.content);
+    if (restricted !== undefined) await bestEffort(() => this.writer.send(roomId, userId, 'm.room.power_levels', '', restricted));
+    const moved = await this.storeAliases.ofRoom(roomId);
+    for (const alias of moved) await this.storeAliases.repoint(alias, replacement);
+    const canonical = current('m.room.canonical_alias', '')?.content;
+    if (canonical !== undefined && moved.length > 0) {
+      const isMoved = (a: unknown): boolean => typeof a === 'string' && moved.includes(a);
+      const alt = Array.isArray(canonical.alt_aliases) ? canonical.alt_aliases : [];
+      const next: Record<string, unknown> = {};
+      if (isMoved(canonical.alias)) next.alias = canonical.alias;
+      if (alt.some(isMoved)) next.alt_aliases = alt.filter(isMoved);
+      if (Object.keys(next).length > 0) await bestEffort(() => this.writer.send(replacement, userId, 'm.room.canonical_alias', '', next));
+      const left: Record<string, unknown> = { ...canonical };
+      if (isMoved(canonical.alias)) delete left.alias;
+      if (Array.isArray(canonical.alt_aliases)) left.alt_aliases = alt.filter((a) => !isMoved(a));
+      await bestEffort(() => this.writer.send(roomId, userId, 'm.room.canonical_alias', '', left));
+    }
+    if (await this.storeAliases.visibility(roomId) === 'public') {
+      await this.directory.setVisibility(replacement, 'public');
+      await this.directory.setVisibility(roomId, 'private');
+    }
+
+    return { replacement_room: replacement };
   }
 
   // ---- profile propagation -------------------------------------------------------------------

@@ -57,6 +57,18 @@ export class RoomWriter {
     rules: RoomVersionRules, roomId: string | undefined, sender: string, type: string, stateKey: string | undefined,
     content: Record<string, unknown>, opts: SendOptions = {},
   ): Promise<PipelineResult> {
+    return this.submitLocked(rules, this.buildLocked(rules, roomId, sender, type, stateKey, content, opts), opts);
+  }
+
+  /**
+   * Build and sign one event on the room's current head, nothing written (call under the room's
+   * writer). A room upgrade builds its tombstone first, so the replacement's create event can
+   * name it as the predecessor's last event, and submits it once the replacement exists.
+   */
+  buildLocked(
+    rules: RoomVersionRules, roomId: string | undefined, sender: string, type: string, stateKey: string | undefined,
+    content: Record<string, unknown>, opts: SendOptions = {},
+  ): BuiltEvent {
     const { store } = this.deps;
     let prevEvents: Pdu[] = [];
     let entries = new Map<string, string>();
@@ -70,14 +82,24 @@ export class RoomWriter {
       }
       // Most recent first when the room has more forward extremities than an event may cite.
       if (prevEvents.length > MAX_PREV_EVENTS) prevEvents = prevEvents.sort((a, b) => b.depth - a.depth).slice(0, MAX_PREV_EVENTS);
+      // Auth rule 1: a create event has no prev events. The pipeline skips the auth rules for
+      // a create event we built (it is the first of a new room), so one sent into an existing
+      // room (PUT /state/m.room.create) is refused here, as Synapse does (403).
+      if (prevEvents.length > 0 && type === 'm.room.create' && stateKey === '') {
+        throw forbidden('The room already has its m.room.create event: a create event must not have prev_events');
+      }
       const keys: StateKey[] = [];
       for (const [t, s] of authEventTypes(rules, { type, sender, stateKey, content })) keys.push(stateKeyOf(t, s));
       keys.push(CREATE_KEY);
       entries = readNow(store, (tx) => store.state.getMany(tx, head.snapshot, keys));
     }
-    const built = this.build({
+    return this.build({
       rules, roomId, sender, type, stateKey, content, prevEvents, authState: authStateOf(entries, this.events), redacts: opts.redacts,
     });
+  }
+
+  /** Submit an event from buildLocked (call under the room's writer). Auth failures become M_FORBIDDEN. */
+  async submitLocked(rules: RoomVersionRules, built: BuiltEvent, opts: SendOptions = {}): Promise<PipelineResult> {
     let result: PipelineResult;
     try {
       result = await this.pipeline.submitLocal({ rules, json: built.json, trusted: true, eventId: built.eventId, bytes: built.bytes, pdu: built.pdu }, opts.extra ? { extra: opts.extra } : {});

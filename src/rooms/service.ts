@@ -54,6 +54,8 @@ export interface RoomService {
   redact(requester: Requester, roomId: string, eventId: string, reason: string | undefined, txnId: string): Promise<SentEvent>;
   /** Propagate a profile change into the user's member event in every room they are joined to (S3). */
   updateProfileInRooms(userId: string, displayname: string | null | undefined, avatarUrl: string | null | undefined): Promise<void>;
+  /** Upgrade a room to another room version (client-server-api "Room Upgrades"); answers the replacement room's id. */
+  upgradeRoom(requester: Requester, roomId: string, newVersion: string, opts?: { additionalCreators?: readonly string[] }): Promise<{ replacement_room: string }>;
   /** Resolve a local alias to a room id (undefined when unknown). */
   resolveAlias(alias: string): Promise<string | undefined>;
   /** Whether the user forgot the room (and has not joined, been invited or knocked since): sync hides it. */

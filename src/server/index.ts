@@ -17,6 +17,7 @@ import { domainOf } from '../matrix/ids.js';
 import type { RoomEventSink } from '../rooms/pipeline/types.js';
 import { RoomReaderImpl } from '../rooms/read/reader.js';
 import { RoomServiceImpl } from '../rooms/room-service.js';
+import { copyUserStateToReplacement } from '../users/room-upgrade-state.js';
 import { openStore, type Store } from '../store/index.js';
 import { SyncNotifier } from '../sync/notifier.js';
 import { SyncServiceImpl } from '../sync/service.js';
@@ -106,6 +107,7 @@ export async function buildServer(config: MyelinConfig, opts: StartOptions = {})
           return undefined;
         }
       },
+      joinedReplacement: (userId, oldRoomId, newRoomId) => copyUserStateToReplacement(users, userId, oldRoomId, newRoomId),
     });
     roomService = rooms;
     const sync = new SyncServiceImpl({ store, clock, log, serverName: config.server_name, notifier, users, rooms });

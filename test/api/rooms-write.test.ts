@@ -60,6 +60,32 @@ describe('POST /createRoom', () => {
   });
 });
 
+describe('room alias grammar (appendices "Room aliases")', () => {
+  test('room_alias_name: "#" allowed (bridged IRC channels, as Synapse), ":" NUL and whitespace refused, 255 bytes at most with sigil and domain', async () => {
+    const irc = await ok(alice, 'POST', `${V3}/createRoom`, { room_alias_name: '#irc-channel' });
+    assert.equal(irc.room_alias, '##irc-channel:localhost');
+    assert.equal((await ok(bob, 'GET', `${V3}/directory/room/${enc('##irc-channel:localhost')}`)).room_id, irc.room_id);
+    for (const bad of ['a:b', 'a b', 'a\u0000b', 'a\tb']) await fails(alice, 'POST', `${V3}/createRoom`, { room_alias_name: bad }, 400, 'M_INVALID_PARAM');
+    const fits = 'f'.repeat(255 - '#:localhost'.length);
+    assert.equal((await ok(alice, 'POST', `${V3}/createRoom`, { room_alias_name: fits })).room_alias, `#${fits}:localhost`);
+    await fails(alice, 'POST', `${V3}/createRoom`, { room_alias_name: `${fits}g` }, 400, 'M_INVALID_PARAM');
+    await fails(alice, 'POST', `${V3}/createRoom`, { room_alias_name: 'é'.repeat(130) }, 400, 'M_INVALID_PARAM');
+    await fails(bob, 'GET', `${V3}/directory/room/${enc(`#${fits}g:localhost`)}`, undefined, 400, 'M_INVALID_PARAM');
+  });
+
+  test('PUT, GET and DELETE /directory/room/{roomAlias}: an alias over 255 bytes is 400 M_INVALID_PARAM and is not created', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, {}) as { room_id: string };
+    const long = `#${'l'.repeat(250)}:localhost`;
+    await fails(alice, 'PUT', `${V3}/directory/room/${enc(long)}`, { room_id }, 400, 'M_INVALID_PARAM');
+    await fails(alice, 'GET', `${V3}/directory/room/${enc(long)}`, undefined, 400, 'M_INVALID_PARAM');
+    await fails(alice, 'DELETE', `${V3}/directory/room/${enc(long)}`, undefined, 400, 'M_INVALID_PARAM');
+    assert.deepEqual((await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/aliases`)).aliases, []);
+    const fits = `#${'l'.repeat(255 - '#:localhost'.length)}:localhost`;
+    await ok(alice, 'PUT', `${V3}/directory/room/${enc(fits)}`, { room_id });
+    assert.deepEqual((await ok(alice, 'GET', `${V3}/rooms/${enc(room_id)}/aliases`)).aliases, [fits]);
+  });
+});
+
 describe('membership endpoints', () => {
   test('join by alias and by id; invite-only rooms; unknown rooms; bad ids', async () => {
     const pub = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat', room_alias_name: 'square' });
@@ -96,10 +122,43 @@ describe('membership endpoints', () => {
     assert.equal(await server.services.rooms.isForgotten(bob.userId, room_id), true);
     await fails(alice, 'POST', `${room}/forget`, undefined, 400, 'M_UNKNOWN');
     assert.deepEqual(await ok(alice, 'POST', `${room}/leave`, {}), {});
-    await fails(alice, 'POST', `${room}/leave`, {}, 403, 'M_FORBIDDEN');
+    await fails(alice, 'POST', `${room}/leave`, { reason: 'again, differently' }, 403, 'M_FORBIDDEN');
     assert.deepEqual(await ok(alice, 'POST', `${room}/forget`), {});
     await fails(alice, 'POST', `${V3}/rooms/${enc('!none:localhost')}/leave`, {}, 404, 'M_NOT_FOUND');
     await fails(alice, 'POST', `${V3}/rooms/${enc('!none:localhost')}/invite`, { user_id: bob.userId }, 404, 'M_NOT_FOUND');
+  });
+
+  // Synapse's update_membership answers a change that repeats the current member event (same
+  // sender, membership and content) with that event: a client retrying a leave after a lost
+  // answer gets 200, and a repeated invite or ban sends no duplicate event.
+  test('a repeated leave, invite, kick or ban is 200 and sends nothing new; with other content it is a new change', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' }) as { room_id: string };
+    const room = `${V3}/rooms/${enc(room_id)}`;
+    const member = async (u: User): Promise<string> => {
+      const all = await ok(alice, 'GET', `${room}/state`) as unknown as { type: string; state_key: string; event_id: string }[];
+      return all.find((e) => e.type === 'm.room.member' && e.state_key === u.userId)!.event_id;
+    };
+    await ok(bob, 'POST', `${room}/join`, {});
+    await ok(bob, 'POST', `${room}/leave`, { reason: 'bye' });
+    const left = await member(bob);
+    assert.deepEqual(await ok(bob, 'POST', `${room}/leave`, { reason: 'bye' }), {});
+    assert.equal(await member(bob), left);
+    await fails(bob, 'POST', `${room}/leave`, {}, 403, 'M_FORBIDDEN');
+    await ok(alice, 'POST', `${room}/invite`, { user_id: carol.userId });
+    const invited = await member(carol);
+    await ok(alice, 'POST', `${room}/invite`, { user_id: carol.userId });
+    assert.equal(await member(carol), invited);
+    await ok(alice, 'POST', `${room}/kick`, { user_id: carol.userId, reason: 'no' });
+    const kicked = await member(carol);
+    await ok(alice, 'POST', `${room}/kick`, { user_id: carol.userId, reason: 'no' });
+    assert.equal(await member(carol), kicked);
+    await fails(alice, 'POST', `${room}/kick`, { user_id: carol.userId, reason: 'other' }, 403, 'M_FORBIDDEN');
+    await ok(alice, 'POST', `${room}/ban`, { user_id: bob.userId, reason: 'spam' });
+    const banned = await member(bob);
+    await ok(alice, 'POST', `${room}/ban`, { user_id: bob.userId, reason: 'spam' });
+    assert.equal(await member(bob), banned);
+    await ok(alice, 'POST', `${room}/ban`, { user_id: bob.userId, reason: 'more spam' });
+    assert.notEqual(await member(bob), banned);
   });
 
   test('knock: {room_id}; refused where the join rule or room version does not allow it', async () => {
@@ -219,6 +278,60 @@ describe('send, state, redact', () => {
     await fails(bob, 'PUT', `${room}/state/m.room.name`, { name: 'Bob\'s' }, 403, 'M_FORBIDDEN');
     await fails(carol, 'PUT', `${room}/state/m.room.topic`, { topic: 'x' }, 403, 'M_FORBIDDEN');
     await fails(alice, 'PUT', `${V3}/rooms/${enc('!none:localhost')}/state/m.room.name`, { name: 'x' }, 404, 'M_NOT_FOUND');
+  });
+
+  // Synapse's EventValidator refuses these local events with 400 (sytest "Cannot send tombstone
+  // event that points to the same room"); the auth rules would accept them or answer 403.
+  test('put state: malformed name, topic, membership, power levels or tombstone content is 400 M_BAD_JSON and changes nothing', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { room_version: '10', name: 'Kept', topic: 'Kept topic' }) as { room_id: string };
+    const room = `${V3}/rooms/${enc(room_id)}`;
+    const bad: [string, unknown][] = [
+      ['m.room.name', { name: 5 }], ['m.room.name', {}], ['m.room.topic', { topic: ['x'] }], ['m.room.topic', {}],
+      [`m.room.member/${enc(alice.userId)}`, { displayname: 'no membership' }], [`m.room.member/${enc(alice.userId)}`, { membership: 'party' }],
+      ['m.room.power_levels', { users: { [alice.userId]: 100 }, ban: 'x' }], ['m.room.power_levels', { users: { [alice.userId]: '100' } }],
+      ['m.room.power_levels', { users: { [alice.userId]: 100 }, events: { 'm.room.name': 1.5 } }],
+      ['m.room.tombstone', { body: 'no replacement' }], ['m.room.tombstone', { body: 'self', replacement_room: room_id }],
+    ];
+    for (const [path, content] of bad) await fails(alice, 'PUT', `${room}/state/${path}`, content, 400, 'M_BAD_JSON');
+    assert.equal((await ok(alice, 'GET', `${room}/state/m.room.name`)).name, 'Kept');
+    assert.equal((await ok(alice, 'GET', `${room}/state/m.room.topic`)).topic, 'Kept topic');
+    assert.equal((await ok(alice, 'GET', `${room}/state/m.room.power_levels`)).users[alice.userId], 100);
+    await fails(alice, 'GET', `${room}/state/m.room.tombstone`, undefined, 404, 'M_NOT_FOUND');
+    await ok(alice, 'PUT', `${room}/state/m.room.name`, { name: '' });
+    const other = await ok(alice, 'POST', `${V3}/createRoom`, {}) as { room_id: string };
+    await ok(alice, 'PUT', `${room}/state/m.room.tombstone`, { body: 'moved', replacement_room: other.room_id });
+    // createRoom's initial_state is checked the same way, before the room exists
+    await fails(alice, 'POST', `${V3}/createRoom`, { room_alias_name: 'bad-initial-name', initial_state: [{ type: 'm.room.name', content: { name: 5 } }] }, 400, 'M_BAD_JSON');
+    await fails(alice, 'GET', `${V3}/directory/room/${enc('#bad-initial-name:localhost')}`, undefined, 404, 'M_NOT_FOUND');
+  });
+
+  test('send: name, topic, member and tombstone events are state only: as message events they are 400 M_BAD_JSON (Synapse)', async () => {
+    const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, {}) as { room_id: string };
+    const room = `${V3}/rooms/${enc(room_id)}`;
+    await fails(alice, 'PUT', `${room}/send/m.room.tombstone/t1`, { replacement_room: room_id }, 400, 'M_BAD_JSON');
+    await fails(alice, 'POST', `${room}/send/m.room.tombstone`, { replacement_room: room_id }, 400, 'M_BAD_JSON');
+    await fails(alice, 'PUT', `${room}/send/m.room.name/t2`, { name: 'x' }, 400, 'M_BAD_JSON');
+    await fails(alice, 'PUT', `${room}/send/m.room.topic/t3`, { topic: 'x' }, 400, 'M_BAD_JSON');
+    await fails(alice, 'PUT', `${room}/send/m.room.member/t4`, { membership: 'join' }, 400, 'M_BAD_JSON');
+    // other state types as messages stay allowed (Complement sends m.room.join_rules so)
+    await ok(alice, 'PUT', `${room}/send/m.room.join_rules/t5`, { join_rule: 'invite' });
+  });
+
+  // Auth rule 1: a create event has no prev_events, so a room has exactly one (Synapse: 403).
+  test('put state m.room.create into an existing room: 403, and the room\'s state is unchanged (v10 and v12)', async () => {
+    for (const room_version of ['10', '12']) {
+      const { room_id } = await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat', room_version }) as { room_id: string };
+      const room = `${V3}/rooms/${enc(room_id)}`;
+      await ok(bob, 'POST', `${room}/join`, {});
+      const create = await ok(alice, 'GET', `${room}/state/m.room.create`);
+      for (const who of [alice, bob, carol]) {
+        await fails(who, 'PUT', `${room}/state/m.room.create`, { room_version: '1' }, 403, 'M_FORBIDDEN');
+        await fails(who, 'PUT', `${room}/state/m.room.create/`, {}, 403, 'M_FORBIDDEN');
+      }
+      assert.deepEqual(await ok(alice, 'GET', `${room}/state/m.room.create`), create);
+      assert.equal((await ok(alice, 'GET', `${room}/state/m.room.member/${enc(alice.userId)}`)).membership, 'join');
+      await ok(alice, 'PUT', `${room}/send/m.room.message/after-create-${room_version}`, { msgtype: 'm.text', body: 'still here' });
+    }
   });
 
   test('power levels of a v12 room listing its creator in users: 400 (Synapse, Complement TestPowerLevels), the state unchanged', async () => {

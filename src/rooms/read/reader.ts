@@ -11,6 +11,7 @@ import type { RelationEntry } from '../../store/repositories/relations.js';
 import type { Op, ReadTx } from '../../store/trees.js';
 import { splitStateKey } from '../../matrix/pdu.js';
 import { StoreRoomAliases } from '../aliases.js';
+import { roomSummaryExtras, type SummaryExtras } from './room-summary.js';
 import { ClientEventSerializer, parseEventJson, type ClientEvent } from './client-event.js';
 import { stillRelated } from './aggregations.js';
 import { filterAllows, NO_FILTER, parseRoomEventFilter, type RoomEventFilter } from './filter.js';
@@ -139,6 +140,8 @@ export interface RoomReader {
   /** removes the alias; resolves with the room it pointed to */
   deleteAlias(userId: string, alias: string): Promise<string>;
   directoryVisibility(roomId: string): Promise<{ visibility: 'public' | 'private' }>;
+  /** GET /room_summary: `userId` undefined without an access token; 404 for a room the user may not preview */
+  roomSummary(userId: string | undefined, roomIdOrAlias: string): Promise<PublicRoomsChunk & SummaryExtras & { membership?: string }>;
   setDirectoryVisibility(userId: string, roomId: string, visibility: 'public' | 'private'): Promise<void>;
   publicRooms(q: PublicRoomsQuery): Promise<PublicRoomsResponse>;
 }
@@ -199,7 +202,9 @@ function threadRootOf(e: StoredEvent): string | undefined {
 
 function checkAlias(alias: string): void {
   const i = alias.indexOf(':');
-  if (!alias.startsWith('#') || i < 2 || i === alias.length - 1) throw invalidParam(`${JSON.stringify(alias)} is not a room alias`);
+  if (!alias.startsWith('#') || i < 2 || i === alias.length - 1 || alias.includes('\u0000')) throw invalidParam(`${JSON.stringify(alias)} is not a room alias`);
+  // Appendices "Room aliases": 255 bytes at most, sigil and domain included.
+  if (Buffer.byteLength(alias) > 255) throw invalidParam(`A room alias is 255 bytes at most (this one is ${Buffer.byteLength(alias)})`);
 }
 
 export class RoomReaderImpl implements RoomReader {
@@ -310,7 +315,13 @@ export class RoomReaderImpl implements RoomReader {
 
   joinedMembers(userId: string, roomId: string): Promise<{ joined: Record<string, { display_name: string | null; avatar_url: string | null }> }> {
     return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
-      const { snapshot } = yield* this.access(tx, roomId, userId);
+      // Only a current member may list them (spec: "The current user must be in the room"):
+      // Synapse refuses departed users and world-readable peekers alike, unlike /members.
+      const { store } = this.deps;
+      if ((yield* store.membership.get(tx, roomId, userId))?.membership !== 'join') {
+        throw forbidden(`You are not joined to ${roomId}: only its current members may list its joined members`);
+      }
+      const snapshot = yield* store.state.currentSnapshot(tx, roomId);
       const joined: Record<string, { display_name: string | null; avatar_url: string | null }> = {};
       for (const e of yield* this.stateEvents(tx, snapshot)) {
         if (e.type !== 'm.room.member' || e.membership !== 'join' || e.stateKey === undefined) continue;
@@ -822,6 +833,24 @@ export class RoomReaderImpl implements RoomReader {
         ...(offset > 0 ? { prev_batch: `p${Math.max(0, offset - (limit ?? offset))}` } : {}),
         total_room_count_estimate: rooms.length,
       };
+    }.bind(this));
+  }
+
+  async roomSummary(userId: string | undefined, roomIdOrAlias: string): Promise<PublicRoomsChunk & SummaryExtras & { membership?: string }> {
+    let roomId = roomIdOrAlias;
+    if (roomIdOrAlias.startsWith('#')) {
+      roomId = (await this.resolveAlias(roomIdOrAlias)).room_id;
+    } else if (!roomIdOrAlias.startsWith('!')) {
+      throw invalidParam(`${JSON.stringify(roomIdOrAlias)} is neither a room id nor a room alias`);
+    }
+    return this.read(function* (this: RoomReaderImpl, tx: ReadTx) {
+      const { store } = this.deps;
+      const membership = userId === undefined ? undefined : (yield* store.membership.get(tx, roomId, userId))?.membership;
+      const room = yield* this.publicRoom(tx, roomId);
+      const extras = room === undefined ? undefined : yield* roomSummaryExtras(store, tx, roomId, userId, membership);
+      if (room === undefined || extras === undefined) throw notFound(`Room ${roomIdOrAlias} not found or not visible to you`);
+      // Authenticated: the user's membership, "leave" when they have none (as Synapse).
+      return { ...room, ...extras, ...(userId !== undefined ? { membership: membership ?? 'leave' } : {}) };
     }.bind(this));
   }
 

@@ -9,6 +9,7 @@ import { getMessagesRoute } from './get-messages.js';
 import { getContextRoute } from './get-context.js';
 import { getEventRoute } from './get-event.js';
 import { getRoomAliasesRoute } from './get-room-aliases.js';
+import { getRoomInitialSyncRoute } from './get-room-initial-sync.js';
 import { directoryRoutes } from '../directory/routes.js';
 import { relationsRoutes } from '../relations/get-relations.js';
 import { getThreadsRoute } from '../relations/get-threads.js';
@@ -26,6 +27,7 @@ export const roomReadRoutes: readonly AnyRoute[] = [
   getContextRoute,
   getEventRoute,
   getRoomAliasesRoute,
+  getRoomInitialSyncRoute,
   ...directoryRoutes,
   ...relationsRoutes,
   getThreadsRoute,

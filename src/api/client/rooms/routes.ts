@@ -16,6 +16,7 @@ import { putStateEventEmptyKeyRoute } from './put-state-event-empty-key.js';
 import { redactEventRoute } from './redact-event.js';
 import { postSendEventRoute } from './post-send-event.js';
 import { postRedactEventRoute } from './post-redact-event.js';
+import { upgradeRoomRoute } from './upgrade-room.js';
 
 export const roomWriteRoutes: readonly AnyRoute[] = [
   createRoomRoute,
@@ -34,4 +35,5 @@ export const roomWriteRoutes: readonly AnyRoute[] = [
   redactEventRoute,
   postSendEventRoute,
   postRedactEventRoute,
+  upgradeRoomRoute,
 ];
