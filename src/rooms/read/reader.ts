@@ -15,6 +15,7 @@ import { ClientEventSerializer, parseEventJson, type ClientEvent } from './clien
 import { filterAllows, NO_FILTER, type RoomEventFilter } from './filter.js';
 import { decodePaginationToken, encodePaginationToken } from './pagination-token.js';
 import { HistoryVisibility } from './visibility.js';
+import { publicRoomsChunk, type PublicRoomsChunk } from './room-summary.js';
 
 export type Direction = 'b' | 'f';
 
@@ -92,18 +93,7 @@ export interface PublicRoomsQuery {
   readonly server?: string;
 }
 
-export interface PublicRoomsChunk {
-  readonly room_id: string;
-  readonly num_joined_members: number;
-  readonly world_readable: boolean;
-  readonly guest_can_join: boolean;
-  readonly name?: string;
-  readonly topic?: string;
-  readonly canonical_alias?: string;
-  readonly avatar_url?: string;
-  readonly join_rule?: string;
-  readonly room_type?: string;
-}
+export type { PublicRoomsChunk } from './room-summary.js';
 
 export interface PublicRoomsResponse {
   readonly chunk: PublicRoomsChunk[];
@@ -662,34 +652,6 @@ export class RoomReaderImpl implements RoomReader {
   }
 
   private *publicRoom(tx: ReadTx, roomId: string): Op<PublicRoomsChunk | undefined> {
-    const { store } = this.deps;
-    const content = function* (type: string): Op<Record<string, unknown> | undefined> {
-      const id = yield* store.state.currentEntry(tx, roomId, type, '');
-      const json = id === undefined ? undefined : yield* store.events.json(tx, id);
-      return json === undefined ? undefined : (parseEventJson(json).content ?? {}) as Record<string, unknown>;
-    };
-    const create = yield* content('m.room.create');
-    if (create === undefined) return undefined;
-    const str = (o: Record<string, unknown> | undefined, k: string): string | undefined => (typeof o?.[k] === 'string' && o[k] !== '' ? (o[k] as string) : undefined);
-    const name = str(yield* content('m.room.name'), 'name');
-    const topic = str(yield* content('m.room.topic'), 'topic');
-    const alias = str(yield* content('m.room.canonical_alias'), 'alias');
-    const avatar = str(yield* content('m.room.avatar'), 'url');
-    const joinRule = str(yield* content('m.room.join_rules'), 'join_rule');
-    const hv = str(yield* content('m.room.history_visibility'), 'history_visibility');
-    const guest = str(yield* content('m.room.guest_access'), 'guest_access');
-    const roomType = str(create, 'type');
-    return {
-      room_id: roomId,
-      num_joined_members: (yield* store.membership.ofRoom(tx, roomId, 'join')).length,
-      world_readable: hv === 'world_readable',
-      guest_can_join: guest === 'can_join',
-      ...(name !== undefined ? { name } : {}),
-      ...(topic !== undefined ? { topic } : {}),
-      ...(alias !== undefined ? { canonical_alias: alias } : {}),
-      ...(avatar !== undefined ? { avatar_url: avatar } : {}),
-      join_rule: joinRule ?? 'invite',
-      ...(roomType !== undefined ? { room_type: roomType } : {}),
-    };
+    return yield* publicRoomsChunk(tx, this.deps.store, roomId);
   }
 }

@@ -6,6 +6,7 @@ import { deleteRoomAliasRoute } from './delete-room-alias.js';
 import { getRoomVisibilityRoute } from './get-room-visibility.js';
 import { putRoomVisibilityRoute } from './put-room-visibility.js';
 import { getPublicRoomsRoute, postPublicRoomsRoute } from './public-rooms.js';
+import { getRoomSummaryRoute } from './get-room-summary.js';
 
 export const directoryRoutes: readonly AnyRoute[] = [
   getRoomAliasRoute,
@@ -15,4 +16,5 @@ export const directoryRoutes: readonly AnyRoute[] = [
   putRoomVisibilityRoute,
   getPublicRoomsRoute,
   postPublicRoomsRoute,
+  getRoomSummaryRoute,
 ];
