@@ -8,9 +8,9 @@ import { route } from '../../route.js';
  * /hierarchy, 3PIDs, the application service API and the OAuth 2.0 API (GET /auth_metadata
  * answers 404, so clients use the legacy login). r0.6.1 is listed because clients still probe
  * for it before calling r0 paths.
- * Not listed yet, v1.18: invite blocking (m.invite_permission_config, M_INVITE_BLOCKED),
- * m.room.redaction through PUT /send in rooms before v11 (`redacts` is not moved to the top
- * level, so nothing is redacted), the admin suspend/lock endpoints; v1.19: GET /v1/mutual_rooms.
+ * Not listed yet, v1.18: invite blocking (m.invite_permission_config, M_INVITE_BLOCKED) and the
+ * admin suspend/lock endpoints (m.room.redaction through PUT /send is served); v1.19:
+ * GET /v1/mutual_rooms.
  */
 export const SUPPORTED_SPEC_VERSIONS: readonly string[] = [
   'r0.5.0', 'r0.6.0', 'r0.6.1',
