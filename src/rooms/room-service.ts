@@ -381,6 +381,12 @@ export class RoomServiceImpl implements RoomService {
     return this.pipeline.queue.run(roomId, async () => {
       const again = readNow(store, (tx) => ids.get(tx, scope, txnId));
       if (again !== undefined) return JSON.parse(decoder.decode(again.response)) as SentEvent;
+      // A redaction sent here redacts in every room version (spec v1.18): the content's `redacts`
+      // goes where the version wants it (top level before v11, content from v11).
+      if (type === 'm.room.redaction' && typeof content.redacts === 'string') {
+        const { redacts, ...rest } = content;
+        return this.sendWithTxn(requester, roomId, type, undefined, rest, txnId, scope, { redacts });
+      }
       return this.sendWithTxn(requester, roomId, type, undefined, content, txnId, scope, {});
     });
   }

@@ -29,7 +29,10 @@ export class DeviceKeyCounter {
   constructor(private readonly store: Store) {}
 
   *counts(tx: ReadTx, userId: string, deviceId: string): Op<DeviceKeyCounts> {
-    const otk: Record<string, number> = {};
+    // signed_curve25519 is always there, 0 when none is left (as Synapse does): matrix-js-sdk's
+    // legacy crypto and older clients read a missing count as "no need to upload" and never
+    // replenish their one-time keys.
+    const otk: Record<string, number> = { signed_curve25519: 0 };
     const unused: string[] = [];
     const prefix = yield* this.prefixOf(tx, userId, deviceId);
     if (prefix === undefined) return { device_one_time_keys_count: otk, device_unused_fallback_key_types: unused };

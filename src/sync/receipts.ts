@@ -4,6 +4,7 @@
 import { forbidden, invalidParam, notFound } from '../api/errors.js';
 import type { Requester } from '../api/route.js';
 import type { SyncDeps } from './deps.js';
+import { eventFitsThread } from './receipt-thread.js';
 
 export const RECEIPT_TYPES = new Set(['m.read', 'm.read.private', 'm.fully_read']);
 
@@ -37,6 +38,9 @@ export async function sendReceipt(
   if (threadId !== undefined && (typeof threadId !== 'string' || threadId === '')) throw invalidParam('thread_id must be a non-empty string');
   if (receiptType === 'm.fully_read' && threadId !== undefined) throw invalidParam('m.fully_read takes no thread_id');
   await checkJoinedAndEvent(deps, requester.userId, roomId, eventId);
+  if (threadId !== undefined && !(await deps.store.read((tx) => eventFitsThread(tx, deps.store, eventId, threadId)))) {
+    throw invalidParam(`event_id ${eventId} is not related to thread ${threadId}`);
+  }
   if (receiptType === 'm.fully_read') await putFullyRead(deps, requester.userId, roomId, eventId);
   else await putReceipt(deps, requester.userId, roomId, receiptType, eventId, threadId ?? '');
 }

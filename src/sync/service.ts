@@ -3,6 +3,7 @@
 // Spec: client-server-api#get_matrixclientv3sync and #syncing, modules/typing_notifications,
 // modules/receipts, modules/read_markers, #send-to-device-messaging.
 import { forbidden, invalidParam } from '../api/errors.js';
+import { jsonObjectQuery } from '../api/json-query.js';
 import type { Requester } from '../api/route.js';
 import type { AccountDataEntry } from '../store/repositories/account-data.js';
 import type { Membership } from '../store/repositories/membership.js';
@@ -116,9 +117,7 @@ export class SyncServiceImpl implements SyncService {
     if (cached !== undefined) return cached;
     let parsed: SyncFilter;
     if (inline) {
-      let json: unknown;
-      try { json = JSON.parse(filter); } catch { throw invalidParam('filter: not valid JSON'); }
-      parsed = parseSyncFilter(json);
+      parsed = parseSyncFilter(jsonObjectQuery('filter', filter));
     } else {
       const stored = await this.deps.users.getFilter(userId, filter);
       if (stored === undefined) throw invalidParam(`Unknown filter ${filter}`);

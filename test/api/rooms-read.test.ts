@@ -210,7 +210,7 @@ describe('/messages', () => {
     await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&from=garbage`, undefined, 400, 'M_INVALID_PARAM');
     await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&to=t-1`, undefined, 400, 'M_INVALID_PARAM');
     await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&limit=ten`, undefined, 400, 'M_INVALID_PARAM');
-    await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&filter=%7Bnope`, undefined, 400, 'M_INVALID_PARAM');
+    await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&filter=%7Bnope`, undefined, 400, 'M_NOT_JSON');
     await fails(alice, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b&filter=${enc('{"types":"m.room.message"}')}`, undefined, 400, 'M_INVALID_PARAM');
     await fails(dave, 'GET', `${V3}/rooms/${enc(room)}/messages?dir=b`, undefined, 403, 'M_FORBIDDEN');
   });

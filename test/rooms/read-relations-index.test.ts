@@ -59,6 +59,11 @@ test('children by type in stream order, all types merged, redactions apart', asy
   assert.deepEqual(await store.read((tx) => store.relations.redactions(tx, '$e1')), ['$red']);
   assert.deepEqual(await store.read((tx) => store.relations.redactions(tx, '$e2')), []);
   assert.deepEqual(await store.read((tx) => store.relations.children(tx, '$unknown')), []);
+  // hasChild: one relation of the type is enough; other types, soft-failed events and unknown targets are not.
+  assert.equal(await store.read((tx) => store.relations.hasChild(tx, '$root', 'm.thread')), true);
+  assert.equal(await store.read((tx) => store.relations.hasChild(tx, '$root', 'm.annotation')), false);
+  assert.equal(await store.read((tx) => store.relations.hasChild(tx, '$t1', 'm.thread')), false);
+  assert.equal(await store.read((tx) => store.relations.hasChild(tx, '$unknown', 'm.thread')), false);
 });
 
 test('relationOf reads m.relates_to only when it names a type and an event', () => {

@@ -32,8 +32,13 @@ test('filter: types with wildcards, not_types win, senders, contains_url', () =>
   assert.equal(parseRoomEventFilter('{"lazy_load_members":true}').lazyLoadMembers, true);
 });
 
-test('filter: bad JSON and bad shapes are 400 M_INVALID_PARAM', () => {
-  for (const bad of ['{', '[]', '"x"', '{"types":"m.room.message"}', '{"senders":[1]}', '{"contains_url":"yes"}', '{"limit":0}']) {
-    assert.throws(() => parseRoomEventFilter(bad), (e: unknown) => e instanceof MatrixError && e.errcode === 'M_INVALID_PARAM', bad);
+test('filter: not JSON is 400 M_NOT_JSON, not an object M_BAD_JSON, bad fields M_INVALID_PARAM', () => {
+  const cases: [string, string][] = [
+    ['{', 'M_NOT_JSON'], ['{nope}', 'M_NOT_JSON'], ['[]', 'M_BAD_JSON'], ['"x"', 'M_BAD_JSON'], ['null', 'M_BAD_JSON'],
+    ['{"types":"m.room.message"}', 'M_INVALID_PARAM'], ['{"senders":[1]}', 'M_INVALID_PARAM'],
+    ['{"contains_url":"yes"}', 'M_INVALID_PARAM'], ['{"limit":0}', 'M_INVALID_PARAM'],
+  ];
+  for (const [bad, errcode] of cases) {
+    assert.throws(() => parseRoomEventFilter(bad), (e: unknown) => e instanceof MatrixError && e.status === 400 && e.errcode === errcode, bad);
   }
 });

@@ -10,6 +10,7 @@ import { roomWriteRoutes } from './rooms/routes.js';
 import { syncRoutes } from './sync/routes.js';
 import { roomReadRoutes } from './rooms-read/routes.js';
 import { backupVersionRoute, currentBackupVersionRoute } from './key-backup/backup-version.js';
+import { reportRoutes } from './report/routes.js';
 
 export const clientRoutes: readonly AnyRoute[] = [
   // server info (S1)
@@ -28,4 +29,6 @@ export const clientRoutes: readonly AnyRoute[] = [
   // server-side key backup: none stored yet (answers that no backup exists)
   currentBackupVersionRoute,
   backupVersionRoute,
+  // reporting events, rooms and users
+  ...reportRoutes,
 ];

@@ -1,7 +1,9 @@
 // The RoomEventFilter of /messages and /context (spec: client-server-api#filtering):
 // types, not_types, senders, not_senders (with `*` wildcards in types), contains_url,
-// lazy_load_members, include_redundant_members. Bad input is 400 M_INVALID_PARAM.
+// lazy_load_members, include_redundant_members. Text that is not a JSON object is
+// M_NOT_JSON / M_BAD_JSON (../../api/json-query.ts), invalid fields 400 M_INVALID_PARAM.
 import { invalidParam } from '../../api/errors.js';
+import { jsonObjectQuery } from '../../api/json-query.js';
 
 export interface RoomEventFilter {
   readonly types?: readonly string[];
@@ -25,14 +27,7 @@ function strings(v: unknown, name: string): string[] | undefined {
 /** Parse the `filter` query parameter (JSON text); absent → NO_FILTER. */
 export function parseRoomEventFilter(text: string | null): RoomEventFilter {
   if (text === null || text === '') return NO_FILTER;
-  let o: unknown;
-  try {
-    o = JSON.parse(text);
-  } catch {
-    throw invalidParam('filter is not valid JSON');
-  }
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw invalidParam('filter must be a JSON object');
-  const f = o as Record<string, unknown>;
+  const f = jsonObjectQuery('filter', text);
   if (f.contains_url !== undefined && typeof f.contains_url !== 'boolean') throw invalidParam('filter.contains_url must be a boolean');
   if (f.limit !== undefined && (typeof f.limit !== 'number' || !Number.isInteger(f.limit) || f.limit < 1)) {
     throw invalidParam('filter.limit must be a positive integer');

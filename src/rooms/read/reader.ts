@@ -298,7 +298,12 @@ export class RoomReaderImpl implements RoomReader {
         let pos = decodePaginationToken(q.at, 'at');
         if (access.until !== undefined) pos = Math.min(pos, access.until);
         const [atEvent] = yield* this.deps.store.events.timeline(tx, roomId, { before: pos + 1, reverse: true, limit: 1 });
-        snapshot = atEvent?.stateAfter ?? 0;
+        // As Synapse (the spec is silent): no event at or before the token → 404; a point whose
+        // state the user could not see under history visibility → 403.
+        if (atEvent === undefined) throw notFound(`${roomId} has no event at or before ${q.at}`);
+        const hv = yield* HistoryVisibility.forUser(tx, this.deps.store, roomId, userId);
+        if (!(yield* hv.canSeeStateAfter(tx, atEvent))) throw forbidden(`You may not see the members of ${roomId} at ${q.at}`);
+        snapshot = atEvent.stateAfter ?? 0;
       }
       const map = yield* this.deps.store.state.at(tx, snapshot);
       const ids = [...map].filter(([k]) => splitStateKey(k)[0] === 'm.room.member').map(([, id]) => id);

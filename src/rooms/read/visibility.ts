@@ -115,6 +115,15 @@ export class HistoryVisibility {
   }
 
   /**
+   * Whether the user may see the room's state just after `e` (a point in time, as /members?at
+   * names one): the same rules with the state after `e` (Synapse's _user_can_see_state_at_event).
+   */
+  *canSeeStateAfter(tx: ReadTx, e: StoredEvent): Op<boolean> {
+    if (e.roomId !== this.roomId || e.status !== 'timeline' || e.stateAfter === undefined) return false;
+    return this.decide(e, [yield* this.valueAt(tx, e.stateAfter), yield* this.membershipAt(tx, e.stateAfter)]);
+  }
+
+  /**
    * The user's membership after `e` (unsigned.membership) without a read, when canSee has seen
    * the event's snapshot: a state event other than the user's own member event leaves it as before.
    */

@@ -85,6 +85,13 @@ export class Relations {
     return q.limit === undefined ? out : out.slice(0, q.limit);
   }
 
+  /** Whether any event relates to `eventId` with `relType` (one key read, for thread checks). */
+  *hasChild(tx: ReadTx, eventId: string, relType: string): Op<boolean> {
+    const target = yield* this.intern.nid(tx, NidKind.event, eventId);
+    if (target === undefined) return false;
+    return (yield* tx.prefix(TREES.relations, new ByteWriter(64).uint(target).str(relType).done(), { limit: 1 })).length > 0;
+  }
+
   /** Redaction events naming `eventId`. */
   *redactions(tx: ReadTx, eventId: string): Op<string[]> {
     return (yield* this.children(tx, eventId, { relType: REDACTION_REL })).map((e) => e.eventId);

@@ -17,6 +17,8 @@ export const capabilitiesRoute = route({
         capabilities: {
           'm.change_password': { enabled: true },
           'm.room_versions': { default: services.config.rooms.default_room_version, available },
+          // v1.16: every profile field is the user's to change (m.set_* are its deprecated forerunners)
+          'm.profile_fields': { enabled: true },
           'm.set_displayname': { enabled: true },
           'm.set_avatar_url': { enabled: true },
           'm.3pid_changes': { enabled: false },
