@@ -309,3 +309,20 @@ for (const k of kernelsUnderTest()) {
     }
   });
 }
+
+test('our own m.room.create citing prev events is rejected by auth rule 1 and not stored (the trusted path runs step 3 for it)', async () => {
+  await withSetup('10', async (s) => {
+    const rules = s.h.rooms.events.roomRules(s.roomId)!;
+    const prev = extremities(s).map((id) => s.h.rooms.events.get(id)!.pdu);
+    const built = buildEvent({
+      rules, roomId: s.roomId, sender: alice.userId, type: 'm.room.create', stateKey: '', content: { room_version: '10', creator: alice.userId },
+      prevEvents: prev, authState: authStateFromEvents([]), originServerTs: Date.now(), signingKey: s.h.signingKey, kernels: s.h.k,
+    });
+    const before = timelineIds(s);
+    const { pipeline } = s.h.rooms;
+    const r = await pipeline.queue.run(s.roomId, () => pipeline.submitLocal({ rules, json: built.json, trusted: true, eventId: built.eventId, bytes: built.bytes, pdu: built.pdu }));
+    assert.equal(r.status, 'rejected');
+    assert.match(r.reason ?? '', /prev_events/);
+    assert.deepEqual(timelineIds(s), before);
+  });
+});

@@ -39,7 +39,8 @@ export function authStateOf(entries: Map<StateKey, string>, events: EventSource)
  */
 export function citesAuthSelection(c: Candidate, entries: Map<StateKey, string>): boolean {
   const { pdu, rules } = c;
-  if (pdu.type === 'm.room.create' && pdu.stateKey === '') return pdu.authEvents.length === 0;
+  // A create event cites nothing; one with prev events must meet step 3 (auth rule 1 refuses it).
+  if (pdu.type === 'm.room.create' && pdu.stateKey === '') return pdu.authEvents.length === 0 && pdu.prevEvents.length === 0;
   const selected = new Set<string>();
   for (const [t, s] of authEventTypes(rules, pdu)) {
     const id = entries.get(stateKeyOf(t, s));
