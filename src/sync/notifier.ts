@@ -124,7 +124,9 @@ export class SyncNotifier implements Notifier {
     return out;
   }
 
-  deviceListChanged(userId: string): void {
-    this.fire((e) => e.userId === userId);
+  deviceListChanged(_userId: string): void {
+    // Everyone sharing a room with the user sees it in device_lists.changed; waiters do not track
+    // co-members: wake all (rare: logins, device deletions, new device keys).
+    this.fire(() => true);
   }
 }

@@ -9,6 +9,7 @@ import { usersRoutes } from './account/routes.js';
 import { roomWriteRoutes } from './rooms/routes.js';
 import { syncRoutes } from './sync/routes.js';
 import { roomReadRoutes } from './rooms-read/routes.js';
+import { keysRoutes } from './keys/routes.js';
 
 export const clientRoutes: readonly AnyRoute[] = [
   // server info (S1)
@@ -24,4 +25,6 @@ export const clientRoutes: readonly AnyRoute[] = [
   ...roomReadRoutes,
   // sync, typing, receipts, read markers, to-device (S5)
   ...syncRoutes,
+  // end-to-end encryption keys
+  ...keysRoutes,
 ];
