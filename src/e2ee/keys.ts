@@ -55,6 +55,18 @@ function otkKey(userNid: number, deviceId: string, algorithm: string, keyId: str
   return new ByteWriter(64).uint(userNid).str(deviceId).str(algorithm).tail(keyId).done();
 }
 
+/**
+ * The same keys uploaded again keep the signatures made since by others (a self-signing key's,
+ * merged in by /keys/signatures/upload): the client re-sends only its own.
+ */
+function keepingSignatures(old: JsonObject, next: JsonObject): JsonObject {
+  if (sortedJson(old.keys) !== sortedJson(next.keys) || !isObject(old.signatures)) return next;
+  const sigs: Record<string, JsonObject> = {};
+  for (const [u, s] of Object.entries(old.signatures)) if (isObject(s)) sigs[u] = { ...s };
+  if (isObject(next.signatures)) for (const [u, s] of Object.entries(next.signatures)) if (isObject(s)) sigs[u] = { ...(sigs[u] ?? {}), ...s };
+  return { ...next, signatures: sigs };
+}
+
 export interface UploadBody {
   readonly device_keys?: JsonObject;
   readonly one_time_keys?: JsonObject;
@@ -90,9 +102,11 @@ export async function uploadKeys(deps: E2eeDeps, requester: Requester, body: Upl
   const result = await store.write(function* (tx: WriteTx) {
     let changedPos: number | undefined;
     if (deviceKeys !== undefined) {
-      const old = (yield* store.e2eKeys.deviceKeys(tx, userId)).get(deviceId);
-      if (old === undefined || sortedJson(fromBytes(old)) !== sortedJson(deviceKeys)) {
-        yield* store.e2eKeys.setDeviceKeys(tx, userId, deviceId, toBytes(deviceKeys));
+      const oldBytes = (yield* store.e2eKeys.deviceKeys(tx, userId)).get(deviceId);
+      const old = oldBytes !== undefined ? fromBytes(oldBytes) as JsonObject : undefined;
+      const merged = old !== undefined ? keepingSignatures(old, deviceKeys) : deviceKeys;
+      if (old === undefined || sortedJson(old) !== sortedJson(merged)) {
+        yield* store.e2eKeys.setDeviceKeys(tx, userId, deviceId, toBytes(merged));
         changedPos = yield* store.e2eKeys.markDeviceListChanged(tx, userId);
       }
     }
