@@ -150,6 +150,17 @@ export interface QueryResult {
   failures: Record<string, unknown>;
 }
 
+/**
+ * A cross-signing key as `viewer` sees it: the owner's signatures and the viewer's own (a
+ * user-signing signature says whom its maker trusts: only the maker sees it, as Synapse).
+ */
+function signedFor(key: JsonObject, owner: string, viewer: string): JsonObject {
+  if (!isObject(key.signatures)) return key;
+  const sigs: JsonObject = {};
+  for (const [u, s] of Object.entries(key.signatures)) if (u === owner || u === viewer) sigs[u] = s;
+  return { ...key, signatures: sigs };
+}
+
 /** POST /keys/query */
 export async function queryKeys(deps: E2eeDeps, requester: Requester, wanted: Record<string, unknown>): Promise<QueryResult> {
   const { store, serverName } = deps;
@@ -181,9 +192,9 @@ export async function queryKeys(deps: E2eeDeps, requester: Requester, wanted: Re
       out.device_keys[userId] = byDevice;
       const cross = yield* store.e2eKeys.crossSigningKeys(tx, userId);
       const master = cross.get('master');
-      if (master !== undefined) out.master_keys[userId] = fromBytes(master);
+      if (master !== undefined) out.master_keys[userId] = signedFor(fromBytes(master) as JsonObject, userId, requester.userId);
       const selfSigning = cross.get('self_signing');
-      if (selfSigning !== undefined) out.self_signing_keys[userId] = fromBytes(selfSigning);
+      if (selfSigning !== undefined) out.self_signing_keys[userId] = signedFor(fromBytes(selfSigning) as JsonObject, userId, requester.userId);
       const userSigning = cross.get('user_signing');
       // A user-signing key is only ever shown to its owner (spec).
       if (userSigning !== undefined && userId === requester.userId) out.user_signing_keys[userId] = fromBytes(userSigning);

@@ -167,3 +167,15 @@ describe('keys/signatures/upload', () => {
     assert.equal(r2.failures[bob.userId][bob.deviceId].errcode, 'M_INVALID_SIGNATURE');
   });
 });
+
+describe('who sees a user-signing signature', () => {
+  test('only its maker: bob and carol see bob\'s master key without alice\'s signature', async () => {
+    const carol = await registerUser(server, 'carol');
+    for (const viewer of [bob, carol]) {
+      const q = await ok(viewer, 'POST', `${V3}/keys/query`, { device_keys: { [bob.userId]: [] } });
+      assert.deepEqual(Object.keys(q.master_keys[bob.userId].signatures ?? {}), [], JSON.stringify(q.master_keys));
+    }
+    const q = await ok(alice, 'POST', `${V3}/keys/query`, { device_keys: { [bob.userId]: [] } });
+    assert.deepEqual(Object.keys(q.master_keys[bob.userId].signatures), [alice.userId]);
+  });
+});

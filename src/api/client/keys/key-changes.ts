@@ -8,7 +8,6 @@ export const keyChangesRoute = route({
   method: 'GET',
   path: '/_matrix/client/{v}/keys/changes',
   auth: 'access_token',
-  guests: true,
   rateLimit: 'none',
   spec: 'client-server-api#get_matrixclientv3keyschanges',
   handler: async ({ services, requester, query }) => {
