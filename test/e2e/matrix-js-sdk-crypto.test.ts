@@ -99,3 +99,39 @@ test('matrix-js-sdk Rust crypto: bob decrypts alice\'s message in an encrypted r
     await server.close();
   }
 });
+
+test('matrix-js-sdk Rust crypto: cross-signing bootstrap publishes the keys and signs the device', async () => {
+  const server = await startTestServer({ adapter: 'node' });
+  const clients: MatrixClient[] = [];
+  try {
+    const alice = await cryptoClient(server, 'alice');
+    clients.push(alice);
+    const bob = await cryptoClient(server, 'bob');
+    clients.push(bob);
+    const aliceId = alice.getUserId()!;
+    let uiaRounds = 0;
+    // The first master key needs no password: the SDK's request without auth succeeds.
+    await alice.getCrypto()!.bootstrapCrossSigning({
+      authUploadDeviceSigningKeys: async (makeRequest) => { uiaRounds++; await makeRequest(null); },
+    });
+    assert.equal(uiaRounds, 1);
+    assert.equal(await alice.getCrypto()!.isCrossSigningReady(), true);
+    const query = async () => (await server.inject({
+      method: 'POST', path: '/_matrix/client/v3/keys/query', accessToken: bob.getAccessToken()!, body: { device_keys: { [aliceId]: [] } },
+    })).json;
+    const q = await query();
+    assert.ok(q.master_keys[aliceId], JSON.stringify(q));
+    const selfKeyId = Object.keys(q.self_signing_keys[aliceId].keys)[0]!;
+    assert.deepEqual(q.user_signing_keys, {}, 'bob does not see alice\'s user-signing key');
+    // The device signed by the self-signing key (POST /keys/signatures/upload), seen by bob.
+    await until('alice\'s device signed by her self-signing key', async () => (await query()).device_keys[aliceId][alice.getDeviceId()!].signatures[aliceId][selfKeyId]);
+    const status = await until('alice\'s client sees its device signed by its owner', async () => {
+      const s = await alice.getCrypto()!.getDeviceVerificationStatus(aliceId, alice.getDeviceId()!);
+      return s?.signedByOwner ? s : undefined;
+    });
+    assert.equal(status.crossSigningVerified, true);
+  } finally {
+    for (const c of clients) c.stopClient();
+    await server.close();
+  }
+});
