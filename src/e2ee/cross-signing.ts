@@ -13,7 +13,7 @@ import { usersContext, type UsersContext } from '../users/context.js';
 import { PASSWORD_FLOWS, passwordStage } from '../users/password-stage.js';
 import { domainOf } from '../matrix/ids.js';
 import type { WriteTx } from '../store/trees.js';
-import { sortedJson, type E2eeDeps, type JsonObject } from './keys.js';
+import { joinedRooms, sortedJson, type E2eeDeps, type JsonObject } from './keys.js';
 
 export interface CrossSigningDeps extends E2eeDeps {
   readonly kernels: Kernels;
@@ -114,9 +114,9 @@ export async function uploadSigningKeys(deps: CrossSigningDeps, requester: Reque
   if (toStore.length === 0) return;
   const pos = await store.write(function* (tx: WriteTx) {
     for (const [usage, key] of toStore) yield* store.e2eKeys.setCrossSigningKey(tx, userId, usage, toBytes(key));
-    return yield* store.e2eKeys.markDeviceListChanged(tx, userId);
+    return [yield* store.e2eKeys.markDeviceListChanged(tx, userId), yield* joinedRooms(store, tx, userId)] as const;
   });
-  deps.notifier.deviceListChanged?.(userId, pos);
+  deps.notifier.deviceListChanged?.(userId, pos[0], pos[1]);
 }
 
 interface Failure { status: number; errcode: string; message: string }
@@ -204,10 +204,10 @@ export async function uploadSignatures(deps: CrossSigningDeps, requester: Reques
         }
       }
     }
-    const out: [string, number][] = [];
-    for (const u of changedUsers) out.push([u, yield* store.e2eKeys.markDeviceListChanged(tx, u)]);
+    const out: [string, number, string[]][] = [];
+    for (const u of changedUsers) out.push([u, yield* store.e2eKeys.markDeviceListChanged(tx, u), yield* joinedRooms(store, tx, u)]);
     return out;
   });
-  for (const [u, pos] of positions) deps.notifier.deviceListChanged?.(u, pos);
+  for (const [u, pos, rooms] of positions) deps.notifier.deviceListChanged?.(u, pos, rooms);
   return { failures };
 }

@@ -16,7 +16,7 @@ export interface E2eeDeps {
   readonly store: Store;
   readonly serverName: string;
   /** wakes /sync waiters (src/sync/notifier.ts) */
-  readonly notifier: { deviceListChanged?(userId: string, streamPos: number): void };
+  readonly notifier: { deviceListChanged?(userId: string, streamPos: number, rooms?: readonly string[]): void };
 }
 
 export type JsonObject = Record<string, unknown>;
@@ -65,6 +65,11 @@ function keepingSignatures(old: JsonObject, next: JsonObject): JsonObject {
   for (const [u, s] of Object.entries(old.signatures)) if (isObject(s)) sigs[u] = { ...s };
   if (isObject(next.signatures)) for (const [u, s] of Object.entries(next.signatures)) if (isObject(s)) sigs[u] = { ...(sigs[u] ?? {}), ...s };
   return { ...next, signatures: sigs };
+}
+
+/** The rooms whose members see the user's device list changes (their /sync waiters are woken). */
+export function* joinedRooms(store: Store, tx: ReadTx, userId: string): Op<string[]> {
+  return (yield* store.membership.ofUser(tx, userId, 'join')).map((m) => m.roomId);
 }
 
 export interface UploadBody {
@@ -136,9 +141,10 @@ export async function uploadKeys(deps: E2eeDeps, requester: Requester, body: Upl
       }
     }
     const counts = yield* store.e2eKeys.oneTimeKeyCounts(tx, userId, deviceId);
-    return { counts, changedPos };
+    const rooms = changedPos !== undefined ? yield* joinedRooms(store, tx, userId) : [];
+    return { counts, changedPos, rooms };
   });
-  if (result.changedPos !== undefined) deps.notifier.deviceListChanged?.(userId, result.changedPos);
+  if (result.changedPos !== undefined) deps.notifier.deviceListChanged?.(userId, result.changedPos, result.rooms);
   return { one_time_key_counts: { signed_curve25519: 0, ...result.counts } };
 }
 
