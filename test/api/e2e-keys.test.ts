@@ -167,6 +167,27 @@ describe('query and claim between two users in a room', () => {
   });
 });
 
+describe('deleted devices', () => {
+  test('a deleted device\'s keys are gone from /keys/query and /keys/claim, and co-members are told', async () => {
+    const phone = await loginUser(server, 'alice', alice.password);
+    await ok(phone, 'POST', `${V3}/keys/upload`, { device_keys: deviceKeys(phone), one_time_keys: otk('P1', 'p1') });
+    const q = await ok(bob, 'POST', `${V3}/keys/query`, { device_keys: { [alice.userId]: [] } });
+    assert.ok(q.device_keys[alice.userId][phone.deviceId]);
+    const since = (await sync(bob)).next_batch;
+    const first = await call(alice, 'DELETE', `${V3}/devices/${enc(phone.deviceId)}`, {});
+    assert.equal(first.status, 401, first.text);
+    await ok(alice, 'DELETE', `${V3}/devices/${enc(phone.deviceId)}`, {
+      auth: { type: 'm.login.password', session: first.json.session, identifier: { type: 'm.id.user', user: alice.userId }, password: alice.password },
+    });
+    const after = await ok(bob, 'POST', `${V3}/keys/query`, { device_keys: { [alice.userId]: [] } });
+    assert.equal(after.device_keys[alice.userId][phone.deviceId], undefined);
+    assert.ok(after.device_keys[alice.userId][alice.deviceId], 'her other device stays');
+    const c = await ok(bob, 'POST', `${V3}/keys/claim`, { one_time_keys: { [alice.userId]: { [phone.deviceId]: 'signed_curve25519' } } });
+    assert.deepEqual(c.one_time_keys, {});
+    assert.ok((await sync(bob, since)).device_lists.changed.includes(alice.userId));
+  });
+});
+
 describe('keys/changes', () => {
   test('users whose keys changed between two tokens, among those sharing a room; left after leaving', async () => {
     const dave = await registerUser(server, 'dave');
