@@ -32,6 +32,8 @@ export interface Notifier extends RoomEventSink, UserEvents {
   /** current position of the in-memory presence stream */
   readonly presencePos: number;
   presenceSince(after: number): string[];
+  /** `rooms`: the user's joined rooms, to wake their members too */
+  deviceListChanged(userId: string, streamPos?: number, rooms?: readonly string[]): void;
   /** long-polls currently registered */
   readonly waiterCount: number;
 }
@@ -124,7 +126,8 @@ export class SyncNotifier implements Notifier {
     return out;
   }
 
-  deviceListChanged(userId: string): void {
-    this.fire((e) => e.userId === userId);
+  deviceListChanged(userId: string, _streamPos?: number, rooms?: readonly string[]): void {
+    // With the user's joined rooms (new e2ee keys), also the co-members, whose device_lists.changed names the user.
+    this.fire(rooms === undefined || rooms.length === 0 ? (e) => e.userId === userId : (e) => e.userId === userId || rooms.some((r) => e.rooms.has(r)));
   }
 }

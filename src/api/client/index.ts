@@ -11,6 +11,7 @@ import { syncRoutes } from './sync/routes.js';
 import { roomReadRoutes } from './rooms-read/routes.js';
 import { backupVersionRoute, currentBackupVersionRoute } from './key-backup/backup-version.js';
 import { reportRoutes } from './report/routes.js';
+import { keysRoutes } from './keys/routes.js';
 
 export const clientRoutes: readonly AnyRoute[] = [
   // server info (S1)
@@ -31,4 +32,6 @@ export const clientRoutes: readonly AnyRoute[] = [
   backupVersionRoute,
   // reporting events, rooms and users
   ...reportRoutes,
+  // end-to-end encryption keys
+  ...keysRoutes,
 ];
