@@ -16,6 +16,7 @@ import type { SyncDeps } from './deps.js';
 import { DEFAULT_FILTER, eventAllowed, parseSyncFilter, roomAllowed, type SyncFilter, withStateAfter } from './filter.js';
 import { LazyMembersCache } from './lazy-members.js';
 import { invitedRoom, joinedRoom, knockedRoom, leftRoom, type MemberChanges, type RoomSyncContext } from './rooms.js';
+import { ignoredUsers } from '../rooms/read/visibility.js';
 import { sendReceipt, setReadMarkers, type ReadMarkers } from './receipts.js';
 import { sendToDevice } from './to-device.js';
 import { encodeSyncToken, parseSyncToken, type SyncToken } from './tokens.js';
@@ -334,9 +335,11 @@ export class SyncServiceImpl implements SyncService {
       roomsWithNews = new Set();
       for (const e of yield* store.events.stream(tx, since!.events, gap)) if (e.streamPos <= next.events) roomsWithNews.add(e.roomId);
     }
+    const ignored = yield* ignoredUsers(tx, store, userId);
     const ctx: RoomSyncContext = {
       store, userId, deviceId, now, filter, since, next, fullState, typing, lazy: this.lazy, unread: this.unread, threadUnread: this.threadUnread, timelines: this.timelines,
       receiptsByRoom: receiptsByRoom ?? NO_RECEIPTS, accountDataByRoom: roomData ?? NO_ACCOUNT_DATA, roomsWithNews, memberChanges: undefined,
+      ignoredSenders: ignored.size > 0 ? ignored : undefined,
     };
     const join: Record<string, unknown> = {};
     const invite: Record<string, unknown> = {};
