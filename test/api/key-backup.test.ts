@@ -255,6 +255,34 @@ describe('server-side key backup', () => {
     assert.deepEqual(await api.ok(alice, 'GET', `${V3}/room_keys/version`), { ...mine, count: mine.count + 1, etag: String(Number(mine.etag) + 1) });
   });
 
+  it("deactivating an account drops its backups and keys, and no one else's", async () => {
+    const erin = await registerUser(server, 'erin', 'pw-erin-secret');
+    for (const pk of ['e1', 'e2']) {
+      const { version } = await api.ok(erin, 'POST', `${V3}/room_keys/version`, { algorithm: ALGORITHM, auth_data: authData(pk) });
+      await api.ok(erin, 'PUT', q(sessionPath(ROOM_A, pk), version), key(0, 0, false, pk));
+    }
+    const alicesBefore = await api.ok(alice, 'GET', q(`${V3}/room_keys/keys`, (await api.ok(alice, 'GET', `${V3}/room_keys/version`)).version));
+    const first = await server.inject({ method: 'POST', path: `${V3}/account/deactivate`, accessToken: erin.accessToken, body: {} });
+    const res = await server.inject({
+      method: 'POST', path: `${V3}/account/deactivate`, accessToken: erin.accessToken,
+      body: { auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user: erin.userId }, password: erin.password, session: first.json.session } },
+    });
+    assert.equal(res.status, 200, res.text);
+    // The user can no longer ask, so look in the store: nothing of erin's backup is left.
+    const { store } = server.services;
+    const left = await store.read(function* (tx) {
+      return {
+        current: yield* store.keyBackups.current(tx, erin.userId),
+        versions: [yield* store.keyBackups.version(tx, erin.userId, 1), yield* store.keyBackups.version(tx, erin.userId, 2)],
+        sessions: [...(yield* store.keyBackups.sessions(tx, erin.userId, 1)), ...(yield* store.keyBackups.sessions(tx, erin.userId, 2))],
+      };
+    });
+    assert.deepEqual(left, { current: undefined, versions: [undefined, undefined], sessions: [] });
+    const alicesAfter = await api.ok(alice, 'GET', q(`${V3}/room_keys/keys`, (await api.ok(alice, 'GET', `${V3}/room_keys/version`)).version));
+    assert.deepEqual(alicesAfter, alicesBefore);
+    assert.notDeepEqual(alicesAfter, { rooms: {} });
+  });
+
   it('guests may not use key backup (not in the spec guest list)', async () => {
     const res = await server.inject({ method: 'POST', path: `${V3}/register`, query: { kind: 'guest' }, body: {} });
     assert.equal(res.status, 200, res.text);

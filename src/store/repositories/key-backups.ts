@@ -131,6 +131,15 @@ export class KeyBackups {
     tx.put(TREES.keyBackupVersions, versionKey(userNid, version.version), encodeVersion({ ...version, count: 0, etag: version.etag + 1, deleted: true }));
   }
 
+  /** Drop every version and key of the user (account deactivation, as Synapse). */
+  *deleteAll(tx: WriteTx, userId: string): Op<void> {
+    const userNid = yield* this.intern.nid(tx, NidKind.user, userId);
+    if (userNid === undefined) return;
+    for (const tree of [TREES.keyBackupSessions, TREES.keyBackupVersions] as const) {
+      for (const e of yield* tx.prefix(tree, uintKey(userNid))) tx.delete(tree, e.key);
+    }
+  }
+
   /**
    * Store keys in a version. A session already stored is replaced only when
    * `replaces(stored, offered)` says so. The etag moves when anything changed.
