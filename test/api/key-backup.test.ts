@@ -140,6 +140,15 @@ describe('server-side key backup', () => {
     });
     assert.deepEqual(await api.ok(alice, 'GET', q(roomPath(ROOM_B), version)), { sessions: { sB1: key(1, 2, false, 'B1') } });
     assert.deepEqual(await api.ok(alice, 'GET', q(`/_matrix/client/r0/room_keys/keys/${encodeURIComponent(ROOM_A)}/sA2`, version)), key(0, 0, true, 'A2'));
+    // megolm session ids are standard base64: '/' and '+' travel percent-encoded in the path
+    const slashy = 'VWJEj1ppvEmhwCx/RYYfNm9mZ1S+BxVNwCwdvKHBGKc';
+    res = await api.ok(alice, 'PUT', q(sessionPath(ROOM_B, slashy), version), key(0, 0, false, 'slashy'));
+    assert.equal(res.count, 6);
+    assert.deepEqual(await api.ok(alice, 'GET', q(sessionPath(ROOM_B, slashy), version)), key(0, 0, false, 'slashy'));
+    assert.deepEqual(Object.keys((await api.ok(alice, 'GET', q(roomPath(ROOM_B), version))).sessions).sort(), [slashy, 'sB1'].sort());
+    res = await api.ok(alice, 'DELETE', q(sessionPath(ROOM_B, slashy), version));
+    assert.equal(res.count, 5);
+    etag = res.etag;
     // nothing stored: an empty room answer, but 404 for a single session (as Synapse)
     assert.deepEqual(await api.ok(alice, 'GET', q(roomPath('!nothing:example.org'), version)), { sessions: {} });
     await api.fails(alice, 'GET', q(sessionPath(ROOM_A, 'missing'), version), undefined, 404, 'M_NOT_FOUND');
