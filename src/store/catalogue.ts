@@ -110,6 +110,10 @@ export const TREES = {
   crossSigningKeys: 'e2e.cross_signing',
   /** uint stream → nid(user): device list changes (sync device_lists, federation) */
   deviceListStream: 'e2e.device_lists',
+  /** nid(user) + uint version → server-side key backup version: vuint etag, vuint count, u8 deleted, vstr algorithm, auth_data JSON */
+  keyBackupVersions: 'e2e.backup_versions',
+  /** nid(user) + uint version + str room id + tail session id → backed-up key: u8 is_verified, vuint first_message_index, vuint forwarded_count, session_data JSON */
+  keyBackupSessions: 'e2e.backup_sessions',
 
   // --- relations --------------------------------------------------------------------------------
   /** nid(target event) + str rel_type ('m.room.redaction' for redactions) + uint stream pos + nid(event) → empty */

@@ -18,6 +18,7 @@ import { Events, type PersistEventInput, type PersistedEvent } from './repositor
 import { ForwardExtremities } from './repositories/extremities.js';
 import { Filters } from './repositories/filters.js';
 import { Interner } from './repositories/intern.js';
+import { KeyBackups } from './repositories/key-backups.js';
 import { Memberships } from './repositories/membership.js';
 import { Presence } from './repositories/presence.js';
 import { Profiles } from './repositories/profiles.js';
@@ -63,6 +64,7 @@ export class Store {
   readonly receipts = new Receipts(this.intern, this.positions);
   readonly toDevice = new ToDevice(this.intern, this.positions);
   readonly e2eKeys = new E2eKeys(this.intern, this.positions);
+  readonly keyBackups = new KeyBackups(this.intern);
   readonly serverKeys = new ServerKeys();
   readonly relations = new Relations(this.intern);
 

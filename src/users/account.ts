@@ -40,6 +40,7 @@ export async function deactivate(
     yield* store.accounts.update(tx, userId, { deactivated: true });
     yield* store.accounts.setPasswordHash(tx, userId, undefined);
     if (request.erase === true) yield* store.profiles.put(tx, userId, {});
+    yield* store.keyBackups.deleteAll(tx, userId); // server-side key backups go with the account (as Synapse)
     return (yield* store.membership.ofUser(tx, userId)).filter((m) => m.membership === 'join' || m.membership === 'invite' || m.membership === 'knock');
   });
   ctx.sessions.forgetUser(userId); // refused from now on, before the tokens are revoked below

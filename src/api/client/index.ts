@@ -9,7 +9,7 @@ import { usersRoutes } from './account/routes.js';
 import { roomWriteRoutes } from './rooms/routes.js';
 import { syncRoutes } from './sync/routes.js';
 import { roomReadRoutes } from './rooms-read/routes.js';
-import { backupVersionRoute, currentBackupVersionRoute } from './key-backup/backup-version.js';
+import { keyBackupRoutes } from './key-backup/routes.js';
 import { reportRoutes } from './report/routes.js';
 import { keysRoutes } from './keys/routes.js';
 
@@ -27,9 +27,8 @@ export const clientRoutes: readonly AnyRoute[] = [
   ...roomReadRoutes,
   // sync, typing, receipts, read markers, to-device (S5)
   ...syncRoutes,
-  // server-side key backup: none stored yet (answers that no backup exists)
-  currentBackupVersionRoute,
-  backupVersionRoute,
+  // server-side key backup: versions and backed-up room keys
+  ...keyBackupRoutes,
   // reporting events, rooms and users
   ...reportRoutes,
   // end-to-end encryption keys
