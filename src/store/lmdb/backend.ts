@@ -13,9 +13,10 @@
 //   the store grows). A killed (kill -9) or crashed server loses nothing it
 //   acknowledged. Commits reach the disk by a background fsync at most
 //   `flushIntervalMs` after them (a one-shot timer armed by the first commit
-//   after a flush, so an idle store never wakes); a power loss or kernel crash loses what came after the
-//   last flush and, LMDB's page writes being unordered without its own fsyncs,
-//   a power loss during a flush can damage the file. The fast mode that the
+//   after a flush, so an idle store never wakes); a power loss or kernel
+//   crash loses what came after the last flush and, LMDB's page writes being
+//   unordered without its own fsyncs, a power loss during a flush can damage
+//   the file. The fast mode that the
 //   project's durability bar (acknowledged data survives kill -9) asks for.
 // - `disk`: lmdb-js's crash-proof default (overlapping sync): writes of one
 //   turn share a transaction committed by lmdb-js's writer thread, and the
