@@ -14,7 +14,7 @@ import { DEFAULT_TIMELINE_LIMIT, eventAllowed, type FieldPath, projectEvent, typ
 import type { LazyMembersCache } from './lazy-members.js';
 import { encodeSyncToken, type SyncToken } from './tokens.js';
 import type { TypingTracker } from './typing.js';
-import { unreadCounts, type UnreadCountsCache } from './unread.js';
+import { unreadCounts, type IgnoredSenders, type UnreadCountsCache } from './unread.js';
 import { threadedUnreadCounts, type ThreadUnreadCache } from './thread-unread.js';
 import { RawJson } from './raw-json.js';
 import { type RoomWindow, TIMELINE_EVENT, TIMELINE_PDU, type TimelineCache, WINDOW, type WindowEvent } from './timeline-cache.js';
@@ -46,6 +46,8 @@ export interface RoomSyncContext {
    * their invites are left out (client-server-api#ignoring-users; state events still come).
    */
   readonly ignoredSenders?: ReadonlySet<string>;
+  /** the same list for the unread counts (their messages do not notify) */
+  readonly ignored?: IgnoredSenders;
 }
 
 /**
@@ -292,14 +294,14 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   const firstPos = tl.events[0]?.streamPos;
   const prevBatch = encodeSyncToken({ ...ctx.next, events: firstPos !== undefined ? firstPos - 1 : ctx.next.events });
   const memberChange = fromStart || tl.events.some((e) => e.type === 'm.room.member') || state.some((e) => e.type === 'm.room.member');
-  const threaded = ctx.filter.timeline.unreadThreadNotifications ? yield* threadedUnreadCounts(tx, store, roomId, userId, memberEvent, { events: ctx.next.events, receipts: ctx.next.receipts, cache: ctx.threadUnread }) : undefined;
+  const threaded = ctx.filter.timeline.unreadThreadNotifications ? yield* threadedUnreadCounts(tx, store, roomId, userId, memberEvent, { events: ctx.next.events, receipts: ctx.next.receipts, cache: ctx.threadUnread, ignored: ctx.ignored }) : undefined;
   const section: Record<string, unknown> = {
     state: { events: projected(state, ctx.filter.eventFields) },
     timeline: { events: yield* timelineEvents(tx, ctx, ser, window, picked, tl.events), limited: tl.limited, prev_batch: prevBatch },
     ephemeral: { events: ephemeral },
     account_data: { events: accountData },
-    unread_notifications: threaded?.main ?? ctx.unread.known(roomId, userId, memberEvent, ctx.next.events, ctx.next.receipts)
-      ?? (yield* unreadCounts(tx, store, roomId, userId, memberEvent, { events: ctx.next.events, receipts: ctx.next.receipts, cache: ctx.unread })),
+    unread_notifications: threaded?.main ?? ctx.unread.known(roomId, userId, memberEvent, ctx.next.events, ctx.next.receipts, ctx.ignored?.key)
+      ?? (yield* unreadCounts(tx, store, roomId, userId, memberEvent, { events: ctx.next.events, receipts: ctx.next.receipts, cache: ctx.unread, ignored: ctx.ignored })),
   };
   // (added, not spread: a conditional spread takes V8's slow object-copy path)
   if (memberChange) section.summary = yield* summary(tx, store, roomId, userId);

@@ -21,7 +21,7 @@ import { sendReceipt, setReadMarkers, type ReadMarkers } from './receipts.js';
 import { sendToDevice } from './to-device.js';
 import { encodeSyncToken, parseSyncToken, type SyncToken } from './tokens.js';
 import { checkTypingUser, TypingTracker } from './typing.js';
-import { UnreadCountsCache } from './unread.js';
+import { ignoredSendersOf, UnreadCountsCache } from './unread.js';
 import { ThreadUnreadCache } from './thread-unread.js';
 import { TimelineCache } from './timeline-cache.js';
 import { DeviceKeyCounter } from './device-key-counts.js';
@@ -339,7 +339,7 @@ export class SyncServiceImpl implements SyncService {
     const ctx: RoomSyncContext = {
       store, userId, deviceId, now, filter, since, next, fullState, typing, lazy: this.lazy, unread: this.unread, threadUnread: this.threadUnread, timelines: this.timelines,
       receiptsByRoom: receiptsByRoom ?? NO_RECEIPTS, accountDataByRoom: roomData ?? NO_ACCOUNT_DATA, roomsWithNews, memberChanges: undefined,
-      ignoredSenders: ignored.size > 0 ? ignored : undefined,
+      ignoredSenders: ignored.size > 0 ? ignored : undefined, ignored: ignoredSendersOf(ignored),
     };
     const join: Record<string, unknown> = {};
     const invite: Record<string, unknown> = {};

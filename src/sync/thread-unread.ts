@@ -10,7 +10,7 @@ import type { StoredEvent } from '../store/repositories/events.js';
 import type { Op, ReadTx } from '../store/trees.js';
 import { parseEventJson } from '../rooms/read/client-event.js';
 import { RoomUserMap } from './room-user-map.js';
-import { lowerDisplayNameOf, mentions, NOTIFYING, type UnreadCounts } from './unread.js';
+import { lowerDisplayNameOf, mentions, NOTIFYING, type IgnoredSenders, type UnreadCounts } from './unread.js';
 
 /** Events looked at after the earliest read position, at most (as unread.ts). */
 const MAX_SCANNED = 1000;
@@ -31,6 +31,8 @@ export interface ThreadedUnreadCounts {
  */
 interface ThreadMemo {
   readonly memberEventId: string | undefined;
+  /** the ignore list it was counted with (IgnoredSenders.key; '' for none) */
+  readonly ignoredKey: string;
   readonly receiptsPos: number;
   /** the unthreaded read position (or the join), where the scan starts */
   readonly unthreaded: number;
@@ -62,14 +64,15 @@ export class ThreadUnreadCache {
 /** The counts of the room's timeline up to `at.events` (the read's events position), at receipts position `at.receipts`. */
 export function* threadedUnreadCounts(
   tx: ReadTx, store: Store, roomId: string, userId: string, memberEvent: StoredEvent | undefined,
-  at: { readonly events: number; readonly receipts: number; readonly cache?: ThreadUnreadCache },
+  at: { readonly events: number; readonly receipts: number; readonly cache?: ThreadUnreadCache; readonly ignored?: IgnoredSenders },
 ): Op<ThreadedUnreadCounts> {
+  const ignoredKey = at.ignored?.key ?? '';
   let memo = at.cache?.get(roomId, userId);
-  if (memo === undefined || memo.receiptsPos !== at.receipts || memo.memberEventId !== memberEvent?.eventId || memo.upTo > at.events) {
-    memo = yield* readPositions(tx, store, roomId, userId, memberEvent, at.receipts);
+  if (memo === undefined || memo.receiptsPos !== at.receipts || memo.memberEventId !== memberEvent?.eventId || memo.upTo > at.events || memo.ignoredKey !== ignoredKey) {
+    memo = yield* readPositions(tx, store, roomId, userId, memberEvent, at.receipts, ignoredKey);
   }
   if (memo.upTo < at.events && memo.scanned < MAX_SCANNED) {
-    memo = yield* extended(tx, store, roomId, userId, memo, at.events);
+    memo = yield* extended(tx, store, roomId, userId, memo, at.events, at.ignored);
   }
   at.cache?.set(roomId, userId, memo);
   // (copies: the response may be changed by whoever holds it, the memo may not)
@@ -83,7 +86,7 @@ export function* threadedUnreadCounts(
 
 /** A memo with nothing counted yet, from the user's read receipts in the room. */
 function* readPositions(
-  tx: ReadTx, store: Store, roomId: string, userId: string, memberEvent: StoredEvent | undefined, receiptsPos: number,
+  tx: ReadTx, store: Store, roomId: string, userId: string, memberEvent: StoredEvent | undefined, receiptsPos: number, ignoredKey: string,
 ): Op<ThreadMemo> {
   let unthreaded = memberEvent?.streamPos ?? 0;
   const byThread = new Map<string, number>();
@@ -95,13 +98,13 @@ function* readPositions(
     else byThread.set(r.threadId, Math.max(byThread.get(r.threadId) ?? 0, pos));
   }
   return {
-    memberEventId: memberEvent?.eventId, receiptsPos, unthreaded, byThread, displayName: lowerDisplayNameOf(memberEvent),
+    memberEventId: memberEvent?.eventId, ignoredKey, receiptsPos, unthreaded, byThread, displayName: lowerDisplayNameOf(memberEvent),
     upTo: unthreaded, scanned: 0, main: { notification_count: 0, highlight_count: 0 }, threads: undefined,
   };
 }
 
 /** `memo` with the room's events in (memo.upTo, upTo] counted (a new memo). */
-function* extended(tx: ReadTx, store: Store, roomId: string, userId: string, memo: ThreadMemo, upTo: number): Op<ThreadMemo> {
+function* extended(tx: ReadTx, store: Store, roomId: string, userId: string, memo: ThreadMemo, upTo: number, ignored: IgnoredSenders | undefined): Op<ThreadMemo> {
   const lowerId = userId.toLowerCase();
   const main = { ...memo.main };
   let threads: Record<string, { notification_count: number; highlight_count: number }> | undefined;
@@ -111,7 +114,7 @@ function* extended(tx: ReadTx, store: Store, roomId: string, userId: string, mem
   }
   const events = yield* store.events.timeline(tx, roomId, { after: memo.upTo, before: upTo + 1, limit: MAX_SCANNED - memo.scanned });
   for (const e of events) {
-    if (e.sender === userId || !NOTIFYING.has(e.type)) continue;
+    if (e.sender === userId || !NOTIFYING.has(e.type) || ignored?.senders.has(e.sender) === true) continue;
     const content = parseEventJson(e.json).content as Record<string, unknown> | undefined;
     const rel = content?.['m.relates_to'] as { rel_type?: unknown; event_id?: unknown } | undefined;
     const root = rel?.rel_type === 'm.thread' && typeof rel.event_id === 'string' ? rel.event_id : undefined;

@@ -18,6 +18,8 @@ export interface UnreadCounts { notification_count: number; highlight_count: num
 /** What a count was computed from, so the next sync extends it instead of rescanning the room. */
 interface UnreadMemo {
   readonly memberEventId: string | undefined;
+  /** the ignore list it was counted with (IgnoredSenders.key; '' for none) */
+  readonly ignoredKey: string;
   /** the receipts stream position it was computed at (the read position depends only on receipts and the member event) */
   readonly receiptsPos: number;
   readonly readPos: number;
@@ -35,6 +37,20 @@ interface UnreadMemo {
  * across processes sharing the store: it is keyed by stream positions read in the same
  * transaction, and a room's timeline only ever grows at higher positions.
  */
+/**
+ * The user's m.ignored_user_list as the counts use it: their messages do not notify (as
+ * Synapse's push rules skip ignored senders). `key` names the list, so a memo counted with
+ * another list is not reused.
+ */
+export interface IgnoredSenders {
+  readonly senders: ReadonlySet<string>;
+  readonly key: string;
+}
+
+export function ignoredSendersOf(senders: ReadonlySet<string>): IgnoredSenders | undefined {
+  return senders.size === 0 ? undefined : { senders, key: [...senders].sort().join('\n') };
+}
+
 export class UnreadCountsCache {
   static readonly MAX = 20_000;
   private readonly memos = new RoomUserMap<UnreadMemo>(UnreadCountsCache.MAX);
@@ -44,9 +60,9 @@ export class UnreadCountsCache {
   }
 
   /** The counts when the memo is exactly at this position (no read, no generator). */
-  known(roomId: string, userId: string, memberEvent: StoredEvent | undefined, events: number, receipts: number): UnreadCounts | undefined {
+  known(roomId: string, userId: string, memberEvent: StoredEvent | undefined, events: number, receipts: number, ignoredKey = ''): UnreadCounts | undefined {
     const memo = this.get(roomId, userId);
-    if (memo === undefined || memo.upTo !== events || memo.receiptsPos !== receipts || memo.memberEventId !== memberEvent?.eventId) return undefined;
+    if (memo === undefined || memo.upTo !== events || memo.receiptsPos !== receipts || memo.memberEventId !== memberEvent?.eventId || memo.ignoredKey !== ignoredKey) return undefined;
     return { notification_count: memo.notifications, highlight_count: memo.highlights };
   }
 
@@ -71,10 +87,11 @@ export function mentions(body: unknown, lowerId: string, lowerDisplayName: strin
 
 export function* unreadCounts(
   tx: ReadTx, store: Store, roomId: string, userId: string, memberEvent: StoredEvent | undefined,
-  at?: { readonly events: number; readonly receipts: number; readonly cache: UnreadCountsCache },
+  at?: { readonly events: number; readonly receipts: number; readonly cache: UnreadCountsCache; readonly ignored?: IgnoredSenders },
 ): Op<UnreadCounts> {
+  const ignoredKey = at?.ignored?.key ?? '';
   let memo = at?.cache.get(roomId, userId);
-  if (memo === undefined || memo.receiptsPos !== at!.receipts || memo.memberEventId !== memberEvent?.eventId || memo.upTo > at!.events) {
+  if (memo === undefined || memo.receiptsPos !== at!.receipts || memo.memberEventId !== memberEvent?.eventId || memo.upTo > at!.events || memo.ignoredKey !== ignoredKey) {
     let readPos = memberEvent?.streamPos ?? 0;
     for (const r of yield* store.receipts.ofRoom(tx, roomId)) {
       if (r.userId !== userId || (r.receiptType !== 'm.read' && r.receiptType !== 'm.read.private')) continue;
@@ -82,7 +99,7 @@ export function* unreadCounts(
       if (e?.streamPos !== undefined && e.streamPos > readPos) readPos = e.streamPos;
     }
     memo = {
-      memberEventId: memberEvent?.eventId, receiptsPos: at?.receipts ?? 0, readPos, displayName: lowerDisplayNameOf(memberEvent),
+      memberEventId: memberEvent?.eventId, ignoredKey, receiptsPos: at?.receipts ?? 0, readPos, displayName: lowerDisplayNameOf(memberEvent),
       upTo: readPos, scanned: 0, notifications: 0, highlights: 0,
     };
   }
@@ -95,7 +112,7 @@ export function* unreadCounts(
     const lowerId = userId.toLowerCase();
     for (const e of events) {
       memo.scanned++;
-      if (e.sender === userId || !NOTIFYING.has(e.type)) continue;
+      if (e.sender === userId || !NOTIFYING.has(e.type) || at?.ignored?.senders.has(e.sender) === true) continue;
       if (memo.notifications >= MAX_COUNTED) continue;
       memo.notifications++;
       if (mentions((parseEventJson(e.json).content as Record<string, unknown> | undefined)?.body, lowerId, memo.displayName)) memo.highlights++;

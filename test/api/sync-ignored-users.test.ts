@@ -68,3 +68,22 @@ test('invites from an ignored user are not sent; others are', async () => {
   assert.ok(!(fromBob in ((await sync(alice)).rooms?.invite ?? {})), 'nor in an initial sync');
   await ignore(alice, []);
 });
+
+test('an ignored user\'s messages do not count as unread notifications or highlights (threaded counts too), until un-ignored', async () => {
+  const roomId = (await ok(alice, 'POST', `${V3}/createRoom`, { preset: 'public_chat' })).room_id as string;
+  await ok(bob, 'POST', `${V3}/join/${enc(roomId)}`, {});
+  await ok(carol, 'POST', `${V3}/join/${enc(roomId)}`, {});
+  const counts = async (threaded: boolean): Promise<J> => {
+    const filter = enc(JSON.stringify({ room: { timeline: { limit: 5, unread_thread_notifications: threaded } } }));
+    const s = await ok(alice, 'GET', `${V3}/sync?timeout=0&filter=${filter}`);
+    return s.rooms.join[roomId].unread_notifications as J;
+  };
+  assert.deepEqual(await counts(false), { notification_count: 0, highlight_count: 0 });
+  await ignore(alice, [bob]);
+  await send(bob, roomId, 'hello');
+  await send(bob, roomId, `hey ${alice.userId}`);
+  await send(carol, roomId, 'hi all');
+  for (const threaded of [false, true]) assert.deepEqual(await counts(threaded), { notification_count: 1, highlight_count: 0 }, `threaded: ${threaded}`);
+  await ignore(alice, []);
+  for (const threaded of [false, true]) assert.deepEqual(await counts(threaded), { notification_count: 3, highlight_count: 1 }, `un-ignored, threaded: ${threaded}`);
+});
