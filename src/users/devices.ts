@@ -56,5 +56,5 @@ export async function deleteDevices(ctx: UsersContext, requester: Requester, dev
   const { store } = ctx;
   const pos = await store.write((tx) => deleteDevicesOf(ctx, tx, requester.userId, deviceIds));
   await ctx.uia.finish(sessionId);
-  notifyDeviceList(ctx, requester.userId, pos);
+  await notifyDeviceList(ctx, requester.userId, pos);
 }

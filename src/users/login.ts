@@ -19,7 +19,7 @@ export async function login(ctx: UsersContext, request: LoginRequest): Promise<L
   await checkPassword(ctx, userId, request.password);
   const { store } = ctx;
   const session = await store.write((tx) => issueSession(ctx, tx, userId, request.device_id, request.initial_device_display_name));
-  notifyDeviceList(ctx, userId, session.deviceListPos);
+  await notifyDeviceList(ctx, userId, session.deviceListPos);
   return { user_id: userId, access_token: session.accessToken, device_id: session.deviceId, home_server: ctx.serverName };
 }
 
@@ -31,7 +31,7 @@ export function whoami(requester: Requester): { user_id: string; device_id: stri
 export async function logout(ctx: UsersContext, requester: Requester): Promise<void> {
   const { store } = ctx;
   const pos = await store.write((tx) => deleteDevicesOf(ctx, tx, requester.userId, [requester.deviceId]));
-  notifyDeviceList(ctx, requester.userId, pos);
+  await notifyDeviceList(ctx, requester.userId, pos);
 }
 
 export async function logoutAll(ctx: UsersContext, requester: Requester): Promise<void> {
@@ -45,5 +45,5 @@ export async function revokeAllDevices(ctx: UsersContext, userId: string, keep: 
     const devices = yield* store.devices.list(tx, userId);
     return yield* deleteDevicesOf(ctx, tx, userId, devices.map((d) => d.deviceId).filter((id) => id !== keep));
   });
-  notifyDeviceList(ctx, userId, pos);
+  await notifyDeviceList(ctx, userId, pos);
 }

@@ -109,7 +109,7 @@ async function loginRegistered(ctx: UsersContext, userId: string, request: Regis
     return yield* issueSession(ctx, tx, userId, request.device_id, request.initial_device_display_name);
   });
   if (session === undefined) throw forbidden(`${userId} can no longer be logged in to`);
-  notifyDeviceList(ctx, userId, session.deviceListPos);
+  await notifyDeviceList(ctx, userId, session.deviceListPos);
   return { user_id: userId, access_token: session.accessToken, device_id: session.deviceId, home_server: ctx.serverName };
 }
 
@@ -144,7 +144,7 @@ async function upgradeGuest(ctx: UsersContext, userId: string, request: Register
   ctx.sessions.forgetUser(userId);
   ctx.log?.info({ user_id: userId }, 'guest upgraded');
   if (outcome.session === undefined) return { user_id: userId, home_server: ctx.serverName };
-  notifyDeviceList(ctx, userId, outcome.session.deviceListPos);
+  await notifyDeviceList(ctx, userId, outcome.session.deviceListPos);
   return { user_id: userId, access_token: outcome.session.accessToken, device_id: outcome.session.deviceId, home_server: ctx.serverName };
 }
 
@@ -167,6 +167,6 @@ async function createAccount(
   if (outcome === undefined) throw userInUse();
   ctx.log?.info({ user_id: userId, guest }, 'registered');
   if (outcome.session === undefined) return { user_id: userId, home_server: ctx.serverName };
-  notifyDeviceList(ctx, userId, outcome.session.deviceListPos);
+  await notifyDeviceList(ctx, userId, outcome.session.deviceListPos);
   return { user_id: userId, access_token: outcome.session.accessToken, device_id: outcome.session.deviceId, home_server: ctx.serverName };
 }

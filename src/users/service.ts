@@ -164,6 +164,9 @@ export interface UserEvents {
   accountDataChanged?(userId: string, streamPos: number): void;
   /** presence of `userId` changed */
   presenceChanged?(userId: string): void;
-  /** the device list of `userId` changed at `streamPos` (e2ee device_lists) */
-  deviceListChanged?(userId: string, streamPos: number): void;
+  /**
+   * the device list of `userId` changed at `streamPos` (e2ee device_lists); `rooms`: the user's
+   * joined rooms, whose members' /sync long-polls wake too (their device_lists.changed names the user)
+   */
+  deviceListChanged?(userId: string, streamPos: number, rooms?: readonly string[]): void;
 }

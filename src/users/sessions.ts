@@ -49,8 +49,16 @@ export function* deleteDevicesOf(ctx: UsersContext, tx: WriteTx, userId: string,
   return any ? yield* store.e2eKeys.markDeviceListChanged(tx, userId) : undefined;
 }
 
-export function notifyDeviceList(ctx: UsersContext, userId: string, pos: number | undefined): void {
-  if (pos !== undefined) ctx.events.deviceListChanged?.(userId, pos);
+/**
+ * A device came or went: wake the user's own long-polls and those of everyone sharing a room
+ * with them, at once (a co-member who learns of a new device only at its next wake would send
+ * room keys without it, and the new device could not decrypt what comes meanwhile).
+ */
+export async function notifyDeviceList(ctx: UsersContext, userId: string, pos: number | undefined): Promise<void> {
+  if (pos === undefined || ctx.events.deviceListChanged === undefined) return;
+  const { store } = ctx;
+  const joined = await store.read((tx) => store.membership.ofUser(tx, userId, 'join'));
+  ctx.events.deviceListChanged(userId, pos, joined.map((m) => m.roomId));
 }
 
 /** last_seen_ts is written at most this often per device (a write per request would cost every request). */
