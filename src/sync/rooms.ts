@@ -43,10 +43,9 @@ export interface RoomSyncContext {
   memberChanges?: MemberChanges;
   /**
    * The user's m.ignored_user_list (absent when empty): their non-state timeline events and
-   * their invites are left out (client-server-api#ignoring-users; state events still come).
+   * their invites are left out (client-server-api#ignoring-users; state events still come),
+   * and their messages do not count as unread notifications.
    */
-  readonly ignoredSenders?: ReadonlySet<string>;
-  /** the same list for the unread counts (their messages do not notify) */
   readonly ignored?: IgnoredSenders;
 }
 
@@ -236,7 +235,7 @@ export function* joinedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op
   const memberEvent = ctx.timelines.knownEvent(m.eventId) ?? (yield* ctx.timelines.event(tx, m.eventId));
   const newlyJoined = since !== undefined && (memberEvent?.streamPos ?? 0) > since.events;
   const fromStart = since === undefined || newlyJoined;
-  const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId, { current: m, memo: ctx.timelines.visibilityMemo(roomId, userId), ignoredSenders: ctx.ignoredSenders });
+  const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId, { current: m, memo: ctx.timelines.visibilityMemo(roomId, userId), ignoredSenders: ctx.ignored?.senders });
   const ser = new ClientEventSerializer(store, ctx.now, userId, vis, ctx.deviceId);
   const after = fromStart ? 0 : since.events;
   let tl: Timeline = { events: [], limited: false };
@@ -384,7 +383,7 @@ export function* invitedRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): O
   const e = yield* ctx.store.events.get(tx, m.eventId);
   if (ctx.since !== undefined && (e?.streamPos ?? 0) <= ctx.since.events) return undefined;
   // "Servers must not send room invites from ignored users to clients."
-  if (e !== undefined && ctx.ignoredSenders?.has(e.sender) === true) return undefined;
+  if (e !== undefined && ctx.ignored?.senders.has(e.sender) === true) return undefined;
   const stripped = yield* strippedState(tx, ctx.store, m.roomId, m);
   // Clients read the invite's origin_server_ts/event_id from the full member event.
   const own = stripped.at(-1);
@@ -407,7 +406,7 @@ export function* leftRoom(tx: ReadTx, ctx: RoomSyncContext, m: Membership): Op<R
   if (isNew) memberChanges(ctx).leftRooms.push(m.roomId);
   if (!isNew && !(ctx.filter.includeLeave && (since === undefined || ctx.fullState))) return undefined;
   const roomId = m.roomId;
-  const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId, { ignoredSenders: ctx.ignoredSenders });
+  const vis = yield* HistoryVisibility.forUser(tx, store, roomId, userId, { ignoredSenders: ctx.ignored?.senders });
   const ser = new ClientEventSerializer(store, ctx.now, userId, vis, ctx.deviceId);
   const after = isNew ? since.events : 0;
   const tl = yield* selectTimeline(tx, ctx, roomId, after, leftPos, vis);

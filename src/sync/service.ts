@@ -335,11 +335,10 @@ export class SyncServiceImpl implements SyncService {
       roomsWithNews = new Set();
       for (const e of yield* store.events.stream(tx, since!.events, gap)) if (e.streamPos <= next.events) roomsWithNews.add(e.roomId);
     }
-    const ignored = yield* ignoredUsers(tx, store, userId);
     const ctx: RoomSyncContext = {
       store, userId, deviceId, now, filter, since, next, fullState, typing, lazy: this.lazy, unread: this.unread, threadUnread: this.threadUnread, timelines: this.timelines,
       receiptsByRoom: receiptsByRoom ?? NO_RECEIPTS, accountDataByRoom: roomData ?? NO_ACCOUNT_DATA, roomsWithNews, memberChanges: undefined,
-      ignoredSenders: ignored.size > 0 ? ignored : undefined, ignored: ignoredSendersOf(ignored),
+      ignored: ignoredSendersOf(yield* ignoredUsers(tx, store, userId)),
     };
     const join: Record<string, unknown> = {};
     const invite: Record<string, unknown> = {};
