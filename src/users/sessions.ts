@@ -3,6 +3,7 @@
 // e2ee device_lists stream (other users' clients re-fetch keys).
 import type { Requester } from '../api/route.js';
 import type { Op, ReadTx, WriteTx } from '../store/trees.js';
+import { joinedRooms } from '../e2ee/keys.js';
 import type { UsersContext } from './context.js';
 import { accessTokenId, newAccessToken, newDeviceId } from './ids.js';
 import { deletePushersOfDevices } from './pushers.js';
@@ -57,8 +58,7 @@ export function* deleteDevicesOf(ctx: UsersContext, tx: WriteTx, userId: string,
 export async function notifyDeviceList(ctx: UsersContext, userId: string, pos: number | undefined): Promise<void> {
   if (pos === undefined || ctx.events.deviceListChanged === undefined) return;
   const { store } = ctx;
-  const joined = await store.read((tx) => store.membership.ofUser(tx, userId, 'join'));
-  ctx.events.deviceListChanged(userId, pos, joined.map((m) => m.roomId));
+  ctx.events.deviceListChanged(userId, pos, await store.read((tx) => joinedRooms(store, tx, userId)));
 }
 
 /** last_seen_ts is written at most this often per device (a write per request would cost every request). */
