@@ -5,51 +5,19 @@
 // message. Every wait is bounded so a missing feature fails instead of hanging.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientEvent, createClient, SyncState, type MatrixClient } from 'matrix-js-sdk';
-import { logger as sdkLogger } from 'matrix-js-sdk/lib/logger.js';
+import type { MatrixClient } from 'matrix-js-sdk';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { registerUser } from '../helpers/users.js';
+import { cryptoClient as startCryptoClient, silenceSdk, unrefTimersFrom, untilWithin } from '../helpers/sdk.js';
 
-if (!process.env.MYELIN_TEST_LOG) {
-  (sdkLogger as unknown as { setLevel(level: string): void }).setLevel('silent');
-  // The Rust crypto's tracing writes straight to the console at debug level.
-  for (const level of ['debug', 'info', 'log', 'trace'] as const) console[level] = () => {};
-}
-
+silenceSdk({ rustCrypto: true });
 // As in matrix-js-sdk.test.ts: the SDK leaves long timers armed after stopClient().
-const armTimer = globalThis.setTimeout;
-(globalThis as { setTimeout: unknown }).setTimeout = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-  const timer = armTimer(fn, ms, ...args);
-  if ((ms ?? 0) >= 60_000) timer.unref();
-  return timer;
-};
+unrefTimersFrom(60_000);
 
 const WAIT_MS = 30_000;
-
-async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function cryptoClient(server: TestServer, username: string): Promise<MatrixClient> {
-  const user = await registerUser(server, username);
-  const client = createClient({ baseUrl: server.url, accessToken: user.accessToken, userId: user.userId, deviceId: user.deviceId });
-  await client.initRustCrypto({ useIndexedDB: false });
-  const prepared = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${username}: no PREPARED sync in ${WAIT_MS} ms`)), WAIT_MS);
-    client.on(ClientEvent.Sync, (state: SyncState) => {
-      if (state === SyncState.Prepared) { clearTimeout(timer); resolve(); }
-    });
-  });
-  await client.startClient({ initialSyncLimit: 10 });
-  await prepared;
-  return client;
-}
+const until = untilWithin(WAIT_MS, 50);
+const cryptoClient = async (server: TestServer, username: string): Promise<MatrixClient> =>
+  startCryptoClient(server, await registerUser(server, username), WAIT_MS);
 
 test('matrix-js-sdk Rust crypto: bob decrypts alice\'s message in an encrypted room', async () => {
   const server = await startTestServer({ adapter: 'node' });

@@ -4,52 +4,20 @@
 // decrypts the message. Every wait is bounded so a missing feature fails instead of hanging.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientEvent, createClient, SyncState, type MatrixClient } from 'matrix-js-sdk';
-import { logger as sdkLogger } from 'matrix-js-sdk/lib/logger.js';
+import type { MatrixClient } from 'matrix-js-sdk';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { loginUser, registerUser, type TestUser } from '../helpers/users.js';
+import { cryptoClient as startCryptoClient, silenceSdk, unrefTimersFrom, untilWithin } from '../helpers/sdk.js';
 
-if (!process.env.MYELIN_TEST_LOG) {
-  (sdkLogger as unknown as { setLevel(level: string): void }).setLevel('silent');
-  // The Rust crypto's tracing writes straight to the console at debug level.
-  for (const level of ['debug', 'info', 'log', 'trace'] as const) console[level] = () => {};
-}
-
+silenceSdk({ rustCrypto: true });
 // As in matrix-js-sdk.test.ts: the SDK leaves timers armed after stopClient(). Here also the
 // Rust crypto's retry sleeps (1 s, 2 s, 4 s, ...) for a /keys/query cut off by the shutdown,
 // which would keep the process alive for a minute: no timer of a second or more holds it.
-const armTimer = globalThis.setTimeout;
-(globalThis as { setTimeout: unknown }).setTimeout = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-  const timer = armTimer(fn, ms, ...args);
-  if ((ms ?? 0) >= 1_000) timer.unref();
-  return timer;
-};
+unrefTimersFrom(1_000);
 
 const WAIT_MS = 30_000;
-
-async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function cryptoClient(server: TestServer, user: TestUser): Promise<MatrixClient> {
-  const client = createClient({ baseUrl: server.url, accessToken: user.accessToken, userId: user.userId, deviceId: user.deviceId });
-  await client.initRustCrypto({ useIndexedDB: false });
-  const prepared = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${user.userId}/${user.deviceId}: no PREPARED sync in ${WAIT_MS} ms`)), WAIT_MS);
-    client.on(ClientEvent.Sync, (state: SyncState) => {
-      if (state === SyncState.Prepared) { clearTimeout(timer); resolve(); }
-    });
-  });
-  await client.startClient({ initialSyncLimit: 10 });
-  await prepared;
-  return client;
-}
+const until = untilWithin(WAIT_MS, 50);
+const cryptoClient = (server: TestServer, user: TestUser): Promise<MatrixClient> => startCryptoClient(server, user, WAIT_MS);
 
 test('matrix-js-sdk Rust crypto: a room key backed up by one device is restored by a new device, which decrypts the message', async () => {
   const server = await startTestServer({ adapter: 'node' });

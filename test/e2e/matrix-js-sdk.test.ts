@@ -9,35 +9,18 @@ import {
   createClient, ClientEvent, Direction, MatrixError, PendingEventOrdering, ReceiptType, RoomEvent, RoomMemberEvent, SyncState,
   type MatrixClient, type MatrixEvent, type Room, type RoomMember,
 } from 'matrix-js-sdk';
-import { logger as sdkLogger } from 'matrix-js-sdk/lib/logger.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import '../helpers/users.js'; // cheap password hashes (MYELIN_SCRYPT_LN)
+import { silenceSdk, unrefTimersFrom, untilWithin } from '../helpers/sdk.js';
 
-// The SDK logs every request at info; keep test output readable unless asked.
-if (!process.env.MYELIN_TEST_LOG) (sdkLogger as unknown as { setLevel(level: string): void }).setLevel('silent');
-
-// matrix-js-sdk 37 leaves timers armed after stopClient(): each request's local timeout
-// (80-110 s, never cleared) and the capabilities poll (6 h). Unref long timers so this test
+silenceSdk();
+// matrix-js-sdk 37 leaves timers armed after stopClient(): unref long timers so this test
 // process exits when its tests end instead of idling ~2 minutes (nothing here waits that long).
-const armTimer = globalThis.setTimeout;
-(globalThis as { setTimeout: unknown }).setTimeout = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-  const timer = armTimer(fn, ms, ...args);
-  if ((ms ?? 0) >= 60_000) timer.unref();
-  return timer;
-};
+unrefTimersFrom(60_000);
 
 /** How long any single condition may take on a loaded 2-core machine before the test fails. */
 const WAIT_MS = 20_000;
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, ms = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const until = untilWithin(WAIT_MS, 25);
 
 const PASSWORD = 'correct horse battery staple';
 
